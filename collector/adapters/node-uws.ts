@@ -1,0 +1,52 @@
+// Node adapter: serves the collector core through hyper-express over uWebSockets.js (native).
+// Reads the body once into bytes, refuses oversize bodies early, and drains in-flight on close.
+import HyperExpress from 'hyper-express';
+import uws from 'uWebSockets.js';
+import type { Collector } from '../core/collector.ts';
+import { errorResponse, HttpError } from '../core/http-error.ts';
+import type { CoreResponse } from '../core/types.ts';
+
+export interface NodeServer {
+  readonly port: number;
+  /** Stop accepting connections, then wait for in-flight requests to be answered. */
+  close(): Promise<void>;
+}
+
+// The JS fallback of uWebSockets.js is many times slower; refuse to run on it.
+if (!String(uws.App).includes('[native code]')) throw new Error('uWebSockets.js native binary did not load');
+
+export async function serveNode(collector: Collector, opts: { host: string; port: number; bodyLimitBytes: number; onError: (err: unknown) => void }): Promise<NodeServer> {
+  const server = new HyperExpress.Server({
+    // A backstop for bodies without Content-Length; the exact limit is enforced in the handler.
+    max_body_length: opts.bodyLimitBytes + 64 * 1024,
+    fast_abort: false,
+    auto_close: false,
+  });
+  const send = (res: HyperExpress.Response, out: CoreResponse) => {
+    res.status(out.status);
+    for (const [name, value] of Object.entries(out.headers)) res.header(name, value);
+    res.send(out.body);
+  };
+  server.any('/*', async (req, res) => {
+    try {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > opts.bodyLimitBytes) {
+        return send(res, errorResponse(new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes })));
+      }
+      const body = req.method === 'POST' ? await req.buffer() : new Uint8Array(0);
+      const headers = req.headers;
+      const out = await collector({ method: req.method, path: req.path, header: (n) => headers[n.toLowerCase()], body });
+      if (!res.completed) send(res, out);
+    } catch (err) {
+      opts.onError(err);
+      if (!res.completed) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
+    }
+  });
+  await server.listen(opts.port, opts.host);
+  return {
+    port: server.port,
+    async close() {
+      await server.shutdown();
+    },
+  };
+}

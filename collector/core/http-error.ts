@@ -1,0 +1,25 @@
+// The collector's single HTTP error type: a status, a message, and optional JSON details,
+// rendered the same way by every route.
+import type { CoreResponse } from './types.ts';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const RETRY_AFTER_SECONDS = '1';
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): CoreResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(err: HttpError): CoreResponse {
+  return json(err.status, { error: err.message, ...err.details }, err.headers);
+}

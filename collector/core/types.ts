@@ -1,0 +1,24 @@
+// The runtime seam of the collector: what an adapter hands the core and gets back, and the one
+// capability the core needs from outside — publishing to the stream.
+
+export interface CoreRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Case-insensitive header lookup. */
+  header(name: string): string | undefined;
+  body: Uint8Array;
+}
+
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Publisher {
+  /** Resolves once the stream has stored the event; rejects when it could not (→ 503). */
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
+  /** Whether events can be accepted now (for /readyz). */
+  ready(): Promise<boolean>;
+}

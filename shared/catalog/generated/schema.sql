@@ -1,0 +1,271 @@
+-- ClickHouse DDL for database edge_events, generated from shared/catalog (npm run generate).
+
+CREATE DATABASE IF NOT EXISTS edge_events;
+
+CREATE TABLE IF NOT EXISTS edge_events.events (
+  `event_id` String,
+  `dt` DateTime('UTC'),
+  `event` LowCardinality(String),
+  `user_id` String,
+  `screen` String,
+  `elem` String,
+  `amount` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`dt`)
+ORDER BY (`dt`, `event`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.page_visit (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `page_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.searching (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `query` String,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.filtering (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `price_min` Nullable(Float64),
+  `price_max` Nullable(Float64),
+  `rating_min` Nullable(Float64),
+  `rating_max` Nullable(Float64),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.cart_add (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `item_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `item_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.ordering (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `order_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `order_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.review_review (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `review_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.review_creating (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `review_id` Int64,
+  `item_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.registering (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.logging_in (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `login_type` UInt8,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `subscription_type` UInt8,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.support_contact (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `support_type` UInt8,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `duration_seconds` Float64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `sale_id` Int64,
+  `item_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `first_item_id` Int64,
+  `second_item_id` Int64,
+  `comparison_type` UInt8,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `duration_seconds` Float64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.item_return (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `item_id` Int64,
+  `order_id` Int64,
+  `reason_type` UInt8,
+  `reason_user_message` Nullable(String),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `coupon_id` Int64,
+  `order_id` Int64,
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.category_view (
+  `event_id` String,
+  `timestamp` DateTime('UTC'),
+  `user_id` Int64,
+  `category_id` Int64,
+  `parent_category_id` Nullable(Int64),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `user_id`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.movie_views (
+  `event_id` String,
+  `user_id` UUID,
+  `movie_id` UUID,
+  `movie_time_offset` Int64,
+  `created_at` DateTime('UTC'),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`created_at`)
+ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`);
+
+CREATE TABLE IF NOT EXISTS edge_events.latest_view (
+  user_id UUID,
+  movie_id UUID,
+  movie_time_offset Int64,
+  created_at DateTime('UTC')
+) ENGINE = ReplacingMergeTree(created_at)
+ORDER BY (user_id, movie_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.latest_view_mv TO edge_events.latest_view AS
+SELECT user_id, movie_id, movie_time_offset, created_at FROM edge_events.movie_views;
+
+CREATE TABLE IF NOT EXISTS edge_events.playback (
+  `event_id` String,
+  `user_id` String,
+  `content_id` String,
+  `session_id` String,
+  `action` LowCardinality(String),
+  `position_seconds` Float64,
+  `client_time` DateTime('UTC'),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`client_time`)
+ORDER BY (`content_id`, `client_time`, `event_id`);

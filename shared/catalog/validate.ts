@@ -1,0 +1,43 @@
+// Turns one client event into the row that lands in its table, or the list of what is wrong with it.
+// Form bodies carry only strings: numbers are coerced by the column type the schema declares.
+import * as v from 'valibot';
+import { columnType } from './columns.ts';
+import type { EventType } from './event-type.ts';
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; issues: Issue[] };
+
+const NUMERIC = /^(Int|UInt|Float)/;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
+export function validateEvent(type: EventType, input: unknown, opts: { fromForm?: boolean } = {}): Validation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
+  }
+  let event = input as Record<string, unknown>;
+  const aliases = Object.entries(type.aliases);
+  if (aliases.length > 0 || opts.fromForm) event = { ...event };
+  for (const [alias, field] of aliases) {
+    if (event[field] === undefined && event[alias] !== undefined) event[field] = event[alias];
+  }
+  if (opts.fromForm) coerceForm(type, event);
+  const parsed = v.safeParse(type.schema, event);
+  if (parsed.success) return { ok: true, row: parsed.output };
+  return {
+    ok: false,
+    issues: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })),
+  };
+}
+
+function coerceForm(type: EventType, event: Record<string, unknown>): void {
+  for (const [field, schema] of Object.entries(type.fields)) {
+    const value = event[field];
+    if (typeof value !== 'string') continue;
+    if (value === '' && schema.type === 'optional') delete event[field];
+    else if (NUMERIC.test(columnType(schema) ?? '') && NUMBER_TEXT.test(value.trim())) event[field] = Number(value);
+  }
+}

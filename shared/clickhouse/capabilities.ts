@@ -1,0 +1,23 @@
+// What the connected ClickHouse can do, decided once from its version: the one place where the old
+// 18.x server's gaps (no LowCardinality by default, no DateTime64, basic date parsing) are handled.
+import type { ClickHouseSettings } from '@clickhouse/client';
+import { modernDialect, type Dialect } from '../catalog/ddl.ts';
+
+export interface Capabilities {
+  version: string;
+  dialect: Dialect;
+  /** Settings sent with every INSERT. */
+  insertSettings: ClickHouseSettings;
+}
+
+export function capabilitiesOf(version: string): Capabilities {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const modern = major > 20 || (major === 20 && minor >= 1);
+  if (modern) return { version, dialect: modernDialect, insertSettings: {} };
+  return {
+    version,
+    dialect: { lowCardinality: false, dateTime64: false },
+    // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
+    insertSettings: { date_time_input_format: 'best_effort' },
+  };
+}

@@ -1,0 +1,55 @@
+// One ClickHouse connection through @clickhouse/client, over HTTP to a server (CLICKHOUSE_URL) or
+// in-process to the embedded engine (chdb, the default for local use), with its capabilities.
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config.ts';
+import { catalogDdl } from '../catalog/ddl.ts';
+import { capabilitiesOf, type Capabilities } from './capabilities.ts';
+
+export interface ClickHouse extends Capabilities {
+  readonly client: ClickHouseClient;
+  readonly engine: 'server' | 'embedded';
+  readonly database: string;
+  /** Where it is, for people: a URL or the embedded data path. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export class EmbeddedEngineMissing extends Error {
+  override name = 'EmbeddedEngineMissing';
+}
+
+export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: string): Promise<ClickHouse> {
+  let client: ClickHouseClient;
+  let location: string;
+  if (cfg.url) {
+    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000 });
+    location = cfg.url;
+  } else {
+    location = resolve(join(dataDir, 'chdb'));
+    const chdb = await import('chdb/connection').catch((cause) => {
+      throw new EmbeddedEngineMissing(
+        'the embedded ClickHouse engine (npm package chdb) is not installed: run `npm install chdb` or set CLICKHOUSE_URL',
+        { cause },
+      );
+    });
+    client = createClient({ connection: chdb.createChdbConnection({ path: location }) } as Parameters<typeof createClient>[0]);
+  }
+  const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+  const [row] = await rs.json<{ v: string }>();
+  return {
+    client,
+    engine: cfg.url ? 'server' : 'embedded',
+    database: cfg.database,
+    location,
+    ...capabilitiesOf(row?.v ?? '0'),
+    close: () => client.close(),
+  };
+}
+
+/** Creates the database, tables and views of the catalog; safe to run at every start. */
+export async function applySchema(ch: ClickHouse): Promise<void> {
+  for (const query of catalogDdl(ch.database, ch.dialect)) {
+    await ch.client.command({ query });
+  }
+}

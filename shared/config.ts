@@ -1,0 +1,112 @@
+// Process configuration: the environment parsed once, by one valibot schema, into typed settings.
+// Bad values stop start-up with a message naming each variable; nothing else reads the environment.
+import * as v from 'valibot';
+
+const int = (fallback: number, min = 0) =>
+  v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, 'expected a whole number'), v.transform(Number), v.minValue(min)),
+    String(fallback),
+  );
+const url = (protocols: string[]) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (s) => s.split(',').every((part) => protocols.some((p) => part.trim().startsWith(p))),
+        `expected a URL starting with ${protocols.join(' or ')}`,
+      ),
+    ),
+  );
+const identifier = (fallback: string) =>
+  v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier')), fallback);
+
+const EnvSchema = v.object({
+  NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
+  CLICKHOUSE_URL: url(['http://', 'https://']),
+  CLICKHOUSE_USER: v.optional(v.string(), 'default'),
+  CLICKHOUSE_PASSWORD: v.optional(v.string(), ''),
+  CLICKHOUSE_DATABASE: identifier('edge_events'),
+  HOST: v.optional(v.string(), '0.0.0.0'),
+  PORT: int(8080),
+  BODY_LIMIT_BYTES: int(1024 * 1024, 1),
+  PUBLISH_TIMEOUT_MS: int(2000, 1),
+  SINK_PORT: int(8081),
+  SINK_BATCH_SIZE: int(5000, 1),
+  SINK_BATCH_WAIT_MS: int(1000, 1000),
+  SINK_RETRY_BASE_MS: int(1000, 1),
+  SINK_RETRY_MAX_MS: int(60_000, 1),
+  STREAM_MAX_AGE_SECONDS: int(7 * 24 * 3600),
+  STREAM_MAX_BYTES: int(10 * 1024 ** 3),
+  STREAM_DUPLICATE_WINDOW_SECONDS: int(120, 1),
+  STREAM_REPLICAS: int(1, 1),
+  DATA_DIR: v.optional(v.string(), '.data'),
+  LOG_LEVEL: v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
+});
+
+type Env = v.InferOutput<typeof EnvSchema>;
+
+export interface Config {
+  nats: { url?: string };
+  clickhouse: { url?: string; user: string; password: string; database: string };
+  collector: { host: string; port: number; bodyLimitBytes: number; publishTimeoutMs: number };
+  sink: {
+    port: number;
+    batchSize: number;
+    batchWaitMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the given environment (process.env, Deno.env.toObject(), or a test's record). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([k, val]) => val !== undefined && val !== '' && k in EnvSchema.entries));
+  const parsed = v.safeParse(EnvSchema, defined);
+  if (!parsed.success) {
+    const lines = parsed.issues.map((issue) => {
+      const name = v.getDotPath(issue) ?? '?';
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.output;
+  return {
+    nats: { url: e.NATS_URL },
+    clickhouse: { url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE },
+    collector: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, publishTimeoutMs: e.PUBLISH_TIMEOUT_MS },
+    sink: {
+      port: e.SINK_PORT,
+      batchSize: e.SINK_BATCH_SIZE,
+      batchWaitMs: e.SINK_BATCH_WAIT_MS,
+      retryBaseMs: e.SINK_RETRY_BASE_MS,
+      retryMaxMs: e.SINK_RETRY_MAX_MS,
+    },
+    stream: {
+      maxAgeSeconds: e.STREAM_MAX_AGE_SECONDS,
+      maxBytes: e.STREAM_MAX_BYTES,
+      duplicateWindowSeconds: e.STREAM_DUPLICATE_WINDOW_SECONDS,
+      replicas: e.STREAM_REPLICAS,
+    },
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** For entry points: parse or print the reason and exit 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`edge-events: ${err.message}`);
+    process.exit(2);
+  }
+}

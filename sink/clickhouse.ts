@@ -1,0 +1,16 @@
+// The ClickHouse service of the sink: sends one JSONEachRow body and resolves only when the server
+// (or the embedded engine) has committed it. Wire: HTTP POST `INSERT … FORMAT JSONEachRow`.
+import { Readable } from 'node:stream';
+import type { ClickHouse } from '../shared/mod.ts';
+import { insertQuery } from './insert.ts';
+
+export async function insertRows(ch: ClickHouse, table: string, body: Uint8Array): Promise<void> {
+  const result = await ch.client.exec({
+    query: insertQuery(ch.database, table),
+    values: Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]),
+    clickhouse_settings: { ...ch.insertSettings, wait_end_of_query: 1 },
+  });
+  // The response body is empty for an INSERT; reading it to the end frees the socket.
+  for await (const _ of result.stream) {
+  }
+}

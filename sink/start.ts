@@ -1,0 +1,36 @@
+// Starts a sink process's parts: ClickHouse (schema applied), NATS link, the pull loop and the health
+// port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
+import type { Server } from 'node:http';
+import { applySchema, connectClickHouse, createLogger, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
+import { connectNats } from '../streams/mod.ts';
+import { startSinkLoop, type SinkStats } from './consumer.ts';
+import { serveHealth } from './healthcheck.ts';
+
+export interface RunningSink {
+  readonly clickhouse: ClickHouse;
+  readonly stats: Readonly<SinkStats>;
+  readonly healthPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startSink(cfg: Config, log: Logger = createLogger('sink', cfg.logLevel)): Promise<RunningSink> {
+  const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
+  await applySchema(ch);
+  log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
+  const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
+  const loop = startSinkLoop(link, ch, cfg.sink, log);
+  const health: Server = await serveHealth(cfg.sink.port, link, ch, log);
+  const address = health.address();
+  return {
+    clickhouse: ch,
+    stats: loop.stats,
+    healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
+    async stop() {
+      await loop.stop();
+      await link.nc.drain();
+      await new Promise((resolve) => health.close(resolve));
+      await ch.close();
+      log.info({ ...loop.stats }, 'sink stopped');
+    },
+  };
+}

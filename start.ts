@@ -1,0 +1,58 @@
+// `npm start`: the whole pipeline on one machine with embedded defaults — a local nats-server child
+// (unless NATS_URL), the streams applied, the sink on embedded ClickHouse (unless CLICKHOUSE_URL)
+// and the collector. Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { join, resolve } from 'node:path';
+import { startCollector } from './collector/mod.ts';
+import { createLogger, loadConfigOrExit, startNatsServer, type NatsServer } from './shared/mod.ts';
+import { startSink } from './sink/mod.ts';
+import { applyTopology, consumerSpecs, describeChange, streamSpecs } from './streams/mod.ts';
+
+const cfg = loadConfigOrExit(process.env);
+const log = createLogger('edge-events', cfg.logLevel);
+
+let nats: NatsServer | undefined;
+if (!cfg.nats.url) {
+  const dir = resolve(join(cfg.dataDir, 'nats'));
+  nats = await startNatsServer({ dir, port: 4222, detached: true }).catch(() => startNatsServer({ dir, detached: true }));
+  cfg.nats.url = nats.url;
+}
+
+const admin = await connect({ servers: cfg.nats.url.split(','), name: 'edge-events start' });
+for (const change of await applyTopology(await jetstreamManager(admin), streamSpecs(cfg.stream), consumerSpecs(cfg.sink))) {
+  log.info(describeChange(change));
+}
+await admin.close();
+
+const sink = await startSink(cfg, log.child({ svc: 'sink' }));
+const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
+const base = `http://localhost:${collector.port}`;
+const ch = sink.clickhouse;
+
+console.log(`
+edge-events is running
+  collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views; GET /healthz, /readyz
+  nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
+  clickhouse  ${ch.engine === 'embedded' ? `embedded (chdb ${ch.version}) in ${ch.location}` : `${ch.location} (${ch.version})`}, database ${ch.database}
+
+send an event:
+  curl -X POST "${base}/events/" -F dt=2025-03-01T11:11:11Z -F event=test -F userid=1
+see what landed:
+  npm run query -- "SELECT * FROM ${ch.database}.events FINAL"
+
+Ctrl-C stops.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping: draining the collector, finishing the batch in hand');
+    await collector.stop();
+    await sink.stop();
+    await nats?.stop();
+    process.exit(0);
+  });
+}

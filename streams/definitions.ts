@@ -1,0 +1,64 @@
+// The JetStream topology as data: stream EVENTS (`events.<type>`), stream DLQ (`dlq.<type>`) and the
+// sink's durable pull consumer. `applyTopology` makes a server match it.
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import type { ConsumerConfig, StreamConfig } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { Config } from '../shared/mod.ts';
+
+export const EVENTS_STREAM = 'EVENTS';
+export const DLQ_STREAM = 'DLQ';
+export const SINK_CONSUMER = 'sink';
+
+export const eventSubject = (typeKey: string) => `events.${typeKey}`;
+export const dlqSubject = (typeKey: string) => `dlq.${typeKey}`;
+/** The type key of an `events.<key>` or `dlq.<key>` subject. */
+export const typeKeyOf = (subject: string) => subject.slice(subject.indexOf('.') + 1);
+
+export type StreamSpec = Partial<StreamConfig> & { name: string };
+export type ConsumerSpec = { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } };
+
+export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
+  return [
+    {
+      name: EVENTS_STREAM,
+      subjects: ['events.>'],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      // When full, refuse new events (the collector answers 503) rather than drop unread ones.
+      discard: DiscardPolicy.New,
+      max_bytes: cfg.maxBytes,
+      max_age: nanos(cfg.maxAgeSeconds * 1000),
+      duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
+      num_replicas: cfg.replicas,
+    },
+    {
+      name: DLQ_STREAM,
+      subjects: ['dlq.>'],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.New,
+      max_age: nanos(30 * 24 * 3600 * 1000),
+      num_replicas: cfg.replicas,
+    },
+  ];
+}
+
+export function consumerSpecs(cfg: Config['sink']): ConsumerSpec[] {
+  return [
+    {
+      stream: EVENTS_STREAM,
+      config: {
+        durable_name: SINK_CONSUMER,
+        description: 'edge-events sink: batches into ClickHouse, acks after the insert',
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: 'events.>',
+        // Room for the batch being inserted and the next one being fetched.
+        max_ack_pending: cfg.batchSize * 4,
+        max_batch: cfg.batchSize,
+        // Unacked messages of a crashed sink come back after this.
+        ack_wait: nanos(30_000),
+      },
+    },
+  ];
+}
