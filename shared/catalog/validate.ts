@@ -29,8 +29,13 @@ export function validateEvent(type: EventType, input: unknown, opts: { fromForm?
   if (parsed.success) return { ok: true, row: parsed.output };
   return {
     ok: false,
-    issues: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })),
+    issues: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: messageOf(issue) })),
   };
+}
+
+function messageOf(issue: v.BaseIssue<unknown>): string {
+  const missing = issue.kind === 'schema' && issue.type === 'object' && issue.received === 'undefined';
+  return missing ? 'required field is missing' : issue.message;
 }
 
 function coerceForm(type: EventType, event: Record<string, unknown>): void {

@@ -1,0 +1,89 @@
+// The catalog as data: type lookup, validation and coercion, event-time parsing, and the generated
+// artefacts (DDL for both dialects, JSON Schema) — including that the checked-in copies are current.
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { eventTypeOf, eventTypes, findEventType, generic } from './catalog.ts';
+import { catalogDdl, columnsOf, tableDdl } from './ddl.ts';
+import { formatUtc, parseEventTime } from './event-time.ts';
+import { generatedFiles, generatedPath } from './generate.ts';
+import { validateEvent } from './validate.ts';
+
+test('types resolve by seed name, snake_case and lower case; unknown names are generic', () => {
+  assert.is(findEventType('PageVisit')?.table, 'page_visit');
+  assert.is(findEventType('page_visit')?.name, 'PageVisit');
+  assert.is(findEventType('order_history_viewing')?.name, 'OrderHistoryViewing');
+  assert.is(findEventType('NoSuch'), undefined);
+  assert.is(eventTypeOf({ event: 'CartAdd' }).key, 'cart_add');
+  assert.is(eventTypeOf({ event: 'view' }), generic);
+  assert.is(eventTypeOf({}), generic);
+  assert.is(eventTypes.filter((t) => t.timeField === 'timestamp').length, 21, 'all seed 003 types');
+  assert.is(new Set(eventTypes.map((t) => t.table)).size, eventTypes.length, 'one table per type');
+});
+
+test('generic events: userid alias, defaults, zone required, number user ids as text', () => {
+  const ok = validateEvent(generic, { dt: '2020-01-01T14:16:34+03:00', event: 'view', userid: 7 });
+  assert.ok(ok.ok);
+  if (ok.ok) assert.equal(ok.row, { dt: '2020-01-01 11:16:34', event: 'view', user_id: '7', screen: '', elem: '', amount: 0 });
+  const bad = validateEvent(generic, { dt: '2020-01-01T14:16:34', event: 'view', user_id: '1' });
+  assert.not.ok(bad.ok);
+  if (!bad.ok) assert.equal(bad.issues.map((i) => i.path), ['dt']);
+});
+
+test('form values are coerced by column type, and only when numeric', () => {
+  const ok = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '100', screen: '' }, { fromForm: true });
+  assert.ok(ok.ok);
+  if (ok.ok) assert.is(ok.row.amount, 100);
+  const bad = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '1e' }, { fromForm: true });
+  assert.not.ok(bad.ok);
+  const asJson = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', user_id: '1', amount: '100' });
+  assert.not.ok(asJson.ok, 'JSON bodies are not coerced');
+});
+
+test('typed events enforce ranges and nullability', () => {
+  const type = findEventType('ItemReturn')!;
+  const base = { timestamp: '2024-01-01 00:00:00', user_id: 1, item_id: 2, order_id: 3 };
+  assert.ok(validateEvent(type, { ...base, reason_type: 4, reason_user_message: null }).ok);
+  assert.ok(validateEvent(type, { ...base, reason_type: 0 }).ok, 'nullable fields may be left out');
+  const bad = validateEvent(type, { ...base, user_id: 1.5, reason_type: 5 });
+  assert.not.ok(bad.ok);
+  if (!bad.ok) assert.equal(bad.issues.map((i) => i.path).sort(), ['reason_type', 'user_id']);
+});
+
+test('event time: zones, fractions, seed formats, impossible dates', () => {
+  assert.is(parseEventTime('2020-01-01T14:16:34Z', 'required'), Date.UTC(2020, 0, 1, 14, 16, 34));
+  assert.is(parseEventTime('2020-01-01T14:16:34.5-01:30', 'required'), Date.UTC(2020, 0, 1, 15, 46, 34, 500));
+  assert.is(parseEventTime('2022-02-03 12:03:05', 'optional'), Date.UTC(2022, 1, 3, 12, 3, 5));
+  assert.type(parseEventTime('2022-02-03 12:03:05', 'required'), 'string');
+  assert.type(parseEventTime('2021-02-29T00:00:00Z', 'required'), 'string');
+  assert.type(parseEventTime('1969-12-31T23:59:59Z', 'required'), 'string');
+  assert.type(parseEventTime('yesterday', 'optional'), 'string');
+  assert.is(formatUtc(Date.UTC(2020, 0, 2, 3, 4, 5, 6), true), '2020-01-02 03:04:05.006');
+});
+
+test('DDL: every table dedupes on event_id and is partitioned by month of its event time', () => {
+  for (const type of eventTypes) {
+    const ddl = tableDdl(type, 'db', { lowCardinality: true, dateTime64: true });
+    assert.match(ddl, /ENGINE = ReplacingMergeTree\(\)/);
+    assert.match(ddl, new RegExp(`PARTITION BY toYYYYMM\\(\`${type.timeField}\`\\)`));
+    assert.match(ddl, /ORDER BY \(.*`event_id`\)$/);
+    assert.equal(columnsOf(type, { lowCardinality: true, dateTime64: true }).at(-1), ['received_at', "DateTime64(3, 'UTC')"]);
+  }
+  const generic_ = columnsOf(generic, { lowCardinality: true, dateTime64: true }).map(([n]) => n);
+  assert.equal(generic_, ['event_id', 'dt', 'event', 'user_id', 'screen', 'elem', 'amount', 'received_at']);
+  const old = catalogDdl('db', { lowCardinality: false, dateTime64: false }).join('\n');
+  assert.not.match(old, /LowCardinality|DateTime64/);
+  assert.match(catalogDdl('db').join('\n'), /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/);
+});
+
+test('checked-in generated files are current (npm run generate)', () => {
+  for (const [name, content] of Object.entries(generatedFiles())) {
+    assert.ok(readFileSync(generatedPath(name), 'utf8') === content, `shared/catalog/${name} is stale: run npm run generate`);
+  }
+  const schema = JSON.parse(generatedFiles()['generated/events.schema.json']!);
+  assert.is(Object.keys(schema.$defs).length, eventTypes.length);
+  assert.equal(schema.$defs.LoggingIn.properties.login_type.maximum, 2);
+  assert.is(schema.$defs.MovieView.properties.user_id['x-clickhouse'], 'UUID');
+});
+
+test.run();

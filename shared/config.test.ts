@@ -1,0 +1,34 @@
+// Configuration: defaults for local use, and bad values refused with the variable named.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults need no environment at all', () => {
+  const cfg = loadConfig({});
+  assert.is(cfg.collector.port, 8080);
+  assert.is(cfg.clickhouse.database, 'edge_events');
+  assert.is(cfg.clickhouse.url, undefined, 'embedded engine by default');
+  assert.is(cfg.nats.url, undefined, 'local nats-server by default');
+  assert.is(cfg.collector.bodyLimitBytes, 1024 * 1024);
+});
+
+test('every bad variable is named in one error', () => {
+  try {
+    loadConfig({ PORT: 'eighty', CLICKHOUSE_URL: 'tcp://x', CLICKHOUSE_DATABASE: 'drop table', SINK_BATCH_WAIT_MS: '10', UNRELATED: 'x' });
+    assert.unreachable('should have thrown');
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    const msg = (err as Error).message;
+    for (const name of ['PORT=', 'CLICKHOUSE_URL=', 'CLICKHOUSE_DATABASE=', 'SINK_BATCH_WAIT_MS=']) assert.ok(msg.includes(name), `${name} in ${msg}`);
+    assert.not.ok(msg.includes('UNRELATED'));
+  }
+});
+
+test('values are parsed into their types', () => {
+  const cfg = loadConfig({ PORT: '9000', NATS_URL: 'nats://a:4222,nats://b:4222', CLICKHOUSE_URL: 'http://ch:8123', SINK_BATCH_SIZE: '10000' });
+  assert.is(cfg.collector.port, 9000);
+  assert.is(cfg.nats.url, 'nats://a:4222,nats://b:4222');
+  assert.is(cfg.sink.batchSize, 10000);
+});
+
+test.run();

@@ -1,0 +1,124 @@
+// Test harness: real nats-server and ClickHouse (server or embedded) in a temporary folder, the
+// pipeline's processes started in-process against them, and helpers to read what landed.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCollector, type RunningCollector } from '../../collector/mod.ts';
+import { startSink, type RunningSink } from '../../sink/mod.ts';
+import { applyTopology, consumerSpecs, streamSpecs } from '../../streams/mod.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { startClickHouseServer, type ClickHouseServer } from '../services/clickhouse-server.ts';
+import { startNatsServer, type NatsServer } from '../services/nats-server.ts';
+import { waitFor } from '../services/process.ts';
+import { freePort } from '../services/free-port.ts';
+
+export { waitFor };
+
+export type Engine = 'server' | 'embedded';
+
+export interface Services {
+  dir: string;
+  nats: NatsServer;
+  clickhouse?: ClickHouseServer;
+  /** The configuration that points at these services (plus any overrides). */
+  config(env?: Record<string, string>): Config;
+  cleanup(): Promise<void>;
+}
+
+export async function startServices(engine: Engine | 'none' = 'server'): Promise<Services> {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-events-test-'));
+  const nats = await startNatsServer({ dir: join(dir, 'nats') });
+  const clickhouse = engine === 'server' ? await startClickHouseServer({ dir: join(dir, 'clickhouse') }) : undefined;
+  return {
+    dir,
+    nats,
+    clickhouse,
+    config: (env = {}) =>
+      loadConfig({
+        NATS_URL: nats.url,
+        CLICKHOUSE_URL: clickhouse?.url,
+        DATA_DIR: join(dir, 'data'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        SINK_PORT: '0',
+        SINK_RETRY_BASE_MS: '200',
+        SINK_RETRY_MAX_MS: '1000',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+        ...env,
+      }),
+    async cleanup() {
+      await clickhouse?.stop();
+      await nats.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function applyStreams(cfg: Config): Promise<void> {
+  const nc = await connect({ servers: cfg.nats.url! });
+  await applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  await nc.close();
+}
+
+export interface Pipeline {
+  url: string;
+  collector: RunningCollector;
+  sink: RunningSink;
+  stop(): Promise<void>;
+}
+
+/** Streams applied, sink and collector started in this process against `services`. */
+export async function startPipeline(services: Services, env: Record<string, string> = {}): Promise<Pipeline> {
+  const cfg = services.config(env);
+  await applyStreams(cfg);
+  const sink = await startSink(cfg);
+  const collector = await startCollector(cfg);
+  return {
+    url: `http://127.0.0.1:${collector.port}`,
+    collector,
+    sink,
+    async stop() {
+      await collector.stop();
+      await sink.stop();
+    },
+  };
+}
+
+export async function post(url: string, body: string | FormData | URLSearchParams, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', body, headers });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+export const postJson = (url: string, value: unknown) => post(url, JSON.stringify(value), { 'content-type': 'application/json' });
+
+/** Rows of a query, as JSON objects. */
+export async function rows<T = Record<string, unknown>>(sink: RunningSink, query: string): Promise<T[]> {
+  const rs = await sink.clickhouse.client.query({ query, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+/** Waits until `query` (a count) reaches `expected`; returns the final count. */
+export async function countReaches(sink: RunningSink, query: string, expected: number, timeoutMs = 20_000): Promise<number> {
+  let last = -1;
+  await waitFor(
+    `${query} to reach ${expected} (last ${last})`,
+    async () => {
+      const [row] = await rows<{ n: string }>(sink, query);
+      last = Number(row?.n ?? 0);
+      return last >= expected ? true : undefined;
+    },
+    timeoutMs,
+  ).catch(() => undefined);
+  return last;
+}
+
+export { freePort };

@@ -1,0 +1,42 @@
+// Topology apply against a real nats-server: creates, then finds nothing to do, then updates only
+// what changed — and the sink consumer's max_ack_pending covers its batches.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startServices, type Services } from '../shared/testing/harness.ts';
+import { applyTopology, describeChange } from './apply.ts';
+import { consumerSpecs, DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from './definitions.ts';
+
+const test = suite<{ services: Services; nc: NatsConnection }>('streams apply');
+test.before(async (ctx) => {
+  ctx.services = await startServices('none');
+  ctx.nc = await connect({ servers: ctx.services.nats.url });
+});
+test.after(async (ctx) => {
+  await ctx.nc?.close();
+  await ctx.services?.cleanup();
+});
+
+test('create, then unchanged, then update of the changed fields only', async ({ services, nc }) => {
+  const jsm = await jetstreamManager(nc);
+  const cfg = services.config();
+  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  assert.equal(first.map(describeChange), [`stream ${EVENTS_STREAM}: created`, `stream ${DLQ_STREAM}: created`, `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`]);
+  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  assert.ok(again.every((c) => c.action === 'unchanged'), again.map(describeChange).join('; '));
+
+  const bigger = services.config({ STREAM_MAX_AGE_SECONDS: '3600', SINK_BATCH_SIZE: '8000' });
+  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger.sink));
+  assert.equal(changed.map(describeChange), [
+    `stream ${EVENTS_STREAM}: updated (max_age)`,
+    `stream ${DLQ_STREAM}: unchanged`,
+    `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: updated (max_ack_pending, max_batch)`,
+  ]);
+  const info = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+  assert.ok(info.config.max_ack_pending! >= 2 * 8000, 'room for two batches in flight');
+  const stream = await jsm.streams.info(EVENTS_STREAM);
+  assert.is(stream.config.discard, 'new', 'a full stream refuses, never drops');
+});
+
+test.run();
