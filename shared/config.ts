@@ -36,6 +36,8 @@ const EnvSchema = v.object({
   SINK_BATCH_WAIT_MS: int(1000, 1000),
   SINK_RETRY_BASE_MS: int(1000, 1),
   SINK_RETRY_MAX_MS: int(60_000, 1),
+  SINK_MAX_DELIVER: int(10, 1),
+  SINK_ACK_WAIT_SECONDS: int(30, 1),
   STREAM_MAX_AGE_SECONDS: int(7 * 24 * 3600),
   STREAM_MAX_BYTES: int(10 * 1024 ** 3),
   STREAM_DUPLICATE_WINDOW_SECONDS: int(120, 1),
@@ -56,6 +58,8 @@ export interface Config {
     batchWaitMs: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    maxDeliver: number;
+    ackWaitSeconds: number;
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
   dataDir: string;
@@ -88,6 +92,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       batchWaitMs: e.SINK_BATCH_WAIT_MS,
       retryBaseMs: e.SINK_RETRY_BASE_MS,
       retryMaxMs: e.SINK_RETRY_MAX_MS,
+      maxDeliver: e.SINK_MAX_DELIVER,
+      ackWaitSeconds: e.SINK_ACK_WAIT_SECONDS,
     },
     stream: {
       maxAgeSeconds: e.STREAM_MAX_AGE_SECONDS,

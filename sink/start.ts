@@ -2,9 +2,11 @@
 // port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
 import type { Server } from 'node:http';
 import { applySchema, connectClickHouse, createLogger, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
-import { connectNats } from '../streams/mod.ts';
-import { startSinkLoop, type SinkStats } from './consumer.ts';
+import { connectNats, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
+import { createDeadLetterer } from './dead-letter.ts';
+import { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
 import { serveHealth } from './healthcheck.ts';
+import { startPullLoop } from './pull-loop.ts';
 
 export interface RunningSink {
   readonly clickhouse: ClickHouse;
@@ -18,19 +20,28 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   await applySchema(ch);
   log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
   const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
-  const loop = startSinkLoop(link, ch, cfg.sink, log);
+  const stats = newSinkStats();
+  const deliver = createDeliver({
+    ch,
+    deadLetter: createDeadLetterer(link, 'sink'),
+    cfg: cfg.sink,
+    log,
+    stats,
+    reapplySchema: () => applySchema(ch),
+  });
+  const loop = startPullLoop({ link, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
   const health: Server = await serveHealth(cfg.sink.port, link, ch, log);
   const address = health.address();
   return {
     clickhouse: ch,
-    stats: loop.stats,
+    stats,
     healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
     async stop() {
       await loop.stop();
       await link.nc.drain();
       await new Promise((resolve) => health.close(resolve));
       await ch.close();
-      log.info({ ...loop.stats }, 'sink stopped');
+      log.info({ ...stats }, 'sink stopped');
     },
   };
 }

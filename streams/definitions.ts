@@ -14,6 +14,18 @@ export const dlqSubject = (typeKey: string) => `dlq.${typeKey}`;
 /** The type key of an `events.<key>` or `dlq.<key>` subject. */
 export const typeKeyOf = (subject: string) => subject.slice(subject.indexOf('.') + 1);
 
+/** Headers on every dead letter in stream DLQ (`dlq.<type>`), read back by `npm run dlq`. */
+export const DLQ_HEADERS = {
+  reason: 'Edge-Dlq-Reason',
+  code: 'Edge-Dlq-Code',
+  deliveries: 'Edge-Dlq-Deliveries',
+  subject: 'Edge-Dlq-Subject',
+  stream: 'Edge-Dlq-Stream',
+  sequence: 'Edge-Dlq-Sequence',
+  firstFailure: 'Edge-Dlq-First-Failure',
+  deadLetteredBy: 'Edge-Dlq-By',
+} as const;
+
 export type StreamSpec = Partial<StreamConfig> & { name: string };
 export type ConsumerSpec = { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } };
 
@@ -56,8 +68,11 @@ export function consumerSpecs(cfg: Config['sink']): ConsumerSpec[] {
         // Room for the batch being inserted and the next one being fetched.
         max_ack_pending: cfg.batchSize * 4,
         max_batch: cfg.batchSize,
-        // Unacked messages of a crashed sink come back after this.
-        ack_wait: nanos(30_000),
+        // Unacked messages of a crashed sink come back after this; a live sink holding a batch
+        // for retry keeps it with working(). Deliveries are unlimited here: the sink itself
+        // dead-letters a message delivered more than SINK_MAX_DELIVER times.
+        ack_wait: nanos(cfg.ackWaitSeconds * 1000),
+        max_deliver: -1,
       },
     },
   ];

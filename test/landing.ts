@@ -51,6 +51,8 @@ export function landingSuite(engine: Engine) {
     const later = await postJson(`${p.url}/v1/producer/views`, { ...seedView, movie_time_offset: 130000, created_at: '2022-02-03 12:05:00' });
     assert.is(later.status, 201);
     assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.movie_views', 2), 2);
+    // The view's part commits just after the table's: wait for the view itself.
+    assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.latest_view', 2), 2);
     const latest = await rows(p.sink, 'SELECT toString(user_id) AS user_id, toString(movie_id) AS movie_id, movie_time_offset, created_at FROM edge_events.latest_view FINAL');
     assert.equal(latest.map((r) => ({ ...r, movie_time_offset: Number(r.movie_time_offset) })), [
       { user_id: seedView.user_id, movie_id: seedView.movie_id, movie_time_offset: 130000, created_at: '2022-02-03 12:05:00' },

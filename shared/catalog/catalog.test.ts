@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { eventTypeOf, eventTypes, findEventType, generic } from './catalog.ts';
-import { catalogDdl, columnsOf, tableDdl } from './ddl.ts';
+import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 import { formatUtc, parseEventTime } from './event-time.ts';
 import { generatedFiles, generatedPath } from './generate.ts';
 import { validateEvent } from './validate.ts';
@@ -63,15 +63,15 @@ test('event time: zones, fractions, seed formats, impossible dates', () => {
 
 test('DDL: every table dedupes on event_id and is partitioned by month of its event time', () => {
   for (const type of eventTypes) {
-    const ddl = tableDdl(type, 'db', { lowCardinality: true, dateTime64: true });
+    const ddl = tableDdl(type, 'db', modernDialect);
     assert.match(ddl, /ENGINE = ReplacingMergeTree\(\)/);
     assert.match(ddl, new RegExp(`PARTITION BY toYYYYMM\\(\`${type.timeField}\`\\)`));
-    assert.match(ddl, /ORDER BY \(.*`event_id`\)$/);
-    assert.equal(columnsOf(type, { lowCardinality: true, dateTime64: true }).at(-1), ['received_at', "DateTime64(3, 'UTC')"]);
+    assert.match(ddl, /ORDER BY \(.*`event_id`\)\nSETTINGS non_replicated_deduplication_window = 1000$/);
+    assert.equal(columnsOf(type, modernDialect).at(-1), ['received_at', "DateTime64(3, 'UTC')"]);
   }
-  const generic_ = columnsOf(generic, { lowCardinality: true, dateTime64: true }).map(([n]) => n);
+  const generic_ = columnsOf(generic, modernDialect).map(([n]) => n);
   assert.equal(generic_, ['event_id', 'dt', 'event', 'user_id', 'screen', 'elem', 'amount', 'received_at']);
-  const old = catalogDdl('db', { lowCardinality: false, dateTime64: false }).join('\n');
+  const old = catalogDdl('db', { lowCardinality: false, dateTime64: false, dedupWindow: false }).join('\n');
   assert.not.match(old, /LowCardinality|DateTime64/);
   assert.match(catalogDdl('db').join('\n'), /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/);
 });

@@ -7,9 +7,11 @@ import { eventTypes } from './catalog.ts';
 export interface Dialect {
   lowCardinality: boolean;
   dateTime64: boolean;
+  /** Tables remember recent insert tokens, so a retried insert of the same batch is dropped. */
+  dedupWindow: boolean;
 }
 
-export const modernDialect: Dialect = { lowCardinality: true, dateTime64: true };
+export const modernDialect: Dialect = { lowCardinality: true, dateTime64: true, dedupWindow: true };
 
 export function columnsOf(type: EventType, dialect: Dialect): [name: string, type: string][] {
   const columns: [string, string][] = [['event_id', 'String']];
@@ -31,6 +33,7 @@ export function tableDdl(type: EventType, db: string, dialect: Dialect): string 
     ') ENGINE = ReplacingMergeTree()',
     `PARTITION BY toYYYYMM(\`${type.timeField}\`)`,
     `ORDER BY (${type.orderBy.map((c) => `\`${c}\``).join(', ')})`,
+    ...(dialect.dedupWindow ? ['SETTINGS non_replicated_deduplication_window = 1000'] : []),
   ].join('\n');
 }
 

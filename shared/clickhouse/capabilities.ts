@@ -8,15 +8,19 @@ export interface Capabilities {
   dialect: Dialect;
   /** Settings sent with every INSERT. */
   insertSettings: ClickHouseSettings;
+  /** The server honours `insert_deduplication_token` (tables keep a dedupe window). */
+  dedupToken: boolean;
 }
 
 export function capabilitiesOf(version: string): Capabilities {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  const modern = major > 20 || (major === 20 && minor >= 1);
-  if (modern) return { version, dialect: modernDialect, insertSettings: {} };
+  const at = (M: number, m: number) => major > M || (major === M && minor >= m);
+  if (at(22, 8)) return { version, dialect: modernDialect, insertSettings: {}, dedupToken: true };
+  if (at(20, 1)) return { version, dialect: { ...modernDialect, dedupWindow: false }, insertSettings: {}, dedupToken: false };
   return {
     version,
-    dialect: { lowCardinality: false, dateTime64: false },
+    dedupToken: false,
+    dialect: { lowCardinality: false, dateTime64: false, dedupWindow: false },
     // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
     insertSettings: { date_time_input_format: 'best_effort' },
   };

@@ -1,6 +1,6 @@
 // One ClickHouse connection through @clickhouse/client, over HTTP to a server (CLICKHOUSE_URL) or
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { catalogDdl } from '../catalog/ddl.ts';
@@ -23,7 +23,7 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
   let client: ClickHouseClient;
   let location: string;
   if (cfg.url) {
-    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000 });
+    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000, log: { level: ClickHouseLogLevel.OFF } });
     location = cfg.url;
   } else {
     location = resolve(join(dataDir, 'chdb'));
@@ -33,7 +33,7 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
         { cause },
       );
     });
-    client = createClient({ connection: chdb.createChdbConnection({ path: location }) } as Parameters<typeof createClient>[0]);
+    client = createClient({ connection: chdb.createChdbConnection({ path: location }), log: { level: ClickHouseLogLevel.OFF } } as Parameters<typeof createClient>[0]);
   }
   const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
   const [row] = await rs.json<{ v: string }>();

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS edge_events.events (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`dt`)
-ORDER BY (`dt`, `event`, `event_id`);
+ORDER BY (`dt`, `event`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.page_visit (
   `event_id` String,
@@ -23,7 +24,8 @@ CREATE TABLE IF NOT EXISTS edge_events.page_visit (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.searching (
   `event_id` String,
@@ -33,7 +35,8 @@ CREATE TABLE IF NOT EXISTS edge_events.searching (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.filtering (
   `event_id` String,
@@ -46,7 +49,8 @@ CREATE TABLE IF NOT EXISTS edge_events.filtering (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_add (
   `event_id` String,
@@ -56,7 +60,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_add (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
   `event_id` String,
@@ -66,7 +71,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.ordering (
   `event_id` String,
@@ -76,7 +82,8 @@ CREATE TABLE IF NOT EXISTS edge_events.ordering (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
   `event_id` String,
@@ -86,7 +93,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_review (
   `event_id` String,
@@ -96,7 +104,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_review (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_creating (
   `event_id` String,
@@ -107,7 +116,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_creating (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.registering (
   `event_id` String,
@@ -116,7 +126,8 @@ CREATE TABLE IF NOT EXISTS edge_events.registering (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.logging_in (
   `event_id` String,
@@ -126,7 +137,8 @@ CREATE TABLE IF NOT EXISTS edge_events.logging_in (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
   `event_id` String,
@@ -135,7 +147,8 @@ CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
   `event_id` String,
@@ -145,7 +158,8 @@ CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.support_contact (
   `event_id` String,
@@ -155,7 +169,8 @@ CREATE TABLE IF NOT EXISTS edge_events.support_contact (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
   `event_id` String,
@@ -165,7 +180,8 @@ CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
   `event_id` String,
@@ -176,7 +192,8 @@ CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
   `event_id` String,
@@ -188,7 +205,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
   `event_id` String,
@@ -198,7 +216,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_return (
   `event_id` String,
@@ -211,7 +230,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_return (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
   `event_id` String,
@@ -222,7 +242,8 @@ CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.category_view (
   `event_id` String,
@@ -233,7 +254,8 @@ CREATE TABLE IF NOT EXISTS edge_events.category_view (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
-ORDER BY (`timestamp`, `user_id`, `event_id`);
+ORDER BY (`timestamp`, `user_id`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.movie_views (
   `event_id` String,
@@ -244,7 +266,8 @@ CREATE TABLE IF NOT EXISTS edge_events.movie_views (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`created_at`)
-ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`);
+ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.latest_view (
   user_id UUID,
@@ -268,4 +291,5 @@ CREATE TABLE IF NOT EXISTS edge_events.playback (
   `received_at` DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`client_time`)
-ORDER BY (`content_id`, `client_time`, `event_id`);
+ORDER BY (`content_id`, `client_time`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;

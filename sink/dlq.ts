@@ -1,0 +1,108 @@
+// Reading and redriving dead letters: walk stream DLQ (optionally one type, optionally since a time),
+// and republish letters to their original subject; a letter is deleted only after that publish is acked.
+import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DLQ_HEADERS, DLQ_STREAM } from '../streams/mod.ts';
+
+export interface Letter {
+  seq: number;
+  subject: string;
+  time: Date;
+  reason: string;
+  code?: number;
+  deliveries: number;
+  originalSubject: string;
+  originalSequence: number;
+  firstFailure: string;
+  by: string;
+  data: Uint8Array;
+  /** How many more letters match after this one (while reading a stream of them). */
+  remaining: number;
+}
+
+export interface LetterFilter {
+  type?: string;
+  since?: Date;
+}
+
+function toLetter(m: JsMsg): Letter {
+  const h = (name: string) => m.headers?.get(name) ?? '';
+  return {
+    seq: m.seq,
+    subject: m.subject,
+    time: new Date(Math.floor(m.info.timestampNanos / 1e6)),
+    reason: h(DLQ_HEADERS.reason),
+    code: h(DLQ_HEADERS.code) ? Number(h(DLQ_HEADERS.code)) : undefined,
+    deliveries: Number(h(DLQ_HEADERS.deliveries) || 0),
+    originalSubject: h(DLQ_HEADERS.subject),
+    originalSequence: Number(h(DLQ_HEADERS.sequence) || 0),
+    firstFailure: h(DLQ_HEADERS.firstFailure),
+    by: h(DLQ_HEADERS.deadLetteredBy),
+    data: m.data,
+    remaining: m.info.pending,
+  };
+}
+
+/** Every letter matching the filter stored before the call, oldest first (an ordered consumer: nothing is acked or changed). */
+export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}): AsyncGenerator<Letter> {
+  const jsm = await jetstreamManager(nc);
+  // A snapshot: letters arriving while we read (a redrive's failures) wait for the next run.
+  const { messages, last_seq: lastSeq } = (await jsm.streams.info(DLQ_STREAM)).state;
+  if (messages === 0) return;
+  const consumer = await jetstream(nc).consumers.get(DLQ_STREAM, {
+    // A string (one filter_subject) works on nats-server 2.9; an array needs 2.10.
+    filter_subjects: filter.type ? `dlq.${filter.type}` : 'dlq.>',
+    ...(filter.since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: filter.since.toISOString() } : {}),
+  });
+  for (;;) {
+    const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });
+    let last: JsMsg | undefined;
+    for await (const m of batch) {
+      if (m.seq > lastSeq) {
+        batch.stop();
+        return;
+      }
+      last = m;
+      yield toLetter(m);
+    }
+    if (!last || last.info.pending === 0 || last.seq === lastSeq) return;
+  }
+}
+
+export async function showLetter(nc: NatsConnection, seq: number): Promise<Letter | undefined> {
+  const jsm = await jetstreamManager(nc);
+  const stored = await jsm.streams.getMessage(DLQ_STREAM, { seq }).catch(() => undefined);
+  if (!stored) return undefined;
+  const h = (name: string) => stored.header?.get(name) ?? '';
+  return {
+    seq: stored.seq,
+    subject: stored.subject,
+    time: stored.time,
+    reason: h(DLQ_HEADERS.reason),
+    code: h(DLQ_HEADERS.code) ? Number(h(DLQ_HEADERS.code)) : undefined,
+    deliveries: Number(h(DLQ_HEADERS.deliveries) || 0),
+    originalSubject: h(DLQ_HEADERS.subject),
+    originalSequence: Number(h(DLQ_HEADERS.sequence) || 0),
+    firstFailure: h(DLQ_HEADERS.firstFailure),
+    by: h(DLQ_HEADERS.deadLetteredBy),
+    data: stored.data,
+    remaining: 0,
+  };
+}
+
+/**
+ * Republishes matching letters to their original subjects and deletes each once its publish is acked.
+ * Safe to repeat: rows carry their event_id, so a letter redriven twice is still one row in results.
+ */
+export async function redrive(nc: NatsConnection, filter: LetterFilter, progress: (done: number, total: number) => void = () => {}): Promise<number> {
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  let done = 0;
+  for await (const l of readLetters(nc, filter)) {
+    if (!l.originalSubject) continue;
+    await js.publish(l.originalSubject, l.data, { msgID: `redrive:${DLQ_STREAM}:${l.seq}` });
+    await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
+    progress(++done, done + l.remaining);
+  }
+  return done;
+}

@@ -1,0 +1,33 @@
+// Poison isolation: when ClickHouse rejects a batch for its data, bisect it — insert each half,
+// recurse into the half that fails — until the rejected events stand alone; everything else goes in.
+import { decide, type Decision } from './retry.ts';
+
+export interface Isolated<T> {
+  inserted: T[];
+  rejected: { item: T; decision: Extract<Decision, { kind: 'dead-letter' }> }[];
+  /** Items whose insert failed for a retryable reason (server down mid-bisect, …). */
+  retry: T[];
+  retryDecision?: Extract<Decision, { kind: 'retry' }>;
+}
+
+export async function insertIsolating<T>(items: T[], insert: (items: T[]) => Promise<void>): Promise<Isolated<T>> {
+  const out: Isolated<T> = { inserted: [], rejected: [], retry: [] };
+  const visit = async (part: T[]): Promise<void> => {
+    if (part.length === 0) return;
+    const decision = decide(await insert(part).then(() => undefined, (err: unknown) => err ?? new Error('insert failed')));
+    if (decision.kind === 'ok') {
+      out.inserted.push(...part);
+    } else if (decision.kind === 'retry') {
+      out.retry.push(...part);
+      out.retryDecision ??= decision;
+    } else if (part.length === 1) {
+      out.rejected.push({ item: part[0]!, decision });
+    } else {
+      const mid = Math.ceil(part.length / 2);
+      await visit(part.slice(0, mid));
+      await visit(part.slice(mid));
+    }
+  };
+  await visit(items);
+  return out;
+}

@@ -1,0 +1,83 @@
+// A durable pull consumer's loop: fetch up to N messages (waiting at most W), hand them to `handle`,
+// repeat. Fetch failures back off. stop() cuts the fetch in progress short and waits for the batch in hand.
+import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '../shared/mod.ts';
+import type { NatsLink } from '../streams/mod.ts';
+import { retryDelayMs } from './retry.ts';
+
+export interface StopSignal {
+  readonly stopped: boolean;
+}
+
+export interface PullLoopOptions {
+  link: NatsLink;
+  stream: string;
+  consumer: string;
+  batchSize: number;
+  batchWaitMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  log: Logger;
+  /** Must settle every message (ack, nak or term) before resolving, unless stopping. */
+  handle(msgs: JsMsg[], signal: StopSignal): Promise<void>;
+}
+
+export interface PullLoop {
+  stop(): Promise<void>;
+}
+
+/** Sleeps `ms`, waking early when the signal says stop. */
+export function pause(ms: number, signal: StopSignal, every?: () => void, everyMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    const end = Date.now() + ms;
+    let nextTick = Date.now() + everyMs;
+    const tick = () => {
+      if (signal.stopped || Date.now() >= end) return resolve();
+      if (every && Date.now() >= nextTick) every(), (nextTick = Date.now() + everyMs);
+      setTimeout(tick, Math.min(100, end - Date.now()));
+    };
+    tick();
+  });
+}
+
+export function startPullLoop(opts: PullLoopOptions): PullLoop {
+  const signal = { stopped: false };
+  let fetching: ConsumerMessages | undefined;
+  let consumer: Consumer | undefined;
+
+  const fetchBatch = async (): Promise<JsMsg[]> => {
+    consumer ??= await jetstream(opts.link.nc).consumers.get(opts.stream, opts.consumer);
+    fetching = await consumer.fetch({ max_messages: opts.batchSize, expires: opts.batchWaitMs });
+    const msgs: JsMsg[] = [];
+    for await (const m of fetching) msgs.push(m);
+    fetching = undefined;
+    return msgs;
+  };
+
+  const done = (async () => {
+    let failures = 0;
+    while (!signal.stopped) {
+      let msgs: JsMsg[];
+      try {
+        msgs = await fetchBatch();
+        failures = 0;
+      } catch (err) {
+        fetching = undefined;
+        consumer = undefined;
+        const delay = retryDelayMs(++failures, opts.retryBaseMs, opts.retryMaxMs);
+        opts.log.warn({ err: (err as Error).message, consumer: opts.consumer, retryInMs: delay }, 'fetch failed');
+        await pause(delay, signal);
+        continue;
+      }
+      if (msgs.length > 0) await opts.handle(msgs, signal);
+    }
+  })();
+
+  return {
+    async stop() {
+      signal.stopped = true;
+      fetching?.stop();
+      await done;
+    },
+  };
+}

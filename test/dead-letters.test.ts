@@ -1,0 +1,132 @@
+// Poison and dead letters against real nats-server and clickhouse-server: rows ClickHouse rejects are
+// bisected out of their batch and dead-lettered with their headers while the rest lands; unknown
+// types and over-delivered messages are dead-lettered too; `npm run dlq` lists, shows and redrives.
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startSink, type RunningSink } from '../sink/mod.ts';
+import { readLetters } from '../sink/dlq.ts';
+import { applyStreams, countReaches, rows, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
+import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
+
+const ENV = { SINK_MAX_DELIVER: '2', SINK_ACK_WAIT_SECONDS: '1', SINK_BATCH_SIZE: '500' };
+const test = suite<{ services: Services; nc: NatsConnection; js: JetStreamClient; sink?: RunningSink }>('dead letters');
+test.before(async (ctx) => {
+  ctx.services = await startServices('server');
+  await applyStreams(ctx.services.config(ENV));
+  ctx.nc = await connect({ servers: ctx.services.nats.url });
+  ctx.js = jetstream(ctx.nc);
+});
+test.after(async (ctx) => {
+  await ctx.sink?.stop();
+  await ctx.nc?.close();
+  await ctx.services?.cleanup();
+});
+
+const row = (id: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ event_id: id, timestamp: '2024-01-02 03:04:05', user_id: 1, page_id: 2, received_at: '2024-01-02 03:04:05.000', ...extra });
+const letters = async (nc: NatsConnection) => {
+  const out = [];
+  for await (const l of readLetters(nc)) out.push(l);
+  return out;
+};
+async function settled(nc: NatsConnection) {
+  const jsm = await jetstreamManager(nc);
+  await waitFor('the sink to settle every message', async () => {
+    const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+    return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+  }, 30_000);
+}
+
+test('poison in a batch is bisected out and dead-lettered with headers; the rest lands', async (ctx) => {
+  // Published straight to the stream, as a buggy producer bypassing the collector would.
+  const poison = new Map([
+    [7, '{garbage'],
+    [23, row('bad-date', { timestamp: 'yesterday' })],
+    [41, row('extra-field', { coupon: 'X1' })],
+  ]);
+  const seqs = new Map<number, number>();
+  for (let i = 0; i < 60; i++) {
+    const ack = await ctx.js.publish('events.page_visit', poison.get(i) ?? row(`good-${i}`), { msgID: `m-${i}` });
+    seqs.set(i, ack.seq);
+  }
+  await ctx.js.publish('events.no_such_type', '{"event_id":"x"}');
+  ctx.sink = await startSink(ctx.services.config(ENV));
+  assert.is(await countReaches(ctx.sink, 'SELECT count() AS n FROM edge_events.page_visit', 57), 57);
+  await settled(ctx.nc);
+  const got = await letters(ctx.nc);
+  assert.equal(got.map((l) => l.subject).sort(), ['dlq.no_such_type', 'dlq.page_visit', 'dlq.page_visit', 'dlq.page_visit']);
+  const bySeq = new Map(got.map((l) => [l.originalSequence, l]));
+  for (const [i, body] of poison) {
+    const l = bySeq.get(seqs.get(i)!);
+    assert.ok(l, `poison ${i} is in the DLQ`);
+    assert.is(new TextDecoder().decode(l!.data), body, 'payload kept as it was');
+    assert.is(l!.originalSubject, 'events.page_visit');
+    assert.is(l!.deliveries, 1);
+    assert.is(l!.by, 'sink');
+    assert.ok([26, 27, 41, 72, 117].includes(l!.code!), `a data error code, got ${l!.code}: ${l!.reason}`);
+    assert.ok(Date.parse(l!.firstFailure) > Date.now() - 60_000, 'first failure time recorded');
+  }
+  assert.match(got.find((l) => l.subject === 'dlq.no_such_type')!.reason, /unknown event type "no_such_type"/);
+  assert.is(ctx.sink.stats.deadLettered, 4);
+  const ids = await rows<{ event_id: string }>(ctx.sink, 'SELECT event_id FROM edge_events.page_visit');
+  assert.not.ok(ids.some((r) => r.event_id === 'bad-date' || r.event_id === 'extra-field'));
+});
+
+test('a dropped table is re-created and its events land', async (ctx) => {
+  await ctx.sink!.clickhouse.client.command({ query: 'DROP TABLE edge_events.cart_add' });
+  await ctx.js.publish('events.cart_add', JSON.stringify({ event_id: 'after-drop', timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: 9, received_at: '2024-01-02 03:04:05.000' }));
+  assert.is(await countReaches(ctx.sink!, 'SELECT count() AS n FROM edge_events.cart_add', 1), 1);
+});
+
+test('a message delivered more times than SINK_MAX_DELIVER is dead-lettered, not inserted', async (ctx) => {
+  await ctx.sink!.stop();
+  ctx.sink = undefined;
+  const ack = await ctx.js.publish('events.page_visit', row('too-often'));
+  // Two deliveries that nobody acks, as two crashed sinks would leave behind.
+  const consumer = await ctx.js.consumers.get(EVENTS_STREAM, SINK_CONSUMER);
+  for (let i = 0; i < 2; i++) {
+    const m = await consumer.next({ expires: 5000 });
+    assert.is(m?.seq, ack.seq);
+    await new Promise((r) => setTimeout(r, 1500)); // ack_wait is 1 s
+  }
+  ctx.sink = await startSink(ctx.services.config(ENV));
+  await settled(ctx.nc);
+  const l = (await letters(ctx.nc)).find((x) => x.originalSequence === ack.seq);
+  assert.ok(l, 'dead-lettered');
+  assert.match(l!.reason, /delivered 3 times without an ack \(limit 2\)/, JSON.stringify({ ...l, data: undefined }));
+  const [n] = await rows<{ n: string }>(ctx.sink, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id = 'too-often'");
+  assert.is(Number(n!.n), 0);
+});
+
+test('npm run dlq: list and show, then redrive after a fix lands the rows, and again adds none', async (ctx) => {
+  const env = { ...process.env, NATS_URL: ctx.services.nats.url };
+  const dlq = async (...args: string[]) => (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/dlq-cli.ts', ...args], { env })).stdout;
+  const listed = await dlq('list', '--type', 'page_visit');
+  assert.match(listed, /4 dead letters/);
+  const seq = /^\s+(\d+)\s/m.exec(listed)![1]!;
+  const shown = JSON.parse(await dlq('show', seq));
+  assert.is(shown.originalSubject, 'events.page_visit');
+  assert.type(shown.payload, 'string');
+
+  // The fix: the table gains the column the producer started sending; the other two stay poison.
+  await ctx.sink!.clickhouse.client.command({ query: 'ALTER TABLE edge_events.page_visit ADD COLUMN coupon String' });
+  const out = await dlq('redrive', '--type', 'page_visit');
+  assert.match(out, /redriven: 4/, out);
+  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id IN ('extra-field', 'too-often')", 2), 2);
+  await settled(ctx.nc);
+  const after = await letters(ctx.nc);
+  assert.is(after.filter((l) => l.subject === 'dlq.page_visit').length, 2, 'the two still-bad letters came back');
+  // Redriving the same letters again adds no rows to results.
+  await dlq('redrive', '--type', 'page_visit');
+  await settled(ctx.nc);
+  const [n] = await rows<{ n: string }>(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit FINAL WHERE event_id IN ('extra-field', 'too-often')");
+  assert.is(Number(n!.n), 2);
+  const info = await (await jetstreamManager(ctx.nc)).streams.info(DLQ_STREAM);
+  assert.is(info.state.messages, 3, 'garbage, bad date, unknown type remain');
+});
+
+test.run();
