@@ -13,13 +13,8 @@ export interface RunningCollector {
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
   const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events collector', log);
   const publisher = createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs });
-  const collector = createCollector({ publisher, bodyLimitBytes: cfg.collector.bodyLimitBytes });
-  const server = await serveNode(collector, {
-    host: cfg.collector.host,
-    port: cfg.collector.port,
-    bodyLimitBytes: cfg.collector.bodyLimitBytes,
-    onError: (err) => log.error({ err }, 'request failed'),
-  });
+  const collector = createCollector({ publisher, ...cfg.collector });
+  const server = await serveNode(collector, { ...cfg.collector, onError: (err) => log.error({ err }, 'request failed') });
   log.info({ port: server.port }, 'collector listening');
   return {
     port: server.port,

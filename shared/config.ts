@@ -31,6 +31,8 @@ const EnvSchema = v.object({
   PORT: int(8080),
   BODY_LIMIT_BYTES: int(1024 * 1024, 1),
   PUBLISH_TIMEOUT_MS: int(2000, 1),
+  MAX_INFLIGHT_EVENTS: int(20_000, 1),
+  MAX_INFLIGHT_BYTES: int(64 * 1024 * 1024, 1),
   SINK_PORT: int(8081),
   SINK_BATCH_SIZE: int(5000, 1),
   SINK_BATCH_WAIT_MS: int(1000, 1000),
@@ -51,7 +53,14 @@ type Env = v.InferOutput<typeof EnvSchema>;
 export interface Config {
   nats: { url?: string };
   clickhouse: { url?: string; user: string; password: string; database: string };
-  collector: { host: string; port: number; bodyLimitBytes: number; publishTimeoutMs: number };
+  collector: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    publishTimeoutMs: number;
+    maxInflightEvents: number;
+    maxInflightBytes: number;
+  };
   sink: {
     port: number;
     batchSize: number;
@@ -85,7 +94,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     nats: { url: e.NATS_URL },
     clickhouse: { url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE },
-    collector: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, publishTimeoutMs: e.PUBLISH_TIMEOUT_MS },
+    collector: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
+      maxInflightEvents: e.MAX_INFLIGHT_EVENTS,
+      maxInflightBytes: e.MAX_INFLIGHT_BYTES,
+    },
     sink: {
       port: e.SINK_PORT,
       batchSize: e.SINK_BATCH_SIZE,

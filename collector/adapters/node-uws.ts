@@ -3,7 +3,8 @@
 import HyperExpress from 'hyper-express';
 import uws from 'uWebSockets.js';
 import type { Collector } from '../core/collector.ts';
-import { errorResponse, HttpError } from '../core/http-error.ts';
+import { errorResponse, HttpError, overloaded } from '../core/http-error.ts';
+import { Budget } from '../core/limiter.ts';
 import type { CoreResponse } from '../core/types.ts';
 
 export interface NodeServer {
@@ -15,7 +16,17 @@ export interface NodeServer {
 // The JS fallback of uWebSockets.js is many times slower; refuse to run on it.
 if (!String(uws.App).includes('[native code]')) throw new Error('uWebSockets.js native binary did not load');
 
-export async function serveNode(collector: Collector, opts: { host: string; port: number; bodyLimitBytes: number; onError: (err: unknown) => void }): Promise<NodeServer> {
+export interface ServeOptions {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** Request bodies held in memory at once; past it, 503 before reading. */
+  maxInflightBytes: number;
+  onError: (err: unknown) => void;
+}
+
+export async function serveNode(collector: Collector, opts: ServeOptions): Promise<NodeServer> {
+  const bodies = new Budget(opts.maxInflightBytes);
   const server = new HyperExpress.Server({
     // A backstop for bodies without Content-Length; the exact limit is enforced in the handler.
     max_body_length: opts.bodyLimitBytes + 64 * 1024,
@@ -28,18 +39,23 @@ export async function serveNode(collector: Collector, opts: { host: string; port
     res.send(out.body);
   };
   server.any('/*', async (req, res) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > opts.bodyLimitBytes) {
+      return send(res, errorResponse(new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes })));
+    }
+    // Without a length, assume the worst the limit allows.
+    const reserved = req.method === 'POST' ? declared || opts.bodyLimitBytes : 0;
+    if (!bodies.tryTake(reserved)) return send(res, errorResponse(overloaded()));
     try {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > opts.bodyLimitBytes) {
-        return send(res, errorResponse(new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes })));
-      }
-      const body = req.method === 'POST' ? await req.buffer() : new Uint8Array(0);
+      const body = reserved ? await req.buffer() : new Uint8Array(0);
       const headers = req.headers;
       const out = await collector({ method: req.method, path: req.path, header: (n) => headers[n.toLowerCase()], body });
       if (!res.completed) send(res, out);
     } catch (err) {
       opts.onError(err);
       if (!res.completed) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
+    } finally {
+      bodies.give(reserved);
     }
   });
   await server.listen(opts.port, opts.host);

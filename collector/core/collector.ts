@@ -5,12 +5,15 @@ import { movieView } from '../../shared/mod.ts';
 import { parseBody } from './body.ts';
 import { errorResponse, HttpError, json } from './http-error.ts';
 import { ingest, type Outcome } from './ingest.ts';
+import { Budget } from './limiter.ts';
 import { respond } from './respond.ts';
 import type { CoreRequest, CoreResponse, Publisher } from './types.ts';
 
 export interface CollectorOptions {
   publisher: Publisher;
   bodyLimitBytes: number;
+  /** Events awaiting a PubAck across all requests; past it, 503 at once. */
+  maxInflightEvents: number;
   now?: () => number;
 }
 
@@ -38,6 +41,7 @@ export type Collector = (req: CoreRequest) => Promise<CoreResponse>;
 
 export function createCollector(opts: CollectorOptions): Collector {
   const now = opts.now ?? Date.now;
+  const inflight = new Budget(opts.maxInflightEvents);
   return async (req) => {
     try {
       if (req.path === '/healthz') return json(200, { status: 'ok' });
@@ -52,7 +56,7 @@ export function createCollector(opts: CollectorOptions): Collector {
         throw new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes });
       }
       const body = await parseBody(req.header('content-type'), req.body);
-      const outcomes = await ingest(body.items, opts.publisher, { type: target.type, form: body.form, now: now() });
+      const outcomes = await ingest(body.items, opts.publisher, { type: target.type, form: body.form, now: now(), inflight });
       return respond(outcomes, body.batch, target.accepted);
     } catch (err) {
       if (err instanceof HttpError) return errorResponse(err);

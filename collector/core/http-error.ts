@@ -16,6 +16,9 @@ export class HttpError extends Error {
 
 export const RETRY_AFTER_SECONDS = '1';
 
+export const overloaded = () =>
+  new HttpError(503, 'collector overloaded, retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): CoreResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

@@ -3,6 +3,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue } from '../../shared/mod.ts';
 import type { BodyItem } from './body.ts';
+import type { Budget } from './limiter.ts';
 import type { Publisher } from './types.ts';
 
 export type Outcome =
@@ -15,30 +16,48 @@ export interface IngestOptions {
   type?: EventType;
   form: boolean;
   now: number;
+  /** Events awaiting a PubAck, across all requests. */
+  inflight: Budget;
 }
 
 const encoder = new TextEncoder();
 
 export async function ingest(items: BodyItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
-  return Promise.all(
-    items.map(async (item): Promise<Outcome> => {
-      if (!item.ok) return { status: 'rejected', issues: item.issues };
-      const value = item.value;
-      const type = opts.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
-      if (!type) return { status: 'rejected', issues: [{ path: '', message: 'expected a JSON object' }] };
-      const checked = validateEvent(type, value, { fromForm: opts.form });
-      if (!checked.ok) return { status: 'rejected', issues: checked.issues };
-      const eventId = (checked.row.event_id as string | undefined) ?? uuidv7();
-      const row = { ...checked.row, event_id: eventId, received_at: receivedAt };
-      try {
-        await publisher.publish(`events.${type.key}`, encoder.encode(JSON.stringify(row)), eventId);
-        return { status: 'accepted', event_id: eventId, type: type.key };
-      } catch (err) {
-        return { status: 'unavailable', error: (err as Error).message };
-      }
-    }),
-  );
+  const outcomes: Outcome[] = new Array(items.length);
+  const ready: { index: number; subject: string; data: Uint8Array; eventId: string; type: string }[] = [];
+  items.forEach((item, index) => {
+    if (!item.ok) return void (outcomes[index] = { status: 'rejected', issues: item.issues });
+    const value = item.value;
+    const type = opts.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
+    if (!type) return void (outcomes[index] = { status: 'rejected', issues: [{ path: '', message: 'expected a JSON object' }] });
+    const checked = validateEvent(type, value, { fromForm: opts.form });
+    if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues });
+    const eventId = (checked.row.event_id as string | undefined) ?? uuidv7();
+    const data = encoder.encode(JSON.stringify({ ...checked.row, event_id: eventId, received_at: receivedAt }));
+    ready.push({ index, subject: `events.${type.key}`, data, eventId, type: type.key });
+  });
+  if (ready.length === 0) return outcomes;
+  // All of a request's events fit into the budget, or none is published: answered 503 at once.
+  if (!opts.inflight.tryTake(ready.length)) {
+    for (const r of ready) outcomes[r.index] = { status: 'unavailable', error: 'collector overloaded: too many events awaiting storage' };
+    return outcomes;
+  }
+  try {
+    await Promise.all(
+      ready.map(async (r) => {
+        try {
+          await publisher.publish(r.subject, r.data, r.eventId);
+          outcomes[r.index] = { status: 'accepted', event_id: r.eventId, type: r.type };
+        } catch (err) {
+          outcomes[r.index] = { status: 'unavailable', error: (err as Error).message };
+        }
+      }),
+    );
+  } finally {
+    opts.inflight.give(ready.length);
+  }
+  return outcomes;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -18,9 +18,14 @@ export interface OwnedProcess {
 
 /** `detached` puts the child in its own process group, so a terminal's Ctrl-C reaches only us and we
  *  stop it in order (the parent still kills it on exit). */
-export function spawnOwned(command: string, args: string[], logFile: string, opts: { detached?: boolean } = {}): OwnedProcess {
+export function spawnOwned(
+  command: string,
+  args: string[],
+  logFile: string,
+  opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {},
+): OwnedProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached: opts.detached ?? false });
+  const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached: opts.detached ?? false, env: opts.env ?? process.env });
   closeSync(fd);
   live.add(child);
   const exited = new Promise<number | string>((resolve) => {

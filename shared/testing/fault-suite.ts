@@ -1,0 +1,148 @@
+// The fault suite: under a steady client load, kill -9 one part of the pipeline (sink, collector,
+// nats-server or clickhouse-server), start it again on the same ports and data, then check event by
+// event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { connectClickHouse } from '../clickhouse/connect.ts';
+import { waitFor } from '../services/process.ts';
+import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
+import { applyStreams, freePort, startServices } from './harness.ts';
+import { runLoad, type LoadResult } from './load.ts';
+import { spawnService } from './processes.ts';
+import { checkLanding } from './verify.ts';
+
+export const FAULTS = ['sink', 'collector', 'nats', 'clickhouse'] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export interface FaultSize {
+  events: number;
+  batch: number;
+  concurrency: number;
+}
+
+export interface FaultReport {
+  fault: Fault;
+  events: number;
+  accepted: number;
+  rejected: number;
+  unanswered: number;
+  lost: number;
+  duplicated: number;
+  leaked: number;
+  deadLettered: number;
+  extraRows: number;
+  /** When the kill happened, as a share of the events accepted by then. */
+  killedAt: number;
+  /** For the sink: whether an INSERT was running in ClickHouse at the moment of the kill. */
+  midInsert?: boolean;
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runFaultScenario(fault: Fault, size: FaultSize, onProgress?: (done: number) => void): Promise<FaultReport> {
+  const started = Date.now();
+  const services = await startServices('server');
+  const env: Record<string, string> = {
+    NATS_URL: services.nats.url,
+    CLICKHOUSE_URL: services.clickhouse!.url,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    SINK_PORT: String(await freePort()),
+    DATA_DIR: join(services.dir, 'data'),
+    SINK_ACK_WAIT_SECONDS: '3',
+    SINK_RETRY_BASE_MS: '200',
+    SINK_RETRY_MAX_MS: '2000',
+  };
+  const cfg = services.config(env);
+  await applyStreams(cfg);
+  const sink = await spawnService('sink', env, services.dir);
+  const collector = await spawnService('collector', env, services.dir);
+  const tag = `fault_${fault}`;
+  let killedAt = -1;
+  let midInsert: boolean | undefined;
+  let faultDone: Promise<void> = Promise.resolve();
+
+  const inject = async () => {
+    if (fault === 'sink') midInsert = await insertRunning(services.clickhouse!.url, 5000);
+    if (fault === 'sink' || fault === 'collector') {
+      const proc = fault === 'sink' ? sink : collector;
+      await proc.kill();
+      await sleep(1000);
+      await proc.start();
+    } else {
+      const server = fault === 'nats' ? services.nats : services.clickhouse!;
+      await server.kill();
+      await sleep(1000);
+      await server.restart();
+    }
+  };
+  try {
+    const load: LoadResult = await runLoad(
+      { url: `http://127.0.0.1:${env.PORT}`, tag, total: size.events, batch: size.batch, concurrency: size.concurrency, invalidEvery: 97 },
+      (r) => {
+        const done = r.accepted.size + r.rejected.size;
+        onProgress?.(done);
+        if (killedAt < 0 && done >= size.events * 0.3) {
+          killedAt = done / size.events;
+          faultDone = inject();
+        }
+      },
+    );
+    await faultDone;
+
+    const nc = await connect({ servers: services.nats.url, maxReconnectAttempts: -1 });
+    const jsm = await jetstreamManager(nc);
+    await waitFor('the sink to ack everything', async () => {
+      const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+    }, 120_000);
+    const deadLettered = (await jsm.streams.info(DLQ_STREAM)).state.messages;
+    await nc.close();
+
+    const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
+    const landing = await checkLanding(ch.client, ch.database, tag, load);
+    await ch.close();
+    return {
+      fault,
+      events: size.events,
+      accepted: load.accepted.size,
+      rejected: load.rejected.size,
+      unanswered: load.unanswered.size,
+      lost: landing.lost.length,
+      duplicated: landing.duplicated.length,
+      leaked: landing.leaked.length,
+      deadLettered,
+      extraRows: landing.extraRows,
+      killedAt,
+      midInsert,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await faultDone.catch(() => {});
+    await collector.terminate().catch(() => {});
+    await sink.terminate().catch(() => {});
+    await services.cleanup();
+  }
+}
+
+/** Polls ClickHouse until an INSERT is executing (true) or the time is up (false). */
+async function insertRunning(url: string, withinMs: number): Promise<boolean> {
+  const query = "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO%'";
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    const res = await fetch(url, { method: 'POST', body: query }).catch(() => undefined);
+    if (res && Number((await res.text()).trim()) > 0) return true;
+  }
+  return false;
+}
+
+export function reportTable(reports: FaultReport[]): string {
+  const head = '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | lost | duplicated | refused yet stored | dead-lettered | extra physical rows | killed at | seconds |';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = reports.map((r) =>
+    `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''} | ${r.events} | ${r.accepted} | ${r.rejected} | ${r.unanswered} | **${r.lost}** | **${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ${Math.round(r.killedAt * 100)}% | ${r.seconds.toFixed(1)} |`,
+  );
+  return [head, rule, ...rows].join('\n');
+}

@@ -1,0 +1,51 @@
+// The collector and the sink as real processes (`npm run collector` / `npm run sink`), so tests can
+// SIGTERM them, kill -9 them and start them again on the same ports.
+import { join } from 'node:path';
+import { spawnOwned, waitFor, type OwnedProcess } from '../services/process.ts';
+
+export type Role = 'collector' | 'sink';
+
+export interface ServiceProcess {
+  readonly role: Role;
+  readonly pid: number;
+  /** Exit code (or signal name) once it has exited. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM, and the exit code. */
+  terminate(): Promise<number | string>;
+  kill(): Promise<void>;
+  /** Starts it again with the same environment and waits until it is ready. */
+  start(): Promise<void>;
+}
+
+/** `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. */
+export async function spawnService(role: Role, env: Record<string, string>, dir: string): Promise<ServiceProcess> {
+  const port = role === 'collector' ? env.PORT : env.SINK_PORT;
+  if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
+  let proc: OwnedProcess;
+  const start = async () => {
+    proc = spawnOwned(process.execPath, ['--import', 'tsx', `${role}/main.ts`], join(dir, `${role}.log`), {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    });
+    const died = proc.exited.then((code) => {
+      throw new Error(`${role} exited (${code}) before it was ready; see ${join(dir, `${role}.log`)}`);
+    });
+    const ready = waitFor(`${role} /readyz`, async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 30_000);
+    await Promise.race([ready, died]);
+  };
+  await start();
+  return {
+    role,
+    get pid() {
+      return proc.pid;
+    },
+    get exited() {
+      return proc.exited;
+    },
+    async terminate() {
+      await proc.stop(15_000);
+      return proc.exited;
+    },
+    kill: () => proc.kill(),
+    start,
+  };
+}
