@@ -3,7 +3,7 @@
 import { findEventType, type EventType } from '../../shared/mod.ts';
 import { movieView } from '../../shared/mod.ts';
 import { parseBody } from './body.ts';
-import { errorResponse, HttpError, json } from './http-error.ts';
+import { errorResponse, HttpError, json, overloaded } from './http-error.ts';
 import { ingest, type Outcome } from './ingest.ts';
 import { Budget } from './limiter.ts';
 import { respond } from './respond.ts';
@@ -55,6 +55,8 @@ export function createCollector(opts: CollectorOptions): Collector {
       if (req.body.byteLength > opts.bodyLimitBytes) {
         throw new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes });
       }
+      // Full already: refuse before spending any work on parsing.
+      if (inflight.used >= inflight.capacity) throw overloaded();
       const body = await parseBody(req.header('content-type'), req.body);
       const outcomes = await ingest(body.items, opts.publisher, { type: target.type, form: body.form, now: now(), inflight });
       return respond(outcomes, body.batch, target.accepted);

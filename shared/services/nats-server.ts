@@ -11,6 +11,9 @@ export interface NatsServer {
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets but answers nothing, like a hung or overloaded server. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export async function startNatsServer(opts: { dir: string; port?: number; detached?: boolean }): Promise<NatsServer> {
@@ -50,6 +53,8 @@ export async function startNatsServer(opts: { dir: string; port?: number; detach
     dir: opts.dir,
     stop: () => proc.stop(),
     kill: () => proc.kill(),
+    freeze: () => proc.signal('SIGSTOP'),
+    thaw: () => proc.signal('SIGCONT'),
     async restart() {
       await proc.stop();
       await launch();

@@ -14,6 +14,8 @@ export interface OwnedProcess {
   readonly exited: Promise<number | string>;
   stop(graceMs?: number): Promise<void>;
   kill(): Promise<void>;
+  /** Sends a signal as is (SIGSTOP freezes it, SIGCONT thaws it). */
+  signal(sig: NodeJS.Signals): void;
 }
 
 /** `detached` puts the child in its own process group, so a terminal's Ctrl-C reaches only us and we
@@ -53,6 +55,9 @@ export function spawnOwned(
       if (gone()) return;
       child.kill('SIGKILL');
       await exited;
+    },
+    signal(sig) {
+      if (!gone()) child.kill(sig);
     },
   };
 }

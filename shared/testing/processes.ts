@@ -1,5 +1,6 @@
 // The collector and the sink as real processes (`npm run collector` / `npm run sink`), so tests can
 // SIGTERM them, kill -9 them and start them again on the same ports.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnOwned, waitFor, type OwnedProcess } from '../services/process.ts';
 
@@ -13,8 +14,18 @@ export interface ServiceProcess {
   /** SIGTERM, and the exit code. */
   terminate(): Promise<number | string>;
   kill(): Promise<void>;
+  /** Peak resident memory so far (VmHWM), in MiB. */
+  peakRssMiB(): number;
   /** Starts it again with the same environment and waits until it is ready. */
   start(): Promise<void>;
+}
+
+/** The command line of `npm run <role>` (package.json), so tests run exactly what production runs. */
+function commandOf(role: Role): string[] {
+  const script: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts[role];
+  const [bin, ...args] = script.split(/\s+/);
+  if (bin !== 'node') throw new Error(`npm run ${role} must start with node: ${script}`);
+  return args;
 }
 
 /** `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. */
@@ -23,7 +34,7 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
   if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
   let proc: OwnedProcess;
   const start = async () => {
-    proc = spawnOwned(process.execPath, ['--import', 'tsx', `${role}/main.ts`], join(dir, `${role}.log`), {
+    proc = spawnOwned(process.execPath, commandOf(role), join(dir, `${role}.log`), {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
     const died = proc.exited.then((code) => {
@@ -46,6 +57,7 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
       return proc.exited;
     },
     kill: () => proc.kill(),
+    peakRssMiB: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     start,
   };
 }

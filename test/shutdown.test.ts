@@ -1,0 +1,73 @@
+// SIGTERM on the collector and the sink, as Kubernetes sends it, in the middle of a load: each
+// stops taking work, finishes what it holds (answers, inserts, acks), exits 0 — and nothing is lost.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connectClickHouse } from '../shared/mod.ts';
+import { applyStreams, freePort, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
+import { runLoad } from '../shared/testing/load.ts';
+import { spawnService } from '../shared/testing/processes.ts';
+import { checkLanding } from '../shared/testing/verify.ts';
+import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
+
+const test = suite<{ services: Services }>('SIGTERM');
+test.before(async (ctx) => {
+  ctx.services = await startServices('server');
+});
+test.after(async (ctx) => {
+  await ctx.services?.cleanup();
+});
+
+test('collector and sink drain on SIGTERM and exit 0; every accepted event lands once', async ({ services }) => {
+  const env = {
+    NATS_URL: services.nats.url,
+    CLICKHOUSE_URL: services.clickhouse!.url,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    SINK_PORT: String(await freePort()),
+    DATA_DIR: join(services.dir, 'data'),
+    // A long ack wait: a sink that left messages unacked would show up as a stuck consumer.
+    SINK_ACK_WAIT_SECONDS: '60',
+  };
+  await applyStreams(services.config(env));
+  const sink = await spawnService('sink', env, services.dir);
+  const collector = await spawnService('collector', env, services.dir);
+  const codes: (number | string)[] = [];
+  const load = runLoad({ url: `http://127.0.0.1:${env.PORT}`, tag: 'sigterm', total: 6000, batch: 20, concurrency: 4 }, (r) => {
+    const done = r.accepted.size;
+    if (done >= 1500 && codes.length === 0) {
+      codes.push('pending');
+      void (async () => {
+        codes[0] = await collector.terminate();
+        await collector.start();
+        codes.push(await sink.terminate());
+        await sink.start();
+      })();
+    }
+  });
+  const result = await load;
+  await waitFor('both restarts', async () => (codes.length === 2 && typeof codes[0] === 'number' ? true : undefined), 30_000);
+  assert.equal(codes, [0, 0], 'both exited 0 on SIGTERM');
+
+  const nc = await connect({ servers: services.nats.url });
+  const jsm = await jetstreamManager(nc);
+  await waitFor('everything acked', async () => {
+    const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+    return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+  }, 30_000);
+  await nc.close();
+  const cfg = services.config(env);
+  const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
+  const landing = await checkLanding(ch.client, ch.database, 'sigterm', result);
+  await ch.close();
+  assert.is(result.unanswered.size, 0);
+  assert.is(result.accepted.size, 6000);
+  assert.equal(landing.lost, []);
+  assert.equal(landing.duplicated, []);
+  await collector.terminate();
+  await sink.terminate();
+});
+
+test.run();
