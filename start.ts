@@ -1,13 +1,12 @@
 // `npm start`: the whole pipeline on one machine with embedded defaults — a local nats-server child
 // (unless NATS_URL), the streams applied, the sink on embedded ClickHouse (unless CLICKHOUSE_URL)
 // and the collector. Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from './collector/mod.ts';
 import { createLogger, loadConfigOrExit, startNatsServer, type NatsServer } from './shared/mod.ts';
 import { startSink } from './sink/mod.ts';
-import { applyTopology, consumerSpecs, describeChange, streamSpecs } from './streams/mod.ts';
+import { applyConfiguredTopology, describeChange } from './streams/mod.ts';
 
 const cfg = loadConfigOrExit(process.env);
 const log = createLogger('edge-events', cfg.logLevel);
@@ -20,7 +19,7 @@ if (!cfg.nats.url) {
 }
 
 const admin = await connect({ servers: cfg.nats.url.split(','), name: 'edge-events start' });
-for (const change of await applyTopology(await jetstreamManager(admin), streamSpecs(cfg.stream), consumerSpecs(cfg.sink))) {
+for (const change of await applyConfiguredTopology(admin, cfg)) {
   log.info(describeChange(change));
 }
 await admin.close();

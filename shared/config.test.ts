@@ -31,4 +31,18 @@ test('values are parsed into their types', () => {
   assert.is(cfg.sink.batchSize, 10000);
 });
 
+test('relays: parsed, types resolved to catalog keys, mistakes named', () => {
+  const cfg = loadConfig({ RELAYS: '[{"name":"crm","kind":"nats","types":["PageVisit","cart_add"]},{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]' });
+  assert.equal(cfg.relays.map((r) => [r.name, r.kind, r.types]), [['crm', 'nats', ['page_visit', 'cart_add']], ['hook', 'webhook', undefined]]);
+  assert.is(cfg.relays[1]!.max_attempts, 8);
+  for (const [bad, why] of [
+    ['not json', /RELAYS=.*expected JSON/],
+    ['[{"name":"x","kind":"nats","types":["Nope"]}]', /RELAYS=.* at 0\.types: unknown event type/],
+    ['[{"name":"x","kind":"webhook","url":"ftp://h"}]', /at 0\.url/],
+    ['[{"name":"x","kind":"nats"},{"name":"x","kind":"nats"}]', /unique/],
+  ] as const) {
+    assert.throws(() => loadConfig({ RELAYS: bad }), why);
+  }
+});
+
 test.run();

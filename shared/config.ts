@@ -1,6 +1,7 @@
 // Process configuration: the environment parsed once, by one valibot schema, into typed settings.
 // Bad values stop start-up with a message naming each variable; nothing else reads the environment.
 import * as v from 'valibot';
+import { findEventType } from './catalog/catalog.ts';
 
 const int = (fallback: number, min = 0) =>
   v.optional(
@@ -20,6 +21,30 @@ const url = (protocols: string[]) =>
   );
 const identifier = (fallback: string) =>
   v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier')), fallback);
+
+const relayCommon = {
+  name: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, 'expected lower-case letters, digits, _ or -')),
+  /** Event types to relay (seed or snake_case names); all when absent. */
+  types: v.optional(
+    v.pipe(
+      v.array(v.string()),
+      v.check((names) => names.every((n) => findEventType(n)), 'unknown event type'),
+      v.transform((names) => names.map((n) => findEventType(n)!.key)),
+    ),
+  ),
+  batch_size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 500),
+  max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 8),
+};
+const RelaySchema = v.variant('kind', [
+  v.object({ kind: v.literal('nats'), ...relayCommon }),
+  v.object({
+    kind: v.literal('webhook'),
+    ...relayCommon,
+    url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'expected an http(s) URL')),
+    timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10_000),
+  }),
+]);
+export type Relay = v.InferOutput<typeof RelaySchema>;
 
 const EnvSchema = v.object({
   NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
@@ -44,6 +69,16 @@ const EnvSchema = v.object({
   STREAM_MAX_BYTES: int(10 * 1024 ** 3),
   STREAM_DUPLICATE_WINDOW_SECONDS: int(120, 1),
   STREAM_REPLICAS: int(1, 1),
+  /** JSON: [{"name":"crm","kind":"nats","types":["PageVisit"]}, {"name":"hook","kind":"webhook","url":"…"}] */
+  RELAYS: v.optional(
+    v.pipe(
+      v.string(),
+      v.parseJson(undefined, 'expected JSON'),
+      v.array(RelaySchema),
+      v.check((rs) => new Set(rs.map((r) => r.name)).size === rs.length, 'relay names must be unique'),
+    ),
+    '[]',
+  ),
   DATA_DIR: v.optional(v.string(), '.data'),
   LOG_LEVEL: v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
 });
@@ -71,6 +106,7 @@ export interface Config {
     ackWaitSeconds: number;
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
+  relays: Relay[];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -85,8 +121,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = v.safeParse(EnvSchema, defined);
   if (!parsed.success) {
     const lines = parsed.issues.map((issue) => {
-      const name = v.getDotPath(issue) ?? '?';
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      const path = v.getDotPath(issue) ?? '?';
+      const name = path.split('.')[0]!;
+      const where = path === name ? '' : ` at ${path.slice(name.length + 1)}`;
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}${where}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
@@ -117,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       duplicateWindowSeconds: e.STREAM_DUPLICATE_WINDOW_SECONDS,
       replicas: e.STREAM_REPLICAS,
     },
+    relays: e.RELAYS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,10 +1,10 @@
-// The insert request: a table's messages become one JSONEachRow body. Message payloads already are
-// the rows (the collector wrote them), so the body is their bytes joined by newlines — no re-encoding.
+// The request body: messages become NDJSON — the JSONEachRow body of an INSERT, and what webhooks get.
+// Payloads already are the rows (the collector wrote them), so it is their bytes joined by newlines.
 import type { JsMsg } from '@nats-io/jetstream';
 
 const NEWLINE = 0x0a;
 
-export function insertBody(msgs: readonly Pick<JsMsg, 'data'>[]): Uint8Array {
+export function ndjsonBody(msgs: readonly Pick<JsMsg, 'data'>[]): Uint8Array {
   let size = 0;
   for (const m of msgs) size += m.data.byteLength + 1;
   const body = new Uint8Array(size);

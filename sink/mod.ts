@@ -5,5 +5,5 @@ export { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
 export { startPullLoop, pause, type PullLoop, type StopSignal } from './pull-loop.ts';
 export { createDeadLetterer, type DeadLetter, type DeadLetterer } from './dead-letter.ts';
 export { groupByTable } from './batcher.ts';
-export { insertBody, insertQuery } from './insert.ts';
+export { ndjsonBody, insertQuery } from './insert.ts';
 export { decide, retryDelayMs, type Decision } from './retry.ts';

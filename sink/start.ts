@@ -1,5 +1,5 @@
-// Starts a sink process's parts: ClickHouse (schema applied), NATS link, the pull loop and the health
-// port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
+// Starts a sink process's parts: ClickHouse (schema applied), NATS link, the pull loop, the relays and
+// the health port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
 import type { Server } from 'node:http';
 import { applySchema, connectClickHouse, createLogger, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
 import { connectNats, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
@@ -7,10 +7,12 @@ import { createDeadLetterer } from './dead-letter.ts';
 import { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
 import { serveHealth } from './healthcheck.ts';
 import { startPullLoop } from './pull-loop.ts';
+import { startRelays, type RunningRelays } from './relays.ts';
 
 export interface RunningSink {
   readonly clickhouse: ClickHouse;
   readonly stats: Readonly<SinkStats>;
+  readonly relays: RunningRelays['stats'];
   readonly healthPort: number;
   stop(): Promise<void>;
 }
@@ -30,14 +32,16 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     reapplySchema: () => applySchema(ch),
   });
   const loop = startPullLoop({ link, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
+  const relays = startRelays(cfg, link, log);
   const health: Server = await serveHealth(cfg.sink.port, link, ch, log);
   const address = health.address();
   return {
     clickhouse: ch,
     stats,
+    relays: relays.stats,
     healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
     async stop() {
-      await loop.stop();
+      await Promise.all([loop.stop(), relays.stop()]);
       await link.nc.drain();
       await new Promise((resolve) => health.close(resolve));
       await ch.close();

@@ -1,16 +1,14 @@
 // `npm run streams:apply`: creates or updates the streams and consumers on the configured NATS
 // (NATS_URL) and prints what changed. Exits non-zero when the server refuses a change.
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { loadConfigOrExit } from '../shared/mod.ts';
-import { applyTopology, describeChange } from './apply.ts';
-import { consumerSpecs, streamSpecs } from './definitions.ts';
+import { applyConfiguredTopology, describeChange } from './apply.ts';
 
 const cfg = loadConfigOrExit(process.env);
 const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
 const nc = await connect({ servers: url.split(','), name: 'edge-events streams:apply' });
 try {
-  const changes = await applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  const changes = await applyConfiguredTopology(nc, cfg);
   for (const c of changes) console.log(describeChange(c));
 } finally {
   await nc.close();

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServices, type Services } from '../shared/testing/harness.ts';
 import { applyTopology, describeChange } from './apply.ts';
-import { consumerSpecs, DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from './definitions.ts';
+import { consumerSpecs, DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, relayConsumer, SINK_CONSUMER, streamSpecs } from './definitions.ts';
 
 const test = suite<{ services: Services; nc: NatsConnection }>('streams apply');
 test.before(async (ctx) => {
@@ -21,15 +21,21 @@ test.after(async (ctx) => {
 test('create, then unchanged, then update of the changed fields only', async ({ services, nc }) => {
   const jsm = await jetstreamManager(nc);
   const cfg = services.config();
-  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
-  assert.equal(first.map(describeChange), [`stream ${EVENTS_STREAM}: created`, `stream ${DLQ_STREAM}: created`, `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`]);
-  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
+  assert.equal(first.map(describeChange), [
+    `stream ${EVENTS_STREAM}: created`,
+    `stream ${RELAYED_STREAM}: created`,
+    `stream ${DLQ_STREAM}: created`,
+    `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`,
+  ]);
+  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
   assert.ok(again.every((c) => c.action === 'unchanged'), again.map(describeChange).join('; '));
 
   const bigger = services.config({ STREAM_MAX_AGE_SECONDS: '3600', SINK_BATCH_SIZE: '8000' });
-  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger.sink));
+  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger));
   assert.equal(changed.map(describeChange), [
     `stream ${EVENTS_STREAM}: updated (max_age)`,
+    `stream ${RELAYED_STREAM}: updated (max_age)`,
     `stream ${DLQ_STREAM}: unchanged`,
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: updated (max_ack_pending, max_batch)`,
   ]);
@@ -37,6 +43,15 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
   assert.ok(info.config.max_ack_pending! >= 2 * 8000, 'room for two batches in flight');
   const stream = await jsm.streams.info(EVENTS_STREAM);
   assert.is(stream.config.discard, 'new', 'a full stream refuses, never drops');
+});
+
+test('each relay gets its own durable consumer; one type is filtered on the server', async ({ services, nc }) => {
+  const jsm = await jetstreamManager(nc);
+  const cfg = services.config({ RELAYS: '[{"name":"one","kind":"nats","types":["PageVisit"]},{"name":"many","kind":"nats","types":["PageVisit","CartAdd"]}]' });
+  const changes = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
+  assert.ok(changes.some((c) => c.name === `${EVENTS_STREAM}/${relayConsumer('one')}` && c.action === 'created'));
+  assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('one'))).config.filter_subject, 'events.page_visit');
+  assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('many'))).config.filter_subject, 'events.>');
 });
 
 test.run();

@@ -1,7 +1,9 @@
 // Makes a JetStream server match the declared topology: creates what is missing, updates what
 // differs, and reports each stream and consumer as created, updated (which fields) or unchanged.
-import type { JetStreamManager } from '@nats-io/jetstream';
-import type { ConsumerSpec, StreamSpec } from './definitions.ts';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Config } from '../shared/mod.ts';
+import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
 
 export interface Change {
   kind: 'stream' | 'consumer';
@@ -49,6 +51,11 @@ export async function applyTopology(jsm: JetStreamManager, streams: StreamSpec[]
     changes.push({ kind: 'consumer', name, action: fields.length ? 'updated' : 'unchanged', fields });
   }
   return changes;
+}
+
+/** The topology this configuration declares, applied. */
+export async function applyConfiguredTopology(nc: NatsConnection, cfg: Pick<Config, 'stream' | 'sink' | 'relays'>): Promise<Change[]> {
+  return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg));
 }
 
 export const describeChange = (c: Change) =>

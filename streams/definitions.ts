@@ -7,7 +7,11 @@ import type { Config } from '../shared/mod.ts';
 
 export const EVENTS_STREAM = 'EVENTS';
 export const DLQ_STREAM = 'DLQ';
+export const RELAYED_STREAM = 'RELAYED';
 export const SINK_CONSUMER = 'sink';
+export const relayConsumer = (name: string) => `relay_${name}`;
+/** Where relay `name` republishes an event first stored on `subject`. */
+export const relaySubject = (name: string, subject: string) => `relay.${name}.${subject}`;
 
 export const eventSubject = (typeKey: string) => `events.${typeKey}`;
 export const dlqSubject = (typeKey: string) => `dlq.${typeKey}`;
@@ -44,6 +48,18 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
       num_replicas: cfg.replicas,
     },
     {
+      // What NATS relays republish (relay.<name>.events.<type>), kept for downstream durable consumers.
+      name: RELAYED_STREAM,
+      subjects: ['relay.>'],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_bytes: cfg.maxBytes,
+      max_age: nanos(cfg.maxAgeSeconds * 1000),
+      duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
+      num_replicas: cfg.replicas,
+    },
+    {
       name: DLQ_STREAM,
       subjects: ['dlq.>'],
       storage: StorageType.File,
@@ -55,7 +71,28 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
   ];
 }
 
-export function consumerSpecs(cfg: Config['sink']): ConsumerSpec[] {
+export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpec[] {
+  return [
+    ...sinkConsumer(cfg.sink),
+    ...cfg.relays.map((relay) => ({
+      stream: EVENTS_STREAM,
+      config: {
+        durable_name: relayConsumer(relay.name),
+        description: `edge-events relay ${relay.name} (${relay.kind})`,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        // One type: filter on the server. Several (2.9 has no filter_subjects): the relay skips the rest.
+        filter_subject: relay.types?.length === 1 ? eventSubject(relay.types[0]!) : 'events.>',
+        max_ack_pending: relay.batch_size * 4,
+        max_batch: relay.batch_size,
+        ack_wait: nanos(cfg.sink.ackWaitSeconds * 1000),
+        max_deliver: -1,
+      },
+    })),
+  ];
+}
+
+function sinkConsumer(cfg: Config['sink']): ConsumerSpec[] {
   return [
     {
       stream: EVENTS_STREAM,

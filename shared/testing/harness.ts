@@ -1,13 +1,12 @@
 // Test harness: real nats-server and ClickHouse (server or embedded) in a temporary folder, the
 // pipeline's processes started in-process against them, and helpers to read what landed.
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
-import { applyTopology, consumerSpecs, streamSpecs } from '../../streams/mod.ts';
+import { applyConfiguredTopology } from '../../streams/mod.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { startClickHouseServer, type ClickHouseServer } from '../services/clickhouse-server.ts';
 import { startNatsServer, type NatsServer } from '../services/nats-server.ts';
@@ -58,7 +57,7 @@ export async function startServices(engine: Engine | 'none' = 'server'): Promise
 
 export async function applyStreams(cfg: Config): Promise<void> {
   const nc = await connect({ servers: cfg.nats.url! });
-  await applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg.sink));
+  await applyConfiguredTopology(nc, cfg);
   await nc.close();
 }
 

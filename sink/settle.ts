@@ -1,0 +1,86 @@
+// Settling a batch of JetStream messages through repeated attempts: ack what succeeded, dead-letter
+// what never can, and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
+// messages with working() — until it succeeds, attempts run out (→ dead letter), or we stop (→ nak).
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '../shared/mod.ts';
+import type { DeadLetter, DeadLetterer } from './dead-letter.ts';
+import { pause, type StopSignal } from './pull-loop.ts';
+import { retryDelayMs } from './retry.ts';
+
+export interface Attempt {
+  /** Delivered: acked. */
+  done: JsMsg[];
+  /** Never deliverable: dead-lettered. */
+  dead: Omit<DeadLetter, 'firstFailure'>[];
+  /** Failed for a passing reason: tried again. */
+  retry: JsMsg[];
+  reason?: string;
+  /** The target asked us to wait at least this long (HTTP Retry-After). */
+  retryAfterMs?: number;
+}
+
+export interface SettleStats {
+  acked: number;
+  nakked: number;
+  deadLettered: number;
+  retries: number;
+}
+
+export interface SettleOptions {
+  signal: StopSignal;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  ackWaitSeconds: number;
+  /** Give up (dead-letter) after this many attempts; unlimited when absent. */
+  maxAttempts?: number;
+  deadLetter: DeadLetterer;
+  stats: SettleStats;
+  log: Logger;
+}
+
+export async function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, o: SettleOptions): Promise<void> {
+  const firstFailure = new Map<JsMsg, number>();
+  const failedAt = (m: JsMsg) => firstFailure.get(m) ?? Date.now();
+
+  const sendToDlq = async (letters: DeadLetter[]) => {
+    if (letters.length === 0) return;
+    try {
+      await o.deadLetter(letters);
+      o.stats.deadLettered += letters.length;
+      for (const l of letters) o.log.warn({ subject: l.msg.subject, seq: l.msg.seq, code: l.code, reason: l.reason }, 'dead-lettered');
+    } catch (err) {
+      // The DLQ is unreachable: the next delivery decides again.
+      for (const l of letters) l.msg.nak(o.retryBaseMs);
+      o.stats.nakked += letters.length;
+      o.log.error({ err: (err as Error).message, count: letters.length }, 'dead-lettering failed; nakked');
+    }
+  };
+
+  let pending = msgs;
+  for (let n = 1; pending.length > 0; n++) {
+    const result = await attempt(pending);
+    for (const m of result.done) m.ack();
+    o.stats.acked += result.done.length;
+    const letters: DeadLetter[] = result.dead.map((d) => ({ ...d, firstFailure: failedAt(d.msg) }));
+    for (const m of result.retry) if (!firstFailure.has(m)) firstFailure.set(m, Date.now());
+    const givingUp = o.maxAttempts !== undefined && n >= o.maxAttempts;
+    if (givingUp) {
+      for (const msg of result.retry) letters.push({ msg, reason: `gave up after ${n} attempts: ${result.reason ?? 'failed'}`, firstFailure: failedAt(msg) });
+    }
+    await sendToDlq(letters);
+    if (givingUp || result.retry.length === 0) return;
+
+    o.stats.retries++;
+    const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(n, o.retryBaseMs, o.retryMaxMs));
+    o.log.warn({ count: result.retry.length, attempt: n, retryInMs: delay, reason: result.reason }, 'will retry');
+    // Keep the held messages ours while we wait, so JetStream does not hand them to another puller.
+    await pause(delay, o.signal, () => result.retry.forEach((m) => m.working()), (o.ackWaitSeconds * 1000) / 3);
+    if (o.signal.stopped) {
+      for (const m of result.retry) m.nak(delay);
+      o.stats.nakked += result.retry.length;
+      o.log.info({ count: result.retry.length, retryInMs: delay }, 'stopping: held messages nakked');
+      return;
+    }
+    pending = result.retry;
+  }
+}
