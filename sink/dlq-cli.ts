@@ -47,7 +47,7 @@ try {
       console.error(`no dead letter with sequence ${arg}`);
       process.exitCode = 1;
     } else {
-      const { data, ...meta } = l;
+      const { data, remaining: _, ...meta } = l;
       console.log(JSON.stringify({ ...meta, payload: new TextDecoder().decode(data) }, null, 2));
     }
   } else if (command === 'redrive') {
