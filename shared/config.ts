@@ -85,6 +85,9 @@ const EnvSchema = v.object({
 
 type Env = v.InferOutput<typeof EnvSchema>;
 
+/** Every environment variable the processes read (deploy manifests are checked against it). */
+export const ENV_VARS: readonly string[] = Object.keys(EnvSchema.entries);
+
 export interface Config {
   nats: { url?: string };
   clickhouse: { url?: string; user: string; password: string; database: string };

@@ -7,7 +7,7 @@ export { catalogDdl, columnsOf, modernDialect, tableDdl, type Dialect } from './
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType } from './catalog/columns.ts';
-export { loadConfig, loadConfigOrExit, ConfigError, type Config, type Relay } from './config.ts';
+export { loadConfig, loadConfigOrExit, ConfigError, ENV_VARS, type Config, type Relay } from './config.ts';
 export { createLogger, type Logger } from './log.ts';
 export { connectClickHouse, applySchema, EmbeddedEngineMissing, type ClickHouse } from './clickhouse/connect.ts';
 export { capabilitiesOf, type Capabilities } from './clickhouse/capabilities.ts';

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the pipeline runs against (nats-server, clickhouse-server) when missing.
-# Used by `npm start` and `npm test`; a no-op when every named binary is already on PATH.
+# Installs the Debian packages edge-events runs or is tested against when their binary is missing.
+# Arguments: `binary` (package of the same name) or `binary:package`. A no-op when all are present.
+# Used by `npm start` (nats-server), `npm test` and `npm run bench`.
 set -euo pipefail
 missing=()
-for pkg in "$@"; do
-  command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || [ -x "/usr/bin/$pkg" ] || missing+=("$pkg")
+for spec in "$@"; do
+  bin="${spec%%:*}"
+  pkg="${spec#*:}"
+  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || [ -x "/usr/bin/$bin" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,12 @@
+// `npm run schema:apply`: creates the database, tables and views of the catalog on the configured
+// ClickHouse (what the sink also does at start) — for a deploy job, or by hand. Idempotent.
+import { applySchema, catalogDdl, connectClickHouse, loadConfigOrExit } from '../shared/mod.ts';
+
+const cfg = loadConfigOrExit(process.env);
+const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
+try {
+  await applySchema(ch);
+  console.log(`applied ${catalogDdl(ch.database, ch.dialect).length} statements to ${ch.location} (ClickHouse ${ch.version}), database ${ch.database}`);
+} finally {
+  await ch.close();
+}
