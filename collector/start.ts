@@ -1,9 +1,8 @@
-// Starts a collector process's parts on Node: NATS link, publisher, core, uWS server — and stops
-// them in order (stop accepting, answer in-flight, flush NATS).
+// Starts a collector process's parts on Node: the collector (build.ts) behind the uWS server — and
+// stops them in order: stop accepting, answer in-flight, flush NATS.
 import { createLogger, type Config, type Logger } from '../shared/mod.ts';
-import { connectNats, createPublisher } from '../streams/mod.ts';
 import { serveNode } from './adapters/node-uws.ts';
-import { createCollector } from './core/collector.ts';
+import { buildCollector } from './build.ts';
 
 export interface RunningCollector {
   readonly port: number;
@@ -11,9 +10,7 @@ export interface RunningCollector {
 }
 
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
-  const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events collector', log);
-  const publisher = createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs });
-  const collector = createCollector({ publisher, ...cfg.collector });
+  const { collector, link } = await buildCollector(cfg, log);
   const server = await serveNode(collector, { ...cfg.collector, onError: (err) => log.error({ err }, 'request failed') });
   log.info({ port: server.port }, 'collector listening');
   return {

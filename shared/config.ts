@@ -46,6 +46,24 @@ const RelaySchema = v.variant('kind', [
 ]);
 export type Relay = v.InferOutput<typeof RelaySchema>;
 
+/** A source: who may send, with which write key, which event types, how fast (events per second). */
+export const SourcesSchema = v.pipe(
+  v.array(
+    v.object({
+      name: v.pipe(v.string(), v.regex(/^[\w.-]{1,64}$/, 'expected letters, digits, _ . -')),
+      key: v.pipe(v.string(), v.minLength(8, 'write keys must be at least 8 characters')),
+      types: relayCommon.types,
+      rate_limit: v.optional(v.object({ rps: v.pipe(v.number(), v.minValue(0.001)), burst: v.optional(v.pipe(v.number(), v.minValue(1))) })),
+    }),
+  ),
+  v.check((ss) => new Set(ss.map((s) => s.key)).size === ss.length, 'write keys must be unique'),
+);
+export type Source = v.InferOutput<typeof SourcesSchema>[number];
+
+const flag = (fallback: boolean) =>
+  v.optional(v.pipe(v.picklist(['true', 'false', '1', '0'], 'expected true or false'), v.transform((x) => x === 'true' || x === '1')), fallback ? 'true' : 'false');
+const rate = () => v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)), '0');
+
 const EnvSchema = v.object({
   NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
   CLICKHOUSE_URL: url(['http://', 'https://']),
@@ -55,6 +73,17 @@ const EnvSchema = v.object({
   HOST: v.optional(v.string(), '0.0.0.0'),
   PORT: int(8080),
   BODY_LIMIT_BYTES: int(1024 * 1024, 1),
+  EVENT_LIMIT_BYTES: int(32 * 1024, 1),
+  /** JSON array of sources: [{"name":"web","key":"…","types":["PageVisit"],"rate_limit":{"rps":500}}]. */
+  COLLECTOR_WRITE_KEYS: v.optional(v.pipe(v.string(), v.parseJson(undefined, 'expected JSON'), SourcesSchema)),
+  /** The same JSON, in a file (read at start-up). */
+  COLLECTOR_SOURCES_FILE: v.optional(v.string()),
+  RATE_LIMIT_IP_RPS: rate(),
+  RATE_LIMIT_IP_BURST: rate(),
+  /** Take the client IP from X-Forwarded-For (behind a load balancer). */
+  TRUST_PROXY: flag(false),
+  /** Origins allowed by CORS: a comma-separated list, or * for any. */
+  CORS_ORIGINS: v.optional(v.string(), '*'),
   PUBLISH_TIMEOUT_MS: int(2000, 1),
   MAX_INFLIGHT_EVENTS: int(20_000, 1),
   MAX_INFLIGHT_BYTES: int(64 * 1024 * 1024, 1),
@@ -98,6 +127,13 @@ export interface Config {
     publishTimeoutMs: number;
     maxInflightEvents: number;
     maxInflightBytes: number;
+    eventLimitBytes: number;
+    /** Write-key sources; when empty, ingestion is open. */
+    sources: Source[];
+    sourcesFile?: string;
+    ipRateLimit: { rps: number; burst: number };
+    trustProxy: boolean;
+    corsOrigins: string[];
   };
   sink: {
     port: number;
@@ -142,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
       maxInflightEvents: e.MAX_INFLIGHT_EVENTS,
       maxInflightBytes: e.MAX_INFLIGHT_BYTES,
+      eventLimitBytes: e.EVENT_LIMIT_BYTES,
+      sources: e.COLLECTOR_WRITE_KEYS ?? [],
+      sourcesFile: e.COLLECTOR_SOURCES_FILE,
+      ipRateLimit: { rps: e.RATE_LIMIT_IP_RPS, burst: e.RATE_LIMIT_IP_BURST || Math.max(1, e.RATE_LIMIT_IP_RPS) },
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     },
     sink: {
       port: e.SINK_PORT,

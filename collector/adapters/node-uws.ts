@@ -9,7 +9,7 @@ import type { CoreResponse } from '../core/types.ts';
 
 export interface NodeServer {
   readonly port: number;
-  /** Stop accepting connections, then wait for in-flight requests to be answered. */
+  /** Stop accepting connections, wait for in-flight requests to be answered, close idle ones. */
   close(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
   server.any('/*', async (req, res) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > opts.bodyLimitBytes) {
-      return send(res, errorResponse(new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes })));
+      return send(res, errorResponse(new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes })));
     }
     // Without a length, assume the worst the limit allows.
     const reserved = req.method === 'POST' ? declared || opts.bodyLimitBytes : 0;
@@ -49,7 +49,7 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     try {
       const body = reserved ? await req.buffer() : new Uint8Array(0);
       const headers = req.headers;
-      const out = await collector({ method: req.method, path: req.path, header: (n) => headers[n.toLowerCase()], body });
+      const out = await collector({ method: req.method, path: req.path, header: (n) => headers[n.toLowerCase()], body, ip: req.ip });
       if (!res.completed) send(res, out);
     } catch (err) {
       opts.onError(err);
@@ -63,6 +63,9 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     port: server.port,
     async close() {
       await server.shutdown();
+      // shutdown() waits for in-flight requests and closes the listener; idle keep-alive
+      // connections stay open until the uWS app itself is closed.
+      (server.uws_instance as unknown as { close(): void }).close();
     },
   };
 }

@@ -13,11 +13,12 @@ export interface ParsedBody {
   form: boolean;
 }
 
-const JSON_TYPES = new Set(['', 'application/json', 'text/json']);
+// text/plain: what navigator.sendBeacon sends for a string body (no preflight needed).
+const JSON_TYPES = new Set(['', 'application/json', 'text/json', 'text/plain']);
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export const SUPPORTED_TYPES = ['application/json', 'application/x-ndjson', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+export const SUPPORTED_TYPES = ['application/json', 'text/plain (JSON, for sendBeacon)', 'application/x-ndjson', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 
 export async function parseBody(contentType: string | undefined, body: Uint8Array): Promise<ParsedBody> {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();

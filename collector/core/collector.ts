@@ -1,38 +1,53 @@
-// The collector's routes over plain inputs: the v1 API, the seed routes verbatim, and health.
-// Adapters (uWS on Node, Deno.serve) only translate requests and responses.
-import { findEventType, type EventType } from '../../shared/mod.ts';
-import { movieView } from '../../shared/mod.ts';
+// The collector's routes over plain inputs: the v1 API, the seed routes verbatim, Segment's tracking
+// API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
+// Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
+import { findEventType, movieView, type EventType, type Source } from '../../shared/mod.ts';
+import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
+import { corsHeaders, preflight } from './cors.ts';
+import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded } from './http-error.ts';
-import { ingest, type Outcome } from './ingest.ts';
+import { ingest } from './ingest.ts';
 import { Budget } from './limiter.ts';
-import { respond } from './respond.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { respond, type Shape } from './respond.ts';
+import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem, type SegmentRoute } from './segment.ts';
 import type { CoreRequest, CoreResponse, Publisher } from './types.ts';
 
 export interface CollectorOptions {
   publisher: Publisher;
+  /** Per request, before and after decompression. */
   bodyLimitBytes: number;
+  eventLimitBytes: number;
   /** Events awaiting a PubAck across all requests; past it, 503 at once. */
   maxInflightEvents: number;
+  sources?: readonly Source[];
+  ipRateLimit?: { rps: number; burst: number };
+  trustProxy?: boolean;
+  corsOrigins?: readonly string[];
+  /** Served at GET /openapi.json. */
+  openapi?: string;
   now?: () => number;
 }
 
-type Accepted = Extract<Outcome, { status: 'accepted' }>;
-type Route = { type?: EventType; accepted: (o: Accepted) => CoreResponse };
+type Target = { segment?: SegmentRoute; type?: EventType; shape: Shape };
 
-const v1: Route['accepted'] = (o) => json(202, { status: 'accepted', event_id: o.event_id, type: o.type });
-const seedEvents: Route['accepted'] = (o) => json(200, { status: 'accepted', event_id: o.event_id, type: o.type });
-const seedViews: Route['accepted'] = () => json(201, { message: 'acknowledged', status: 'success' });
+const v1: Shape = { one: (o) => json(202, { status: 'accepted', event_id: o.event_id, type: o.type }) };
+const seedEvents: Shape = { one: (o) => json(200, { status: 'accepted', event_id: o.event_id, type: o.type }) };
+const seedViews: Shape = { one: () => json(201, { message: 'acknowledged', status: 'success' }) };
+const segment: Shape = { one: () => json(200, { success: true }), all: () => json(200, { success: true }) };
 
-function route(path: string): Route | undefined {
-  if (path === '/v1/events') return { accepted: v1 };
-  if (path === '/events' || path === '/events/') return { accepted: seedEvents };
-  if (path === '/v1/producer/views') return { type: movieView, accepted: seedViews };
+function route(path: string): Target | undefined {
+  if (path === '/v1/events') return { shape: v1 };
+  if (path === '/events' || path === '/events/') return { shape: seedEvents };
+  if (path === '/v1/producer/views') return { type: movieView, shape: seedViews };
+  const call = SEGMENT_ROUTES[path];
+  if (call) return { segment: call, shape: segment };
   if (path.startsWith('/v1/events/')) {
     const name = decodeURIComponent(path.slice('/v1/events/'.length).replace(/\/$/, ''));
     const type = findEventType(name);
     if (!type) throw new HttpError(404, `unknown event type ${JSON.stringify(name)}`);
-    return { type, accepted: v1 };
+    return { type, shape: v1 };
   }
   return undefined;
 }
@@ -42,27 +57,77 @@ export type Collector = (req: CoreRequest) => Promise<CoreResponse>;
 export function createCollector(opts: CollectorOptions): Collector {
   const now = opts.now ?? Date.now;
   const inflight = new Budget(opts.maxInflightEvents);
-  return async (req) => {
-    try {
-      if (req.path === '/healthz') return json(200, { status: 'ok' });
-      if (req.path === '/readyz') {
-        const ready = await opts.publisher.ready();
-        return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
-      }
-      const target = route(req.path);
-      if (!target) throw new HttpError(404, `no route for ${req.path}`);
-      if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
-      if (req.body.byteLength > opts.bodyLimitBytes) {
-        throw new HttpError(413, `body exceeds the limit of ${opts.bodyLimitBytes} bytes`, { limit_bytes: opts.bodyLimitBytes });
-      }
-      // Full already: refuse before spending any work on parsing.
-      if (inflight.used >= inflight.capacity) throw overloaded();
-      const body = await parseBody(req.header('content-type'), req.body);
-      const outcomes = await ingest(body.items, opts.publisher, { type: target.type, form: body.form, now: now(), inflight });
-      return respond(outcomes, body.batch, target.accepted);
-    } catch (err) {
-      if (err instanceof HttpError) return errorResponse(err);
-      throw err;
+  const sources = new Sources(opts.sources ?? []);
+  const cors = opts.corsOrigins ?? ['*'];
+  const ipLimiter = opts.ipRateLimit?.rps ? new RateLimiter(opts.ipRateLimit.rps, opts.ipRateLimit.burst) : undefined;
+  const sourceLimiters = new Map<string, RateLimiter>();
+  const tooFast = (retryAfterSeconds: number, limit: string) =>
+    new HttpError(429, `rate limit exceeded (${limit})`, { limit }, { 'retry-after': String(retryAfterSeconds) });
+
+  const handle = async (req: CoreRequest): Promise<CoreResponse> => {
+    if (req.method === 'OPTIONS') return preflight(req.header('origin'), cors);
+    if (req.path === '/healthz') return json(200, { status: 'ok' });
+    if (req.path === '/readyz') {
+      const ready = await opts.publisher.ready();
+      return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
+    if (req.path === '/openapi.json' && opts.openapi) return { status: 200, headers: { 'content-type': 'application/json' }, body: opts.openapi };
+    const target = route(req.path);
+    if (!target) throw new HttpError(404, `no route for ${req.path}`);
+    if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
+    if (ipLimiter) {
+      const ip = (opts.trustProxy && req.header('x-forwarded-for')?.split(',')[0]?.trim()) || req.ip || 'unknown';
+      const r = ipLimiter.take(ip);
+      if (!r.ok) throw tooFast(r.retryAfterSeconds, 'ip');
+    }
+    if (req.body.byteLength > opts.bodyLimitBytes) {
+      throw new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes });
+    }
+    // Full already: refuse before spending any work on the body.
+    if (inflight.used >= inflight.capacity) throw overloaded();
+    // Header keys are checked before the body is read; a Segment body's writeKey after.
+    let source = target.segment ? undefined : sources.identify(req);
+    const bytes = await decodeBody(req.body, req.header('content-encoding'), opts.bodyLimitBytes);
+    // Segment's API is JSON whatever the label (RudderStack's Node SDK sends gzip JSON as form-urlencoded).
+    const body = await parseBody(target.segment ? 'application/json' : req.header('content-type'), bytes);
+    let items: IngestItem[] = body.items;
+    let batch = body.batch;
+    if (target.segment) {
+      const first = body.items[0]!;
+      if (body.batch || !first.ok) throw new HttpError(400, 'expected one JSON object');
+      const call = segmentBody(target.segment, first.value);
+      source = sources.identify(req, call.writeKey);
+      const ctx = { now: now(), sentAt: call.sentAt, source };
+      items = call.messages.map((m) => segmentItem(target.segment!, m, ctx));
+      batch = call.batch;
+    }
+    if (source?.rate_limit) {
+      const { rps, burst = Math.max(1, rps) } = source.rate_limit;
+      let limiter = sourceLimiters.get(source.name);
+      if (!limiter) sourceLimiters.set(source.name, (limiter = new RateLimiter(rps, burst)));
+      const r = limiter.take(source.name, items.length);
+      if (!r.ok) throw tooFast(r.retryAfterSeconds, 'source');
+    }
+    const outcomes = await ingest(items, opts.publisher, {
+      type: target.type,
+      source,
+      form: body.form,
+      eventLimitBytes: opts.eventLimitBytes,
+      now: now(),
+      inflight,
+    });
+    return respond(outcomes, batch, target.shape);
+  };
+
+  return async (req) => {
+    let res: CoreResponse;
+    try {
+      res = await handle(req);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      res = errorResponse(err);
+    }
+    Object.assign(res.headers, corsHeaders(req.header('origin'), cors));
+    return res;
   };
 }

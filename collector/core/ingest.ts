@@ -1,19 +1,23 @@
 // Candidate events → validated, enriched rows published to `events.<type>`: each event gets an
 // event_id (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it.
 import { v7 as uuidv7 } from 'uuid';
-import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue } from '../../shared/mod.ts';
-import type { BodyItem } from './body.ts';
+import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue, type Source } from '../../shared/mod.ts';
+import type { IngestItem } from './segment.ts';
 import type { Budget } from './limiter.ts';
 import type { Publisher } from './types.ts';
 
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
-  | { status: 'rejected'; issues: Issue[] }
+  /** `http`: the status a single event answers with (400 by default; 413 too large, 403 not allowed). */
+  | { status: 'rejected'; issues: Issue[]; http?: 403 | 413 }
   | { status: 'unavailable'; error: string };
 
 export interface IngestOptions {
-  /** The type named by the route; otherwise each event's `event` field decides. */
+  /** The type named by the route; otherwise the item's own type, else its `event` field decides. */
   type?: EventType;
+  /** The sending source, when write keys are configured: limits the types it may send. */
+  source?: Source;
+  eventLimitBytes: number;
   form: boolean;
   now: number;
   /** Events awaiting a PubAck, across all requests. */
@@ -22,19 +26,27 @@ export interface IngestOptions {
 
 const encoder = new TextEncoder();
 
-export async function ingest(items: BodyItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
+export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; data: Uint8Array; eventId: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = { status: 'rejected', issues: item.issues });
     const value = item.value;
-    const type = opts.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
+    const type = opts.type ?? item.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
     if (!type) return void (outcomes[index] = { status: 'rejected', issues: [{ path: '', message: 'expected a JSON object' }] });
+    if (opts.source?.types && !opts.source.types.includes(type.key)) {
+      const issues = [{ path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` }];
+      return void (outcomes[index] = { status: 'rejected', issues, http: 403 });
+    }
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues });
     const eventId = (checked.row.event_id as string | undefined) ?? uuidv7();
     const data = encoder.encode(JSON.stringify({ ...checked.row, event_id: eventId, received_at: receivedAt }));
+    if (data.byteLength > opts.eventLimitBytes) {
+      const issues = [{ path: '', message: `event is ${data.byteLength} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
+      return void (outcomes[index] = { status: 'rejected', issues, http: 413 });
+    }
     ready.push({ index, subject: `events.${type.key}`, data, eventId, type: type.key });
   });
   if (ready.length === 0) return outcomes;

@@ -8,6 +8,8 @@ export interface CoreRequest {
   /** Case-insensitive header lookup. */
   header(name: string): string | undefined;
   body: Uint8Array;
+  /** The peer's address, for per-IP rate limits. */
+  ip?: string;
 }
 
 export interface CoreResponse {

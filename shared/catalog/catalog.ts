@@ -5,9 +5,10 @@ import { generic } from './generic.ts';
 import { marketplace } from './marketplace.ts';
 import { movieView } from './movies.ts';
 import { playback } from './playback.ts';
+import { segmentEvent } from './segment.ts';
 
-export const eventTypes: readonly EventType[] = [generic, ...marketplace, movieView, playback];
-export { generic, movieView, playback };
+export const eventTypes: readonly EventType[] = [generic, ...marketplace, movieView, playback, segmentEvent];
+export { generic, movieView, playback, segmentEvent };
 
 const byName = new Map<string, EventType>();
 for (const type of eventTypes) {

@@ -45,7 +45,7 @@ export const eventTime = (zone: ZoneRule) =>
 
 /** The event id: client-given (idempotent retries) or assigned at the collector. */
 export const eventId = () =>
-  v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:-]+$/, 'expected letters, digits, _ . : -'), column<string>('String'));
+  v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'), column<string>('String'));
 
 /** The ClickHouse type a schema declares (unwrapping optional/nullable), or undefined. */
 export function columnType(schema: v.GenericSchema): string | undefined {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnOwned, waitFor, type OwnedProcess } from '../services/process.ts';
 
-export type Role = 'collector' | 'sink';
+export type Role = 'collector' | 'sink' | 'collector:deno' | 'collector:bun';
 
 export interface ServiceProcess {
   readonly role: Role;
@@ -21,20 +21,22 @@ export interface ServiceProcess {
 }
 
 /** The command line of `npm run <role>` (package.json), so tests run exactly what production runs. */
-function commandOf(role: Role): string[] {
+function commandOf(role: Role): [string, string[]] {
   const script: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts[role];
   const [bin, ...args] = script.split(/\s+/);
-  if (bin !== 'node') throw new Error(`npm run ${role} must start with node: ${script}`);
-  return args;
+  if (bin === 'node') return [process.execPath, args];
+  if (bin === 'deno' || bin === 'bun') return [`node_modules/.bin/${bin}`, args];
+  throw new Error(`npm run ${role} must start with node, deno or bun: ${script}`);
 }
 
 /** `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. */
 export async function spawnService(role: Role, env: Record<string, string>, dir: string): Promise<ServiceProcess> {
-  const port = role === 'collector' ? env.PORT : env.SINK_PORT;
+  const port = role.startsWith('collector') ? env.PORT : env.SINK_PORT;
   if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
   let proc: OwnedProcess;
   const start = async () => {
-    proc = spawnOwned(process.execPath, commandOf(role), join(dir, `${role}.log`), {
+    const [bin, args] = commandOf(role);
+    proc = spawnOwned(bin, args, join(dir, `${role}.log`), {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
     const died = proc.exited.then((code) => {

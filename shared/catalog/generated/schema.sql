@@ -293,3 +293,23 @@ CREATE TABLE IF NOT EXISTS edge_events.playback (
 PARTITION BY toYYYYMM(`client_time`)
 ORDER BY (`content_id`, `client_time`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS edge_events.segment_events (
+  `event_id` String,
+  `type` LowCardinality(String),
+  `event` LowCardinality(String),
+  `name` String,
+  `user_id` String,
+  `anonymous_id` String,
+  `group_id` String,
+  `previous_id` String,
+  `properties` String,
+  `traits` String,
+  `context` String,
+  `timestamp` DateTime('UTC'),
+  `source` LowCardinality(String),
+  `received_at` DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(`timestamp`)
+ORDER BY (`timestamp`, `type`, `event_id`)
+SETTINGS non_replicated_deduplication_window = 1000;

@@ -1,0 +1,46 @@
+// Web-standard adapter (Request → Response) for Deno.serve and Bun.serve: reads at most the body
+// limit, keeps request bodies in memory within a budget, and hands the core plain inputs.
+import type { Collector } from '../core/collector.ts';
+import { errorResponse, HttpError, overloaded } from '../core/http-error.ts';
+import { Budget } from '../core/limiter.ts';
+import type { CoreResponse } from '../core/types.ts';
+
+const toResponse = (out: CoreResponse) => new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
+
+/** Reads a body up to `limit + 1` bytes: enough for the core to see it is over the limit. */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > limit) break;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) out.set(c, at), (at += c.byteLength);
+  return out;
+}
+
+export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number }) {
+  const bodies = new Budget(opts.maxInflightBytes);
+  return async (request: Request, ip?: string): Promise<Response> => {
+    const declared = Number(request.headers.get('content-length') ?? 0);
+    if (declared > opts.bodyLimitBytes) {
+      return toResponse(errorResponse(new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes })));
+    }
+    const reserved = request.method === 'POST' ? declared || opts.bodyLimitBytes : 0;
+    if (!bodies.tryTake(reserved)) return toResponse(errorResponse(overloaded()));
+    try {
+      const body = reserved ? await readLimited(request.body, opts.bodyLimitBytes) : new Uint8Array(0);
+      const url = new URL(request.url);
+      return toResponse(await collector({ method: request.method, path: url.pathname, header: (n) => request.headers.get(n) ?? undefined, body, ip }));
+    } catch (err) {
+      console.error(err);
+      return new Response('{"error":"internal error"}', { status: 500, headers: { 'content-type': 'application/json' } });
+    } finally {
+      bodies.give(reserved);
+    }
+  };
+}

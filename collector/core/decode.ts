@@ -1,0 +1,32 @@
+// Content-Encoding: gzip and deflate bodies are inflated with the web-standard DecompressionStream,
+// counting as they go — a body that inflates past the limit is refused (413), so no gzip bombs.
+import { HttpError } from './http-error.ts';
+
+export async function decodeBody(body: Uint8Array, encoding: string | undefined, limitBytes: number): Promise<Uint8Array> {
+  const enc = (encoding ?? 'identity').trim().toLowerCase();
+  if (enc === 'identity' || enc === '') return body;
+  const format = enc === 'gzip' || enc === 'x-gzip' ? 'gzip' : enc === 'deflate' ? 'deflate' : undefined;
+  if (!format) throw new HttpError(415, `unsupported content encoding ${JSON.stringify(enc)}`, { supported: ['gzip', 'deflate'] });
+  const reader = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limitBytes) {
+        await reader.cancel();
+        throw new HttpError(413, `body inflates past the per-request limit of ${limitBytes} bytes`, { limit: 'request', limit_bytes: limitBytes });
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, `invalid ${format} body: ${(err as Error).message}`);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) out.set(c, at), (at += c.byteLength);
+  return out;
+}
