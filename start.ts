@@ -4,12 +4,13 @@
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from './collector/mod.ts';
-import { createLogger, loadConfigOrExit, startNatsServer, type NatsServer } from './shared/mod.ts';
+import { createLogger, loadConfigOrExit, startNatsServer, startTracing, type NatsServer } from './shared/mod.ts';
 import { startSink } from './sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from './streams/mod.ts';
 
 const cfg = loadConfigOrExit(process.env);
 const log = createLogger('edge-events', cfg.logLevel);
+const tracing = await startTracing('edge-events', cfg.telemetry, cfg.sink.batchSize);
 
 let nats: NatsServer | undefined;
 if (!cfg.nats.url) {
@@ -51,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info('stopping: draining the collector, finishing the batch in hand');
     await collector.stop();
     await sink.stop();
+    await tracing.shutdown();
     await nats?.stop();
     process.exit(0);
   });

@@ -1,10 +1,11 @@
 // A collector wired for a process, whatever the runtime: NATS link, publisher, sources (from the
-// environment and COLLECTOR_SOURCES_FILE), and the core with every limit from the configuration.
+// environment and COLLECTOR_SOURCES_FILE), metrics, and the core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { ConfigError, openApiDocument, SourcesSchema, type Config, type Logger, type Source } from '../shared/mod.ts';
 import { connectNats, createPublisher, type NatsLink } from '../streams/mod.ts';
 import { createCollector, type Collector } from './core/collector.ts';
+import { collectorMetrics } from './metrics.ts';
 
 /** COLLECTOR_SOURCES_FILE: the same JSON as COLLECTOR_WRITE_KEYS, from a file (e.g. a mounted Secret). */
 function sourcesFromFile(path?: string): Source[] {
@@ -21,6 +22,7 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<{ collec
     ...cfg.collector,
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
     openapi: JSON.stringify(openApiDocument()),
+    observer: collectorMetrics(),
   });
   return { collector, link };
 }

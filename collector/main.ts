@@ -1,8 +1,14 @@
 // `npm run collector`: one collector process, configured by the environment; SIGTERM/SIGINT drain it.
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit, startTracing } from '../shared/mod.ts';
 import { startCollector } from './start.ts';
 
-const running = await startCollector(loadConfigOrExit(process.env));
+const cfg = loadConfigOrExit(process.env);
+const tracing = await startTracing('edge-events-collector', cfg.telemetry);
+const running = await startCollector(cfg);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => void running.stop().then(() => process.exit(0)));
+  process.once(signal, async () => {
+    await running.stop();
+    await tracing.shutdown();
+    process.exit(0);
+  });
 }

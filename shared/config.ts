@@ -108,6 +108,11 @@ const EnvSchema = v.object({
     ),
     '[]',
   ),
+  // OpenTelemetry's own variables: tracing is on when an endpoint is set (the SDK reads the rest).
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http://', 'https://']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http://', 'https://']),
+  OTEL_SERVICE_NAME: v.optional(v.string()),
+  OTEL_SDK_DISABLED: flag(false),
   DATA_DIR: v.optional(v.string(), '.data'),
   LOG_LEVEL: v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
 });
@@ -146,6 +151,7 @@ export interface Config {
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
   relays: Relay[];
+  telemetry: { tracing: boolean; serviceName?: string };
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -201,6 +207,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       replicas: e.STREAM_REPLICAS,
     },
     relays: e.RELAYS,
+    telemetry: {
+      tracing: !e.OTEL_SDK_DISABLED && Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
   };

@@ -10,6 +10,7 @@ export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType } from './catalog/columns.ts';
 export { loadConfig, loadConfigOrExit, ConfigError, ENV_VARS, SourcesSchema, type Config, type Relay, type Source } from './config.ts';
 export { createLogger, type Logger } from './log.ts';
+export * from './telemetry.ts';
 export { connectClickHouse, applySchema, EmbeddedEngineMissing, type ClickHouse } from './clickhouse/connect.ts';
 export { capabilitiesOf, type Capabilities } from './clickhouse/capabilities.ts';
 export { startNatsServer, type NatsServer } from './services/nats-server.ts';

@@ -3,12 +3,13 @@
 // failed for a retryable reason (see settle.ts) — fetching nothing meanwhile — until it lands.
 import type { JsMsg } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
-import type { ClickHouse, Config, Logger } from '../shared/mod.ts';
+import { linksFrom, SpanKind, SpanStatusCode, traceIdOf, tracer, tracingOn, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
 import { typeKeyOf } from '../streams/mod.ts';
 import { groupByTable } from './batcher.ts';
 import { insertRows } from './clickhouse.ts';
 import type { DeadLetterer } from './dead-letter.ts';
 import { ndjsonBody } from './insert.ts';
+import type { SinkObserver } from './metrics.ts';
 import { insertIsolating } from './isolate.ts';
 import type { StopSignal } from './pull-loop.ts';
 import { isMissingSchema } from './retry.ts';
@@ -23,6 +24,7 @@ export const newSinkStats = (): SinkStats => ({ batches: 0, inserted: 0, acked: 
 
 export interface DeliverDeps {
   ch: ClickHouse;
+  observer: SinkObserver;
   deadLetter: DeadLetterer;
   cfg: Config['sink'];
   log: Logger;
@@ -38,7 +40,8 @@ const tokenOf = (msgs: JsMsg[]) => {
   return h.digest('hex');
 };
 
-export function createDeliver({ ch, deadLetter, cfg, log, stats, reapplySchema }: DeliverDeps) {
+export function createDeliver({ ch, observer, deadLetter, cfg, log, stats, reapplySchema }: DeliverDeps) {
+  const traces = tracer('edge-events-sink');
   /** One pass over the messages: every table's insert, poison bisected out. */
   const attempt = async (msgs: JsMsg[]): Promise<Attempt> => {
     const out: Attempt = { done: [], dead: [], retry: [] };
@@ -53,9 +56,21 @@ export function createDeliver({ ch, deadLetter, cfg, log, stats, reapplySchema }
     for (const msg of unknown) out.dead.push({ msg, reason: `unknown event type "${typeKeyOf(msg.subject)}"` });
     let missingSchema = false;
     for (const { type, msgs: group } of batches) {
-      const result = await insertIsolating(group, (part) => insertRows(ch, type.table, ndjsonBody(part), tokenOf(part)));
+      const result = await traces.startActiveSpan('clickhouse insert', { attributes: { 'db.collection.name': type.table, 'db.operation.batch.size': group.length } }, async (span) => {
+        const isolated = await insertIsolating(group, async (part) => {
+          const started = performance.now();
+          await insertRows(ch, type.table, ndjsonBody(part), tokenOf(part));
+          observer.inserted(type.table, part.length, (performance.now() - started) / 1000);
+        });
+        if (isolated.retryDecision) span.setStatus({ code: SpanStatusCode.ERROR, message: isolated.retryDecision.reason });
+        span.setAttribute('edge_events.rejected', isolated.rejected.length);
+        span.end();
+        return isolated;
+      });
       out.done.push(...result.inserted);
       stats.inserted += result.inserted.length;
+      const now = Date.now();
+      for (const m of result.inserted) observer.lag((now - m.info.timestampNanos / 1e6) / 1000);
       for (const { item, decision } of result.rejected) out.dead.push({ msg: item, reason: decision.reason, code: decision.code });
       if (result.retryDecision) {
         out.retry.push(...result.retry);
@@ -69,6 +84,14 @@ export function createDeliver({ ch, deadLetter, cfg, log, stats, reapplySchema }
 
   return async function deliver(msgs: JsMsg[], signal: StopSignal): Promise<void> {
     stats.batches++;
-    await settle(msgs, attempt, { ...cfg, signal, deadLetter, stats, log });
+    observer.batch(msgs.length);
+    const again = msgs.filter((m) => m.info.deliveryCount > 1).length;
+    if (again) observer.redelivered(again);
+    // The batch span links to the request span of every event it carries (their traceparent headers).
+    const links = tracingOn() ? linksFrom(msgs.map((m) => (k: string) => m.headers?.get(k))) : [];
+    await traces.startActiveSpan('sink batch', { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': msgs.length } }, async (span) => {
+      await settle(msgs, attempt, { ...cfg, signal, deadLetter, stats, log: tracingOn() ? log.child({ trace_id: traceIdOf(span) }) : log });
+      span.end();
+    });
   };
 }

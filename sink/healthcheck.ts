@@ -1,20 +1,25 @@
-// The sink's own HTTP port: /healthz (alive), /readyz (NATS connected, ClickHouse answers) and, for
+// The sink's own HTTP port: /healthz (alive), /readyz (NATS connected, ClickHouse answers), /metrics and, for
 // the embedded engine only, POST /query from loopback — the one way into its locked data folder.
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { ClickHouse, Logger } from '../shared/mod.ts';
 import type { NatsLink } from '../streams/mod.ts';
+import type { SinkMetrics } from './metrics.ts';
 
 /** Human-readable tables for ad-hoc queries (the client's type does not list Pretty formats). */
 export const QUERY_SETTINGS = { default_format: 'PrettyCompactMonoBlock' } as unknown as ClickHouseSettings;
 
-export async function serveHealth(port: number, link: NatsLink, ch: ClickHouse, log: Logger): Promise<Server> {
+export async function serveHealth(port: number, link: NatsLink, ch: ClickHouse, metrics: SinkMetrics, log: Logger): Promise<Server> {
   const server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     try {
       if (req.url === '/healthz') return reply(200, { status: 'ok' });
+      if (req.url === '/metrics') {
+        const m = await metrics.render();
+        return res.writeHead(200, { 'content-type': m.contentType }).end(m.body);
+      }
       if (req.url === '/readyz') {
         const clickhouse = await ch.client.ping().then((r) => r.success).catch(() => false);
         const nats = link.connected();

@@ -1,9 +1,15 @@
 // `npm run sink`: one sink process, configured by the environment; SIGTERM/SIGINT finish the batch
-// in hand, flush acks and exit 0.
-import { loadConfigOrExit } from '../shared/mod.ts';
+// in hand, flush acks and spans, and exit 0.
+import { loadConfigOrExit, startTracing } from '../shared/mod.ts';
 import { startSink } from './start.ts';
 
-const running = await startSink(loadConfigOrExit(process.env));
+const cfg = loadConfigOrExit(process.env);
+const tracing = await startTracing('edge-events-sink', cfg.telemetry, cfg.sink.batchSize);
+const running = await startSink(cfg);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => void running.stop().then(() => process.exit(0)));
+  process.once(signal, async () => {
+    await running.stop();
+    await tracing.shutdown();
+    process.exit(0);
+  });
 }

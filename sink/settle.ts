@@ -2,7 +2,7 @@
 // what never can, and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
 // messages with working() — until it succeeds, attempts run out (→ dead letter), or we stop (→ nak).
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Logger } from '../shared/mod.ts';
+import { context, SpanStatusCode, trace, tracer, type Logger } from '../shared/mod.ts';
 import type { DeadLetter, DeadLetterer } from './dead-letter.ts';
 import { pause, type StopSignal } from './pull-loop.ts';
 import { retryDelayMs } from './retry.ts';
@@ -44,8 +44,9 @@ export async function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<
 
   const sendToDlq = async (letters: DeadLetter[]) => {
     if (letters.length === 0) return;
+    const span = tracer('edge-events-sink').startSpan('dead-letter', { attributes: { 'messaging.batch.message_count': letters.length } });
     try {
-      await o.deadLetter(letters);
+      await context.with(trace.setSpan(context.active(), span), () => o.deadLetter(letters));
       o.stats.deadLettered += letters.length;
       for (const l of letters) o.log.warn({ subject: l.msg.subject, seq: l.msg.seq, code: l.code, reason: l.reason }, 'dead-lettered');
     } catch (err) {
@@ -53,6 +54,9 @@ export async function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<
       for (const l of letters) l.msg.nak(o.retryBaseMs);
       o.stats.nakked += letters.length;
       o.log.error({ err: (err as Error).message, count: letters.length }, 'dead-lettering failed; nakked');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    } finally {
+      span.end();
     }
   };
 

@@ -2,12 +2,14 @@
 // the health port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
 import type { Server } from 'node:http';
 import { applySchema, connectClickHouse, createLogger, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
-import { connectNats, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
+import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createDeadLetterer } from './dead-letter.ts';
 import { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
 import { serveHealth } from './healthcheck.ts';
 import { startPullLoop } from './pull-loop.ts';
 import { startRelays, type RunningRelays } from './relays.ts';
+import { sinkMetrics } from './metrics.ts';
 
 export interface RunningSink {
   readonly clickhouse: ClickHouse;
@@ -17,14 +19,31 @@ export interface RunningSink {
   stop(): Promise<void>;
 }
 
+/** Unacked messages per consumer (pending + awaiting ack): the lag KEDA and dashboards watch. */
+async function consumerPending(link: NatsLink, consumers: string[]): Promise<Record<string, number>> {
+  const jsm = await jetstreamManager(link.nc, { timeout: 2000 });
+  const out: Record<string, number> = {};
+  for (const name of consumers) {
+    const info = await jsm.consumers.info(EVENTS_STREAM, name).catch(() => undefined);
+    if (info) out[name] = info.num_pending + info.num_ack_pending;
+  }
+  return out;
+}
+
 export async function startSink(cfg: Config, log: Logger = createLogger('sink', cfg.logLevel)): Promise<RunningSink> {
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   await applySchema(ch);
   log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
   const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
   const stats = newSinkStats();
+  let relays: RunningRelays | undefined;
+  const metrics = sinkMetrics(
+    () => ({ [SINK_CONSUMER]: stats, ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])) }),
+    () => consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]),
+  );
   const deliver = createDeliver({
     ch,
+    observer: metrics.observer,
     deadLetter: createDeadLetterer(link, 'sink'),
     cfg: cfg.sink,
     log,
@@ -32,8 +51,8 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     reapplySchema: () => applySchema(ch),
   });
   const loop = startPullLoop({ link, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
-  const relays = startRelays(cfg, link, log);
-  const health: Server = await serveHealth(cfg.sink.port, link, ch, log);
+  relays = startRelays(cfg, link, log);
+  const health: Server = await serveHealth(cfg.sink.port, link, ch, metrics, log);
   const address = health.address();
   return {
     clickhouse: ch,
@@ -41,7 +60,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     relays: relays.stats,
     healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
     async stop() {
-      await Promise.all([loop.stop(), relays.stop()]);
+      await Promise.all([loop.stop(), relays!.stop()]);
       await link.nc.drain();
       await new Promise((resolve) => health.close(resolve));
       await ch.close();

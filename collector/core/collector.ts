@@ -1,7 +1,7 @@
 // The collector's routes over plain inputs: the v1 API, the seed routes verbatim, Segment's tracking
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
-import { findEventType, movieView, type EventType, type Source } from '../../shared/mod.ts';
+import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, type EventType, type Source } from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { corsHeaders, preflight } from './cors.ts';
@@ -12,7 +12,7 @@ import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { respond, type Shape } from './respond.ts';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem, type SegmentRoute } from './segment.ts';
-import type { CoreRequest, CoreResponse, Publisher } from './types.ts';
+import { noObserver, type CollectorObserver, type CoreRequest, type CoreResponse, type Publisher } from './types.ts';
 
 export interface CollectorOptions {
   publisher: Publisher;
@@ -27,10 +27,19 @@ export interface CollectorOptions {
   corsOrigins?: readonly string[];
   /** Served at GET /openapi.json. */
   openapi?: string;
+  /** Metrics hooks; served at GET /metrics. */
+  observer?: CollectorObserver;
   now?: () => number;
 }
 
 type Target = { segment?: SegmentRoute; type?: EventType; shape: Shape };
+
+/** A bounded label for a path (metrics, span names). */
+function routeName(path: string): string {
+  if (path.startsWith('/v1/events/')) return '/v1/events/{type}';
+  if (path === '/v1/events' || path === '/events' || path === '/events/' || path === '/v1/producer/views' || SEGMENT_ROUTES[path]) return path;
+  return ['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(path) ? path : 'other';
+}
 
 const v1: Shape = { one: (o) => json(202, { status: 'accepted', event_id: o.event_id, type: o.type }) };
 const seedEvents: Shape = { one: (o) => json(200, { status: 'accepted', event_id: o.event_id, type: o.type }) };
@@ -64,9 +73,17 @@ export function createCollector(opts: CollectorOptions): Collector {
   const tooFast = (retryAfterSeconds: number, limit: string) =>
     new HttpError(429, `rate limit exceeded (${limit})`, { limit }, { 'retry-after': String(retryAfterSeconds) });
 
+  const observer = opts.observer ?? noObserver;
+  observer.inflight?.(() => inflight.used);
+  const traces = tracer('edge-events-collector');
+
   const handle = async (req: CoreRequest): Promise<CoreResponse> => {
     if (req.method === 'OPTIONS') return preflight(req.header('origin'), cors);
     if (req.path === '/healthz') return json(200, { status: 'ok' });
+    if (req.path === '/metrics') {
+      const m = await observer.render();
+      return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };
+    }
     if (req.path === '/readyz') {
       const ready = await opts.publisher.ready();
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
@@ -115,19 +132,36 @@ export function createCollector(opts: CollectorOptions): Collector {
       eventLimitBytes: opts.eventLimitBytes,
       now: now(),
       inflight,
+      headers: traceHeaders(),
+      observer,
     });
     return respond(outcomes, batch, target.shape);
   };
 
   return async (req) => {
-    let res: CoreResponse;
-    try {
-      res = await handle(req);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      res = errorResponse(err);
-    }
-    Object.assign(res.headers, corsHeaders(req.header('origin'), cors));
-    return res;
+    const started = performance.now();
+    const route = routeName(req.path);
+    // One span per request, continuing the client's trace when it sent a traceparent.
+    const parent = extractContext(req.header);
+    return traces.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route } }, parent, async (span) => {
+      let res: CoreResponse;
+      try {
+        res = await handle(req);
+      } catch (err) {
+        if (!(err instanceof HttpError)) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw err;
+        }
+        res = errorResponse(err);
+      }
+      Object.assign(res.headers, corsHeaders(req.header('origin'), cors));
+      span.setAttribute('http.response.status_code', res.status);
+      if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      observer.request(route, res.status, (performance.now() - started) / 1000);
+      return res;
+    });
   };
 }

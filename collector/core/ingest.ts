@@ -4,13 +4,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue, type Source } from '../../shared/mod.ts';
 import type { IngestItem } from './segment.ts';
 import type { Budget } from './limiter.ts';
-import type { Publisher } from './types.ts';
+import type { CollectorObserver, EventOutcome, Publisher } from './types.ts';
 
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
   /** `http`: the status a single event answers with (400 by default; 413 too large, 403 not allowed). */
-  | { status: 'rejected'; issues: Issue[]; http?: 403 | 413 }
-  | { status: 'unavailable'; error: string };
+  | { status: 'rejected'; issues: Issue[]; http?: 403 | 413; type?: string }
+  | { status: 'unavailable'; error: string; type?: string };
 
 export interface IngestOptions {
   /** The type named by the route; otherwise the item's own type, else its `event` field decides. */
@@ -22,6 +22,9 @@ export interface IngestOptions {
   now: number;
   /** Events awaiting a PubAck, across all requests. */
   inflight: Budget;
+  /** Carried on every message (traceparent of the request's span), when tracing is on. */
+  headers?: Record<string, string>;
+  observer: CollectorObserver;
 }
 
 const encoder = new TextEncoder();
@@ -37,39 +40,48 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     if (!type) return void (outcomes[index] = { status: 'rejected', issues: [{ path: '', message: 'expected a JSON object' }] });
     if (opts.source?.types && !opts.source.types.includes(type.key)) {
       const issues = [{ path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` }];
-      return void (outcomes[index] = { status: 'rejected', issues, http: 403 });
+      return void (outcomes[index] = { status: 'rejected', issues, http: 403, type: type.key });
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });
-    if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues });
+    if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues, type: type.key });
     const eventId = (checked.row.event_id as string | undefined) ?? uuidv7();
     const data = encoder.encode(JSON.stringify({ ...checked.row, event_id: eventId, received_at: receivedAt }));
     if (data.byteLength > opts.eventLimitBytes) {
       const issues = [{ path: '', message: `event is ${data.byteLength} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
-      return void (outcomes[index] = { status: 'rejected', issues, http: 413 });
+      return void (outcomes[index] = { status: 'rejected', issues, http: 413, type: type.key });
     }
     ready.push({ index, subject: `events.${type.key}`, data, eventId, type: type.key });
   });
-  if (ready.length === 0) return outcomes;
-  // All of a request's events fit into the budget, or none is published: answered 503 at once.
-  if (!opts.inflight.tryTake(ready.length)) {
-    for (const r of ready) outcomes[r.index] = { status: 'unavailable', error: 'collector overloaded: too many events awaiting storage' };
-    return outcomes;
+  if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
+    // All of a request's events fit into the budget, or none is published: answered 503 at once.
+    for (const r of ready) outcomes[r.index] = { status: 'unavailable', error: 'collector overloaded: too many events awaiting storage', type: r.type };
+  } else if (ready.length > 0) {
+    try {
+      await Promise.all(
+        ready.map(async (r) => {
+          const started = performance.now();
+          try {
+            await publisher.publish(r.subject, r.data, r.eventId, opts.headers);
+            outcomes[r.index] = { status: 'accepted', event_id: r.eventId, type: r.type };
+            opts.observer.published((performance.now() - started) / 1000, true);
+          } catch (err) {
+            outcomes[r.index] = { status: 'unavailable', error: (err as Error).message, type: r.type };
+            opts.observer.published((performance.now() - started) / 1000, false);
+          }
+        }),
+      );
+    } finally {
+      opts.inflight.give(ready.length);
+    }
   }
-  try {
-    await Promise.all(
-      ready.map(async (r) => {
-        try {
-          await publisher.publish(r.subject, r.data, r.eventId);
-          outcomes[r.index] = { status: 'accepted', event_id: r.eventId, type: r.type };
-        } catch (err) {
-          outcomes[r.index] = { status: 'unavailable', error: (err as Error).message };
-        }
-      }),
-    );
-  } finally {
-    opts.inflight.give(ready.length);
-  }
+  for (const o of outcomes) opts.observer.events(o.type ?? 'unknown', outcomeOf(o), 1);
   return outcomes;
+}
+
+function outcomeOf(o: Outcome): EventOutcome {
+  if (o.status === 'accepted') return 'accepted';
+  if (o.status === 'rejected') return o.http === 413 ? 'too_large' : o.http === 403 ? 'forbidden' : 'invalid';
+  return o.error.startsWith('collector overloaded') ? 'overloaded' : 'unavailable';
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -20,7 +20,27 @@ export interface CoreResponse {
 
 export interface Publisher {
   /** Resolves once the stream has stored the event; rejects when it could not (→ 503). */
-  publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
+  publish(subject: string, data: Uint8Array, msgId: string, headers?: Record<string, string>): Promise<void>;
   /** Whether events can be accepted now (for /readyz). */
   ready(): Promise<boolean>;
 }
+
+export type EventOutcome = 'accepted' | 'invalid' | 'too_large' | 'forbidden' | 'unavailable' | 'overloaded';
+
+/** What the collector reports as it works (metrics); every method is cheap and never throws. */
+export interface CollectorObserver {
+  request(route: string, status: number, seconds: number): void;
+  events(type: string, outcome: EventOutcome, count: number): void;
+  published(seconds: number, ok: boolean): void;
+  /** Given once: how to read the events awaiting a PubAck right now. */
+  inflight?(read: () => number): void;
+  /** Prometheus text for GET /metrics, with its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export const noObserver: CollectorObserver = {
+  request() {},
+  events() {},
+  published() {},
+  render: async () => ({ contentType: 'text/plain', body: '' }),
+};
