@@ -1,0 +1,39 @@
+# Container images of edge-events, one build with two targets: `--target collector` and `--target sink`
+# (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Production dependencies only: no devDependencies and no optional chdb (the embedded ClickHouse, ~550 MB).
+# Install scripts must run: esbuild (under tsx) fetches its platform binary there when optional packages are
+# omitted. Then keep only the uWebSockets.js binary this Node loads (Debian: glibc), and prove it loads.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
+ && keep="uws_$(node -p 'process.platform + "_" + process.arch + "_" + process.versions.modules').node" \
+ && find node_modules/uWebSockets.js/binaries -name 'uws_*.node' ! -name "$keep" -delete \
+ && node -e "if (!String(require('uWebSockets.js').App).includes('[native code]')) process.exit(1)" \
+ && test ! -e node_modules/chdb
+
+# Code and dependencies owned by root, run as the image's unprivileged node user (uid 1000). With a read-only
+# root filesystem, mount an emptyDir at /tmp (tsx's cache; npm's cache and logs, for the Jobs).
+FROM ${NODE_IMAGE} AS runtime
+ENV NPM_CONFIG_CACHE=/tmp/.npm \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY shared ./shared
+COPY streams ./streams
+COPY collector ./collector
+COPY sink ./sink
+USER 1000:1000
+
+# `npm run sink` without npm in between (node is PID 1 and gets SIGTERM itself).
+FROM runtime AS sink
+EXPOSE 8081
+CMD ["node", "--import", "tsx", "sink/main.ts"]
+
+# `npm run collector` without npm in between; its heap cap bounds memory under a flood.
+FROM runtime AS collector
+EXPOSE 8080
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "--import", "tsx", "collector/main.ts"]
