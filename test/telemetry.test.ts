@@ -1,6 +1,8 @@
 // Observability against real processes: with an OTLP/HTTP receiver on loopback, one event's spans
 // from the collector and from the sink join up (traceparent through JetStream, batch span links,
-// insert spans as children); both processes serve Prometheus metrics that count what happened.
+// insert spans as children); both processes serve Prometheus metrics that count what happened, and
+// the Grafana dashboard queries only metrics they expose.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -110,6 +112,13 @@ test('Prometheus metrics on both processes count what happened', async (ctx) => 
   assert.match(sink, /edge_events_sink_batch_size_count 1/);
   assert.match(sink, /edge_events_consumer_pending\{consumer="sink"\} 0/);
   assert.match(sink, /edge_events_sink_dead_letters_total\{consumer="sink"\} 0/);
+
+  // The Grafana dashboard queries only metrics these processes expose.
+  const dashboard = JSON.parse(readFileSync('deploy/grafana/edge-events.json', 'utf8'));
+  const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+  const queried = new Set(exprs.flatMap((e) => e.match(/\b(edge_events_\w+|process_\w+)/g) ?? []).map((m) => m.replace(/_(bucket|count|sum)$/, '')));
+  assert.ok(queried.size >= 12, `the dashboard covers the pipeline (${queried.size} metrics)`);
+  for (const name of queried) assert.ok(collector.includes(`# TYPE ${name} `) || sink.includes(`# TYPE ${name} `), `${name} is exposed`);
 });
 
 test.run();

@@ -149,6 +149,8 @@ export function createCollector(opts: CollectorOptions): Collector {
         res = await handle(req);
       } catch (err) {
         if (!(err instanceof HttpError)) {
+          // A bug: the adapter logs it with this trace id, so the log line and the span match.
+          Object.assign(err as object, { traceId: span.spanContext().traceId });
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
