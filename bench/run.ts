@@ -1,9 +1,9 @@
-// `npm run bench [-- <name> [--events N]]`: runs one benchmark, or all of them, in its own processes.
+// `npm run bench [-- <name> [--events N] [--seconds S]]`: runs the named benchmarks (default: http and e2e).
 import { parseArgs } from 'node:util';
-import { benchmarks } from './mod.ts';
+import { benchmarks, defaults } from './mod.ts';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { events: { type: 'string' } } });
-const names = positionals.length ? positionals : Object.keys(benchmarks);
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { events: { type: 'string' }, seconds: { type: 'string' } } });
+const names = positionals.length ? positionals : defaults;
 for (const name of names) {
   const bench = benchmarks[name];
   if (!bench) {
@@ -11,5 +11,5 @@ for (const name of names) {
     process.exit(2);
   }
   console.error(`— ${name}`);
-  await bench({ events: values.events ? Number(values.events) : undefined });
+  await bench({ events: values.events ? Number(values.events) : undefined, seconds: values.seconds ? Number(values.seconds) : undefined });
 }

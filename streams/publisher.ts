@@ -1,7 +1,9 @@
-// Publishes one event to JetStream and resolves only on the stream's PubAck (so a 2xx is durable).
-// Wire: JetStream publish with header Nats-Msg-Id = event_id for server-side dedupe.
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { headers, type MsgHdrs } from '@nats-io/transport-node';
+// Publishes events to JetStream and resolves each only on the stream's own PubAck (so a 2xx is durable).
+// Pipelined: a core publish with a reply subject under one inbox, acks matched as they arrive, one timer
+// sweeping expired waits — far cheaper per event than a request/reply each.
+// Wire: NATS PUB with headers (Nats-Msg-Id = event_id, traceparent), PubAck JSON on `<inbox>.<n>`.
+import { createInbox, headers, type Msg } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsLink } from './connect.ts';
 import { EVENTS_STREAM } from './definitions.ts';
 
@@ -16,18 +18,68 @@ export interface JetStreamPublisher {
   ready(): Promise<boolean>;
 }
 
+interface Waiting {
+  resolve(): void;
+  reject(err: Error): void;
+  deadline: number;
+}
+
 export function createPublisher(link: NatsLink, opts: { timeoutMs: number }): JetStreamPublisher {
-  const js: JetStreamClient = jetstream(link.nc, { timeout: opts.timeoutMs });
+  const prefix = `${createInbox()}.`;
+  // Insertion order is deadline order (one timeout for all), so expiry stops at the first live wait.
+  const waiting = new Map<string, Waiting>();
+  let next = 0;
+
+  const settle = (key: string, err?: Error) => {
+    const w = waiting.get(key);
+    if (!w) return;
+    waiting.delete(key);
+    if (err) w.reject(err);
+    else w.resolve();
+  };
+  link.nc.subscribe(`${prefix}*`, {
+    callback: (_err, msg: Msg) => {
+      const key = msg.subject.slice(prefix.length);
+      // No stream listens on the subject: the server answers with a 503 status instead of an ack.
+      if (msg.headers?.hasError) return settle(key, new PublishUnavailable(`JetStream did not store it: ${msg.headers.code} ${msg.headers.description}`));
+      const text = msg.string();
+      if (!text.includes('"error"')) return settle(key);
+      const error = (JSON.parse(text) as { error?: { description?: string } }).error;
+      settle(key, new PublishUnavailable(`JetStream refused it: ${error?.description ?? text}`));
+    },
+  });
+  const failAll = (why: string) => {
+    for (const key of [...waiting.keys()]) settle(key, new PublishUnavailable(why));
+  };
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [key, w] of waiting) {
+      if (w.deadline > now) break;
+      settle(key, new PublishUnavailable(`JetStream did not acknowledge within ${opts.timeoutMs} ms`));
+    }
+    if (!link.connected()) failAll('NATS is disconnected');
+  }, Math.min(100, opts.timeoutMs));
+  sweep.unref?.();
+  link.nc.closed().then(() => {
+    clearInterval(sweep);
+    failAll('NATS connection closed');
+  });
+
   return {
-    async publish(subject, data, msgId, extra) {
-      if (!link.connected()) throw new PublishUnavailable('NATS is disconnected');
-      let h: MsgHdrs | undefined;
-      for (const key in extra) (h ??= headers()).set(key, extra[key]!);
-      try {
-        await js.publish(subject, data, { msgID: msgId, timeout: opts.timeoutMs, headers: h });
-      } catch (cause) {
-        throw new PublishUnavailable(`JetStream did not acknowledge: ${(cause as Error).message}`, { cause });
-      }
+    publish(subject, data, msgId, extra) {
+      if (!link.connected()) return Promise.reject(new PublishUnavailable('NATS is disconnected'));
+      const h = headers();
+      h.set('Nats-Msg-Id', msgId);
+      for (const key in extra) h.set(key, extra[key]!);
+      const key = (next++).toString(36);
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(key, { resolve, reject, deadline: Date.now() + opts.timeoutMs });
+        try {
+          link.nc.publish(subject, data, { reply: prefix + key, headers: h });
+        } catch (cause) {
+          settle(key, new PublishUnavailable(`publish failed: ${(cause as Error).message}`, { cause }));
+        }
+      });
     },
     async ready() {
       if (!link.connected()) return false;

@@ -8,6 +8,8 @@ import { spawnOwned, waitFor, type OwnedProcess } from './process.ts';
 export interface ClickHouseServer {
   readonly url: string;
   readonly dir: string;
+  /** The server's current process id (it changes on restart). */
+  readonly pid: number;
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -55,6 +57,9 @@ export async function startClickHouseServer(opts: { dir: string }): Promise<Clic
   return {
     url,
     dir,
+    get pid() {
+      return proc.pid;
+    },
     stop: () => proc.stop(),
     kill: () => proc.kill(),
     async restart() {

@@ -8,6 +8,8 @@ export interface NatsServer {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** The server's current process id (it changes on restart). */
+  readonly pid: number;
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -51,6 +53,9 @@ export async function startNatsServer(opts: { dir: string; port?: number; detach
       return port;
     },
     dir: opts.dir,
+    get pid() {
+      return proc.pid;
+    },
     stop: () => proc.stop(),
     kill: () => proc.kill(),
     freeze: () => proc.signal('SIGSTOP'),

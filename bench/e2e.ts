@@ -1,0 +1,88 @@
+// `npm run bench -- e2e`: sustained load through collector → JetStream → sink → ClickHouse (the
+// server): events landed per second, end-to-end lag percentiles, CPU of every process.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { connectClickHouse, freePort } from '../shared/mod.ts';
+import { waitFor } from '../shared/services/process.ts';
+import { applyStreams, startServices } from '../shared/testing/harness.ts';
+import { spawnService } from '../shared/testing/processes.ts';
+import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
+import { BATCH } from './http.ts';
+import { autocannon, cpuSeconds } from './measure.ts';
+import { progress, writeSection } from './results.ts';
+
+/** The `q` quantile's upper bound from a Prometheus histogram's cumulative buckets. */
+function quantile(metrics: string, name: string, q: number): number {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  return buckets.find(([, n]) => n >= q * total)?.[0] ?? NaN;
+}
+
+export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
+  const seconds = opts.seconds ?? 20;
+  const services = await startServices('server');
+  const env = {
+    NATS_URL: services.nats.url,
+    CLICKHOUSE_URL: services.clickhouse!.url,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    SINK_PORT: String(await freePort()),
+    DATA_DIR: join(services.dir, 'data'),
+  };
+  const cfg = services.config(env);
+  await applyStreams(cfg);
+  const sink = await spawnService('sink', env, services.dir);
+  const collector = await spawnService('collector', env, services.dir);
+  const pids = { collector: collector.pid, sink: sink.pid, 'nats-server': services.nats.pid, 'clickhouse-server': services.clickhouse!.pid };
+  try {
+    progress('e2e', 0, 3);
+    const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+    const t0 = Date.now();
+    const load = await autocannon(`http://127.0.0.1:${env.PORT}/v1/events`, BATCH, { seconds, connections: 50 });
+    const loadSeconds = (Date.now() - t0) / 1000;
+    progress('e2e', 1, 3);
+    const nc = await connect({ servers: services.nats.url });
+    const jsm = await jetstreamManager(nc);
+    await waitFor('the sink to catch up', async () => {
+      const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+    }, 300_000);
+    const drainedSeconds = (Date.now() - t0) / 1000;
+    await nc.close();
+    const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - cpu0[k]!) / drainedSeconds]));
+    progress('e2e', 2, 3);
+    const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
+    const rs = await ch.client.query({ query: "SELECT count() AS n FROM edge_events.events WHERE event = 'page_view'", format: 'JSONEachRow' });
+    const landed = Number((await rs.json<{ n: string }>())[0]!.n);
+    await ch.close();
+    const metrics = await (await fetch(`http://127.0.0.1:${env.SINK_PORT}/metrics`)).text();
+    const p50 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.5);
+    const p99 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.99);
+    progress('e2e', 3, 3);
+    const accepted = (load.total - load.non2xx) * 100;
+    const table = [
+      '| accepted events | landed rows | load s | landed/s during load | all landed after s | lag p50 | lag p99 | CPU collector | CPU sink | CPU nats-server | CPU clickhouse |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${accepted} | ${landed} | ${loadSeconds.toFixed(1)} | ${Math.round(landed / drainedSeconds)} | ${drainedSeconds.toFixed(1)} | ≤ ${p50} s | ≤ ${p99} s | ${cpu.collector!.toFixed(2)} | ${cpu.sink!.toFixed(2)} | ${cpu['nats-server']!.toFixed(2)} | ${cpu['clickhouse-server']!.toFixed(2)} |`,
+    ].join('\n');
+    console.log(`\n${table}`);
+    writeSection(
+      'e2e',
+      'End to end: collector → JetStream → sink → ClickHouse',
+      'npm run bench -- e2e',
+      `nats-server, clickhouse-server (18.16), the sink and the collector each run as their own process on the same 2 cores. autocannon
+(\`-c 50\`, ${seconds} s) posts 100-event batches. After the load, the run waits until the sink has acked everything;
+*landed/s* is rows in ClickHouse ÷ time from the first request until the last ack. Lag is from each event's
+arrival in the stream (the collector's received_at plus its publish) to its committed insert, read from the sink's
+\`edge_events_end_to_end_lag_seconds\` histogram, so it is reported as the upper bound of its bucket. CPU is
+each process's user+system time ÷ the same span, so 1.00 is one core.
+
+${table}`,
+    );
+  } finally {
+    await collector.terminate();
+    await sink.terminate();
+    await services.cleanup();
+  }
+}

@@ -1,0 +1,124 @@
+// `npm run bench -- http`: HTTP ingestion on this machine, all in one run so ratios hold: the bare-uWS
+// ceiling, the collector (single events, 100-event batches, tracing off and on), and peers — the same
+// core behind node:http and fastify, and seed 000's API inserting into a ClickHouse Buffer table.
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { freePort, loadConfig, startClickHouseServer, startNatsServer } from '../shared/mod.ts';
+import { spawnOwned, waitFor, type OwnedProcess } from '../shared/services/process.ts';
+import { spawnService } from '../shared/testing/processes.ts';
+import { applyConfiguredTopology, EVENTS_STREAM } from '../streams/mod.ts';
+import { autocannon, measured, type LoadResult } from './measure.ts';
+import { progress, writeSection } from './results.ts';
+
+export const SINGLE = JSON.stringify({ dt: '2024-06-01T12:00:00Z', event: 'page_view', user_id: 'user-000042', screen: 'catalog', elem: 'product_card_main_image', amount: 1299, event_id_hint: 'x'.repeat(36) });
+export const BATCH = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ dt: '2024-06-01T12:00:00Z', event: 'page_view', user_id: `user-${i}`, screen: 'catalog', elem: 'card', amount: i })));
+
+type Row = LoadResult & { name: string; what: string; events: number; cpu: number; rssMiB: number };
+
+/** The server answers HTTP (any status: refusals during the run show in the table's non-2xx). */
+async function ready(url: string) {
+  await waitFor(`${url} to answer`, async () => ((await fetch(url, { method: 'POST', body: SINGLE, headers: { 'content-type': 'application/json' } }).catch(() => undefined)) ? true : undefined), 30_000);
+}
+
+export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
+  const seconds = opts.seconds ?? 8;
+  const dir = mkdtempSync(join(tmpdir(), 'edge-events-bench-'));
+  const nats = await startNatsServer({ dir: join(dir, 'nats') });
+  const clickhouse = await startClickHouseServer({ dir: join(dir, 'clickhouse') });
+  const env = { NATS_URL: nats.url, CLICKHOUSE_URL: clickhouse.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const nc = await connect({ servers: nats.url });
+  await applyConfiguredTopology(nc, loadConfig(env));
+  const jsm = await jetstreamManager(nc);
+  // A dummy OTLP receiver for the tracing-on run.
+  const otlp = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
+  await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
+  const rows: Row[] = [];
+  const steps = 7;
+  let step = 0;
+  const run = async (name: string, what: string, pid: number, url: string, body: string, events: number) => {
+    progress('http', step++, steps);
+    await autocannon(url, body, { seconds: 2, connections: 100 }); // warm-up
+    const r = await measured(pid, () => autocannon(url, body, { seconds, connections: 100 }));
+    rows.push({ name, what, events: r.rps * events, ...r });
+    await jsm.streams.purge(EVENTS_STREAM);
+  };
+  const node = (script: string, ...args: string[]) => spawnOwned(process.execPath, ['--import', 'tsx', script, ...args], join(dir, `${args[0]}.log`), { env: { ...process.env, ...env } });
+  const procs: OwnedProcess[] = [];
+  try {
+    let port = await freePort();
+    const bare = node('bench/servers/bare-uws.ts', String(port));
+    procs.push(bare);
+    await ready(`http://127.0.0.1:${port}/v1/events`);
+    await run('bare uWS (ceiling)', 'answers 202, no work', bare.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+    await bare.stop();
+
+    port = await freePort();
+    const collector = await spawnService('collector', { ...env, PORT: String(port) }, dir);
+    await run('collector', 'single events, 202 after PubAck', collector.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+    await run('collector', '100-event batches', collector.pid, `http://127.0.0.1:${port}/v1/events`, BATCH, 100);
+    await collector.terminate();
+
+    port = await freePort();
+    const traced = await spawnService('collector', { ...env, PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.address() as { port: number }).port}` }, dir);
+    await run('collector, tracing on', 'single events, spans exported', traced.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+    await traced.terminate();
+
+    for (const peer of ['node-http', 'fastify']) {
+      port = await freePort();
+      const p = node('bench/servers/peer.ts', peer, String(port));
+      procs.push(p);
+      await ready(`http://127.0.0.1:${port}/v1/events`);
+      await run(`peer: ${peer}`, 'same core, single events', p.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+      await p.stop();
+    }
+    port = await freePort();
+    const seed = node('bench/servers/seed000.ts', String(port));
+    procs.push(seed);
+    await ready(`http://127.0.0.1:${port}/events/`);
+    await run('peer: seed 000', 'validate → INSERT into Buffer table', seed.pid, `http://127.0.0.1:${port}/events/`, SINGLE, 1);
+    progress('http', steps, steps);
+  } finally {
+    for (const p of procs) await p.stop();
+    otlp.close();
+    await nc.close();
+    await clickhouse.stop();
+    await nats.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ceiling = rows[0]!.rps;
+  const single = rows[1]!.rps;
+  const by = (name: string) => rows.find((r) => r.name === name)!;
+  const table = [
+    '| server | what | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU (cores) | peak RSS MiB | vs ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${Math.round(r.events)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.cpu.toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.rps / ceiling).toFixed(2)} |`),
+  ].join('\n');
+  const ratios = [
+    `collector ÷ ceiling: **${(single / ceiling).toFixed(2)}** (target ≥ 0.75)`,
+    `collector ÷ node:http peer: **${(single / by('peer: node-http').rps).toFixed(2)}**, ÷ fastify peer: **${(single / by('peer: fastify').rps).toFixed(2)}** (target ≥ 2)`,
+    `100-event batches: **${Math.round(rows[2]!.events).toLocaleString('en')} events/s** (target ≥ 500,000)`,
+    `tracing on costs **${((1 - by('collector, tracing on').rps / single) * 100).toFixed(0)}%** of single-event throughput`,
+    `collector peak RSS: **${Math.max(rows[1]!.rssMiB, rows[2]!.rssMiB).toFixed(0)} MiB** (target ≤ 150)`,
+  ];
+  console.log(`\n${table}\n\n${ratios.map((r) => `- ${r}`).join('\n')}`);
+  writeSection(
+    'http',
+    'HTTP ingestion: collector vs the ceiling and peers',
+    'npm run bench -- http',
+    `Each server runs as its own process. autocannon runs in another (\`-c 100\`, 2 s warm-up, then ${seconds} s measured), POSTing a
+${SINGLE.length}-byte JSON event (or a ${BATCH.length}-byte array of 100). CPU is the server process's user+system time ÷ wall time,
+so 1.00 is one full core. Peak RSS is VmHWM. The collector and the peers answer only after the JetStream PubAck of
+every event; the stream is purged between runs. Absolute numbers drift on this shared 2-core machine, so compare
+the ratios, which all come from one run.
+
+${table}
+
+${ratios.map((r) => `- ${r}`).join('\n')}`,
+  );
+  return rows;
+}

@@ -1,0 +1,41 @@
+// Measuring tools: autocannon in its own process (never in the server's), and a process's CPU time and
+// peak resident memory read from /proc.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+/** autocannon -c <connections> -d <seconds> POSTing `body`, as a separate process. */
+export async function autocannon(url: string, body: string, opts: { connections?: number; seconds?: number } = {}): Promise<LoadResult> {
+  const args = ['node_modules/autocannon/autocannon.js', '-c', String(opts.connections ?? 100), '-d', String(opts.seconds ?? 8), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-j', url];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  const r = JSON.parse(stdout);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export function peakRssMiB(pid: number): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/** Runs `load` while sampling `pid`: CPU share of one core over the load, and peak RSS after it. */
+export async function measured<T>(pid: number, load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = Date.now();
+  const r = await load();
+  const cpu = (cpuSeconds(pid) - cpu0) / ((Date.now() - t0) / 1000);
+  return { ...r, cpu, rssMiB: peakRssMiB(pid) };
+}
