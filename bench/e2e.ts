@@ -2,10 +2,9 @@
 // server): events landed per second, end-to-end lag percentiles, CPU of every process.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { join } from 'node:path';
-import { connectClickHouse, freePort } from '../shared/mod.ts';
+import { connectClickHouse } from '../shared/mod.ts';
 import { waitFor } from '../shared/services/process.ts';
-import { applyStreams, startServices } from '../shared/testing/harness.ts';
+import { applyStreams, processEnv, startServices } from '../shared/testing/harness.ts';
 import { spawnService } from '../shared/testing/processes.ts';
 import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 import { BATCH } from './http.ts';
@@ -22,14 +21,7 @@ function quantile(metrics: string, name: string, q: number): number {
 export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
   const seconds = opts.seconds ?? 20;
   const services = await startServices('server');
-  const env = {
-    NATS_URL: services.nats.url,
-    CLICKHOUSE_URL: services.clickhouse!.url,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    SINK_PORT: String(await freePort()),
-    DATA_DIR: join(services.dir, 'data'),
-  };
+  const env = await processEnv(services);
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);

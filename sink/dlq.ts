@@ -25,12 +25,13 @@ export interface LetterFilter {
   since?: Date;
 }
 
-function toLetter(m: JsMsg): Letter {
-  const h = (name: string) => m.headers?.get(name) ?? '';
+/** A letter from its stored form: sequence, subject, time, headers and payload. */
+function letterOf(seq: number, subject: string, time: Date, hdrs: { get(name: string): string } | undefined, data: Uint8Array, remaining = 0): Letter {
+  const h = (name: string) => hdrs?.get(name) ?? '';
   return {
-    seq: m.seq,
-    subject: m.subject,
-    time: new Date(Math.floor(m.info.timestampNanos / 1e6)),
+    seq,
+    subject,
+    time,
     reason: h(DLQ_HEADERS.reason),
     code: h(DLQ_HEADERS.code) ? Number(h(DLQ_HEADERS.code)) : undefined,
     deliveries: Number(h(DLQ_HEADERS.deliveries) || 0),
@@ -38,10 +39,12 @@ function toLetter(m: JsMsg): Letter {
     originalSequence: Number(h(DLQ_HEADERS.sequence) || 0),
     firstFailure: h(DLQ_HEADERS.firstFailure),
     by: h(DLQ_HEADERS.deadLetteredBy),
-    data: m.data,
-    remaining: m.info.pending,
+    data,
+    remaining,
   };
 }
+
+const toLetter = (m: JsMsg) => letterOf(m.seq, m.subject, new Date(Math.floor(m.info.timestampNanos / 1e6)), m.headers, m.data, m.info.pending);
 
 /** Every letter matching the filter stored before the call, oldest first (an ordered consumer: nothing is acked or changed). */
 export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}): AsyncGenerator<Letter> {
@@ -72,22 +75,7 @@ export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}
 export async function showLetter(nc: NatsConnection, seq: number): Promise<Letter | undefined> {
   const jsm = await jetstreamManager(nc);
   const stored = await jsm.streams.getMessage(DLQ_STREAM, { seq }).catch(() => undefined);
-  if (!stored) return undefined;
-  const h = (name: string) => stored.header?.get(name) ?? '';
-  return {
-    seq: stored.seq,
-    subject: stored.subject,
-    time: stored.time,
-    reason: h(DLQ_HEADERS.reason),
-    code: h(DLQ_HEADERS.code) ? Number(h(DLQ_HEADERS.code)) : undefined,
-    deliveries: Number(h(DLQ_HEADERS.deliveries) || 0),
-    originalSubject: h(DLQ_HEADERS.subject),
-    originalSequence: Number(h(DLQ_HEADERS.sequence) || 0),
-    firstFailure: h(DLQ_HEADERS.firstFailure),
-    by: h(DLQ_HEADERS.deadLetteredBy),
-    data: stored.data,
-    remaining: 0,
-  };
+  return stored ? letterOf(stored.seq, stored.subject, stored.time, stored.header, stored.data) : undefined;
 }
 
 /**

@@ -2,11 +2,10 @@
 // stops taking work, finishes what it holds (answers, inserts, acks), exits 0 — and nothing is lost.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse } from '../shared/mod.ts';
-import { applyStreams, freePort, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, processEnv, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
 import { runLoad } from '../shared/testing/load.ts';
 import { spawnService } from '../shared/testing/processes.ts';
 import { checkLanding } from '../shared/testing/verify.ts';
@@ -21,16 +20,8 @@ test.after(async (ctx) => {
 });
 
 test('collector and sink drain on SIGTERM and exit 0; every accepted event lands once', async ({ services }) => {
-  const env = {
-    NATS_URL: services.nats.url,
-    CLICKHOUSE_URL: services.clickhouse!.url,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    SINK_PORT: String(await freePort()),
-    DATA_DIR: join(services.dir, 'data'),
-    // A long ack wait: a sink that left messages unacked would show up as a stuck consumer.
-    SINK_ACK_WAIT_SECONDS: '60',
-  };
+  // A long ack wait: a sink that left messages unacked would show up as a stuck consumer.
+  const env = await processEnv(services, { SINK_ACK_WAIT_SECONDS: '60' });
   await applyStreams(services.config(env));
   const sink = await spawnService('sink', env, services.dir);
   const collector = await spawnService('collector', env, services.dir);

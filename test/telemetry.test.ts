@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, postJson, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, postJson, processEnv, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
 import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
 
 interface OtlpSpan {
@@ -43,15 +43,10 @@ test.before(async (ctx) => {
   });
   await new Promise<void>((r) => ctx.receiver.listen(0, '127.0.0.1', r));
   ctx.services = await startServices('server');
-  ctx.env = {
-    NATS_URL: ctx.services.nats.url,
-    CLICKHOUSE_URL: ctx.services.clickhouse!.url,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    SINK_PORT: String(await freePort()),
+  ctx.env = await processEnv(ctx.services, {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(ctx.receiver.address() as { port: number }).port}`,
     OTEL_BSP_SCHEDULE_DELAY: '200',
-  };
+  });
   await applyStreams(ctx.services.config(ctx.env));
   ctx.sink = await spawnService('sink', ctx.env, ctx.services.dir);
   ctx.collector = await spawnService('collector', ctx.env, ctx.services.dir);

@@ -22,6 +22,8 @@ if (kind === 'node-http') {
   }).listen(port, '127.0.0.1', () => console.log(`listening ${port}`));
 } else if (kind === 'fastify') {
   const app = Fastify({ bodyLimit: cfg.collector.bodyLimitBytes });
+  // The core parses bodies itself: hand it the raw bytes (fastify's own JSON parser would win otherwise).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/*', async (req, reply) => {
     const out = await collector({ method: 'POST', path: req.url.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: req.body as Buffer });

@@ -3,11 +3,10 @@
 // event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { join } from 'node:path';
 import { connectClickHouse } from '../clickhouse/connect.ts';
 import { waitFor } from '../services/process.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
-import { applyStreams, freePort, startServices } from './harness.ts';
+import { applyStreams, processEnv, startServices } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
@@ -44,17 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runFaultScenario(fault: Fault, size: FaultSize, onProgress?: (done: number) => void): Promise<FaultReport> {
   const started = Date.now();
   const services = await startServices('server');
-  const env: Record<string, string> = {
-    NATS_URL: services.nats.url,
-    CLICKHOUSE_URL: services.clickhouse!.url,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    SINK_PORT: String(await freePort()),
-    DATA_DIR: join(services.dir, 'data'),
-    SINK_ACK_WAIT_SECONDS: '3',
-    SINK_RETRY_BASE_MS: '200',
-    SINK_RETRY_MAX_MS: '2000',
-  };
+  const env = await processEnv(services, { SINK_ACK_WAIT_SECONDS: '3', SINK_RETRY_BASE_MS: '200', SINK_RETRY_MAX_MS: '2000' });
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);

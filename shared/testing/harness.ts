@@ -55,6 +55,19 @@ export async function startServices(engine: Engine | 'none' = 'server'): Promise
   };
 }
 
+/** The environment for the collector and sink as processes against `services`, on fixed free ports. */
+export async function processEnv(services: Services, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    NATS_URL: services.nats.url,
+    ...(services.clickhouse ? { CLICKHOUSE_URL: services.clickhouse.url } : {}),
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    SINK_PORT: String(await freePort()),
+    DATA_DIR: join(services.dir, 'data'),
+    ...extra,
+  };
+}
+
 export async function applyStreams(cfg: Config): Promise<void> {
   const nc = await connect({ servers: cfg.nats.url! });
   await applyConfiguredTopology(nc, cfg);
