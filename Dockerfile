@@ -36,4 +36,4 @@ CMD ["node", "--import", "tsx", "sink/main.ts"]
 # `npm run collector` without npm in between; its heap cap bounds memory under a flood.
 FROM runtime AS collector
 EXPOSE 8080
-CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "--import", "tsx", "collector/main.ts"]
+CMD ["node", "--max-old-space-size=96", "--import", "tsx", "collector/main.ts"]
