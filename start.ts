@@ -8,7 +8,7 @@ import { createLogger, loadConfigOrExit, startNatsServer, startTracing, type Nat
 import { startSink } from './sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from './streams/mod.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const log = createLogger('edge-events', cfg.logLevel);
 const tracing = await startTracing('edge-events', cfg.telemetry, cfg.sink.batchSize);
 

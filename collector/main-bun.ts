@@ -10,7 +10,7 @@ declare const Bun: {
   };
 };
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
 const { collector, link } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);

@@ -4,7 +4,6 @@ import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';
 
 declare const Deno: {
-  env: { toObject(): Record<string, string> };
   serve(
     opts: { port: number; hostname: string; onListen?: (a: { port: number }) => void },
     handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Promise<Response>,
@@ -13,7 +12,7 @@ declare const Deno: {
   exit(code: number): never;
 };
 
-const cfg = loadConfigOrExit(Deno.env.toObject());
+const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
 const { collector, link } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);

@@ -2,7 +2,7 @@
 import { loadConfigOrExit, startTracing } from '../shared/mod.ts';
 import { startCollector } from './start.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const tracing = await startTracing('edge-events-collector', cfg.telemetry);
 const running = await startCollector(cfg);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -216,8 +216,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** For entry points: parse or print the reason and exit 2. */
-export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+/** For entry points: parse the process's environment (or `env`), or print the reason and exit 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
     return loadConfig(env);
   } catch (err) {

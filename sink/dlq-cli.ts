@@ -24,7 +24,7 @@ function bar(done: number, total: number) {
   if (done === total) process.stderr.write('\n');
 }
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { type: { type: 'string' }, since: { type: 'string' } } });
 const [command, arg] = positionals;
 const filter: LetterFilter = { type: values.type, since: parseSince(values.since) };

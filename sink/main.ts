@@ -3,7 +3,7 @@
 import { loadConfigOrExit, startTracing } from '../shared/mod.ts';
 import { startSink } from './start.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const tracing = await startTracing('edge-events-sink', cfg.telemetry, cfg.sink.batchSize);
 const running = await startSink(cfg);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

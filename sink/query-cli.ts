@@ -3,7 +3,7 @@
 import { connectClickHouse, loadConfigOrExit } from '../shared/mod.ts';
 import { QUERY_SETTINGS } from './healthcheck.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const query = process.argv.slice(2).join(' ').trim();
 if (!query) {
   console.error('usage: npm run query -- "SELECT count() FROM edge_events.events FINAL"');

@@ -2,7 +2,7 @@
 // ClickHouse (what the sink also does at start) — for a deploy job, or by hand. Idempotent.
 import { applySchema, catalogDdl, connectClickHouse, loadConfigOrExit } from '../shared/mod.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
 try {
   await applySchema(ch);

@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { loadConfigOrExit } from '../shared/mod.ts';
 import { applyConfiguredTopology, describeChange } from './apply.ts';
 
-const cfg = loadConfigOrExit(process.env);
+const cfg = loadConfigOrExit();
 const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
 const nc = await connect({ servers: url.split(','), name: 'edge-events streams:apply' });
 try {

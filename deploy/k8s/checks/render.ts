@@ -1,8 +1,8 @@
 // For the manifest tests: renders each kustomize overlay with the kubectl on PATH (`kubectl kustomize`,
 // what `kubectl apply -k` sends) and parses YAML into objects, with typed lookups by kind and name.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { parseAllDocuments } from 'yaml';
@@ -21,10 +21,11 @@ export interface Build {
 }
 
 export function findKubectl(): string | undefined {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .map((dir) => join(dir, 'kubectl'))
-    .find((path) => existsSync(path));
+  try {
+    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function overlayNames(): string[] {
