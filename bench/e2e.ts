@@ -1,12 +1,8 @@
 // `npm run bench -- e2e`: sustained load through collector → JetStream → sink → ClickHouse (the
 // server): events landed per second, end-to-end lag percentiles, CPU of every process.
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../shared/mod.ts';
-import { waitFor } from '../shared/services/process.ts';
-import { applyStreams, processEnv, startServices } from '../shared/testing/harness.ts';
+import { applyStreams, processEnv, startServices, waitUntilAcked } from '../shared/testing/harness.ts';
 import { spawnService } from '../shared/testing/processes.ts';
-import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 import { BATCH } from './http.ts';
 import { autocannon, cpuSeconds } from './measure.ts';
 import { progress, writeSection } from './results.ts';
@@ -34,14 +30,8 @@ export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
     const load = await autocannon(`http://127.0.0.1:${env.PORT}/v1/events`, BATCH, { seconds, connections: 50 });
     const loadSeconds = (Date.now() - t0) / 1000;
     progress('e2e', 1, 3);
-    const nc = await connect({ servers: services.nats.url });
-    const jsm = await jetstreamManager(nc);
-    await waitFor('the sink to catch up', async () => {
-      const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
-      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
-    }, 300_000);
+    await waitUntilAcked(services.nats.url, 300_000);
     const drainedSeconds = (Date.now() - t0) / 1000;
-    await nc.close();
     const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - cpu0[k]!) / drainedSeconds]));
     progress('e2e', 2, 3);
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);

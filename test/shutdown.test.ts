@@ -1,15 +1,12 @@
 // SIGTERM on the collector and the sink, as Kubernetes sends it, in the middle of a load: each
 // stops taking work, finishes what it holds (answers, inserts, acks), exits 0 — and nothing is lost.
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse } from '../shared/mod.ts';
-import { applyStreams, processEnv, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, processEnv, startServices, waitFor, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
 import { runLoad } from '../shared/testing/load.ts';
 import { spawnService } from '../shared/testing/processes.ts';
 import { checkLanding } from '../shared/testing/verify.ts';
-import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
 const test = suite<{ services: Services }>('SIGTERM');
 test.before(async (ctx) => {
@@ -42,13 +39,7 @@ test('collector and sink drain on SIGTERM and exit 0; every accepted event lands
   await waitFor('both restarts', async () => (codes.length === 2 && typeof codes[0] === 'number' ? true : undefined), 30_000);
   assert.equal(codes, [0, 0], 'both exited 0 on SIGTERM');
 
-  const nc = await connect({ servers: services.nats.url });
-  const jsm = await jetstreamManager(nc);
-  await waitFor('everything acked', async () => {
-    const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
-    return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
-  }, 30_000);
-  await nc.close();
+  await waitUntilAcked(services.nats.url);
   const cfg = services.config(env);
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   const landing = await checkLanding(ch.client, ch.database, 'sigterm', result);

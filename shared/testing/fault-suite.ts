@@ -4,9 +4,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../clickhouse/connect.ts';
-import { waitFor } from '../services/process.ts';
-import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
-import { applyStreams, processEnv, startServices } from './harness.ts';
+import { DLQ_STREAM } from '../../streams/mod.ts';
+import { applyStreams, processEnv, startServices, waitUntilAcked } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
@@ -81,13 +80,9 @@ export async function runFaultScenario(fault: Fault, size: FaultSize, onProgress
     );
     await faultDone;
 
-    const nc = await connect({ servers: services.nats.url, maxReconnectAttempts: -1 });
-    const jsm = await jetstreamManager(nc);
-    await waitFor('the sink to ack everything', async () => {
-      const c = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
-      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
-    }, 120_000);
-    const deadLettered = (await jsm.streams.info(DLQ_STREAM)).state.messages;
+    await waitUntilAcked(services.nats.url, 120_000);
+    const nc = await connect({ servers: services.nats.url });
+    const deadLettered = (await (await jetstreamManager(nc)).streams.info(DLQ_STREAM)).state.messages;
     await nc.close();
 
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
-import { applyConfiguredTopology } from '../../streams/mod.ts';
+import { applyConfiguredTopology, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, type Config } from '../config.ts';
 import { startClickHouseServer, type ClickHouseServer } from '../services/clickhouse-server.ts';
 import { startNatsServer, type NatsServer } from '../services/nats-server.ts';
@@ -131,6 +132,20 @@ export async function countReaches(sink: RunningSink, query: string, expected: n
     timeoutMs,
   ).catch(() => undefined);
   return last;
+}
+
+/** Waits until the consumer has nothing pending or awaiting an ack (everything delivered and acked). */
+export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consumer = SINK_CONSUMER): Promise<void> {
+  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await waitFor(`consumer ${consumer} to ack everything`, async () => {
+      const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
+      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+    }, timeoutMs);
+  } finally {
+    await nc.close();
+  }
 }
 
 export { freePort };
