@@ -1,7 +1,8 @@
 // Configuration: defaults for local use, and bad values refused with the variable named.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, loadConfig } from './config.ts';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_VARS, loadConfig } from './config.ts';
 
 test('defaults need no environment at all', () => {
   const cfg = loadConfig({});
@@ -43,6 +44,12 @@ test('relays: parsed, types resolved to catalog keys, mistakes named', () => {
   ] as const) {
     assert.throws(() => loadConfig({ RELAYS: bad }), why);
   }
+});
+
+test('every variable the processes read is documented in the README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const missing = ENV_VARS.filter((name) => !readme.includes(`\`${name}\``));
+  assert.equal(missing, []);
 });
 
 test.run();
