@@ -1,7 +1,4 @@
 // collector/: the HTTP front door — a runtime-neutral core (parse → validate → enrich → publish)
-// and thin runtime adapters. `startCollector` wires it to NATS on Node.
-export { createCollector, type Collector, type CollectorOptions } from './core/collector.ts';
-export type { CoreRequest, CoreResponse, Publisher } from './core/types.ts';
-export { HttpError } from './core/http-error.ts';
-export { serveNode, type NodeServer } from './adapters/node-uws.ts';
+// and thin runtime adapters. `startCollector` runs it on Node behind uWebSockets.js.
+export { createCollector } from './core/collector.ts';
 export { startCollector, type RunningCollector } from './start.ts';

@@ -1,9 +1,6 @@
 // sink/: JetStream → ClickHouse. A durable pull consumer batches events per table, inserts them and
-// acks only after the insert; poison is bisected out and dead-lettered; retryable failures are held.
+// acks only after the insert; poison is bisected out and dead-lettered; retryable failures are held;
+// relays republish to other systems. The CLIs (query, dlq, schema) sit beside it.
 export { startSink, type RunningSink } from './start.ts';
-export { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
-export { startPullLoop, pause, type PullLoop, type StopSignal } from './pull-loop.ts';
-export { createDeadLetterer, type DeadLetter, type DeadLetterer } from './dead-letter.ts';
-export { groupByTable } from './batcher.ts';
-export { ndjsonBody, insertQuery } from './insert.ts';
-export { decide, retryDelayMs, type Decision } from './retry.ts';
+export { readLetters, type Letter } from './dlq.ts';
+export { insertRows } from './clickhouse.ts';

@@ -1,6 +1,6 @@
 // streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the
 // connection helper and the publisher the collector awaits.
 export * from './definitions.ts';
-export { applyConfiguredTopology, applyTopology, describeChange, type Change } from './apply.ts';
+export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
-export { createPublisher, PublishUnavailable, type JetStreamPublisher } from './publisher.ts';
+export { createPublisher } from './publisher.ts';

@@ -7,8 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSink, type RunningSink } from '../sink/mod.ts';
-import { readLetters } from '../sink/dlq.ts';
+import { readLetters, startSink, type RunningSink } from '../sink/mod.ts';
 import { applyStreams, countReaches, rows, startServices, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 

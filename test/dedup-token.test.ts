@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { insertRows } from '../sink/clickhouse.ts';
+import { insertRows } from '../sink/mod.ts';
 import { applySchema, connectClickHouse, loadConfig } from '../shared/mod.ts';
 
 test('the same batch inserted twice with its token is one physical row set; a new token is not deduped', async () => {

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readLetters } from '../sink/dlq.ts';
+import { readLetters } from '../sink/mod.ts';
 import { countReaches, postJson, startPipeline, startServices, waitFor, type Pipeline, type Services } from '../shared/testing/harness.ts';
 import { RELAYED_STREAM } from '../streams/mod.ts';
 
