@@ -32,7 +32,8 @@ const ch = sink.clickhouse;
 
 console.log(`
 edge-events is running
-  collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views; GET /healthz, /readyz
+  collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views, /v1/track…/v1/batch
+                                  GET /openapi.json, /metrics, /healthz, /readyz
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${ch.engine === 'embedded' ? `embedded (chdb ${ch.version}) in ${ch.location}` : `${ch.location} (${ch.version})`}, database ${ch.database}
 
