@@ -74,7 +74,16 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
       opts.inflight.give(ready.length);
     }
   }
-  for (const o of outcomes) opts.observer.events(o.type ?? 'unknown', outcomeOf(o), 1);
+  // One metrics update per (type, outcome) of the request, not one per event.
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    const key = `${o.type ?? 'unknown'}\0${outcomeOf(o)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of counts) {
+    const [type, outcome] = key.split('\0') as [string, EventOutcome];
+    opts.observer.events(type, outcome, n);
+  }
   return outcomes;
 }
 
