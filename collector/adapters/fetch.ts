@@ -1,8 +1,7 @@
 // Web-standard adapter (Request → Response) for Deno.serve and Bun.serve: reads at most the body
 // limit, keeps request bodies in memory within a budget, and hands the core plain inputs.
 import type { Collector } from '../core/collector.ts';
-import { errorResponse, HttpError, overloaded } from '../core/http-error.ts';
-import { Budget } from '../core/limiter.ts';
+import { bodyAdmission } from '../core/admission.ts';
 import type { CoreResponse } from '../core/types.ts';
 
 const toResponse = (out: CoreResponse) => new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
@@ -24,14 +23,10 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
 }
 
 export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number }) {
-  const bodies = new Budget(opts.maxInflightBytes);
+  const admission = bodyAdmission(opts);
   return async (request: Request, ip?: string): Promise<Response> => {
-    const declared = Number(request.headers.get('content-length') ?? 0);
-    if (declared > opts.bodyLimitBytes) {
-      return toResponse(errorResponse(new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes })));
-    }
-    const reserved = request.method === 'POST' ? declared || opts.bodyLimitBytes : 0;
-    if (!bodies.tryTake(reserved)) return toResponse(errorResponse(overloaded()));
+    const reserved = admission.admit(request.method, request.headers.get('content-length'));
+    if (typeof reserved !== 'number') return toResponse(reserved);
     try {
       const body = reserved ? await readLimited(request.body, opts.bodyLimitBytes) : new Uint8Array(0);
       const url = new URL(request.url);
@@ -40,7 +35,7 @@ export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: numbe
       console.error(err);
       return new Response('{"error":"internal error"}', { status: 500, headers: { 'content-type': 'application/json' } });
     } finally {
-      bodies.give(reserved);
+      admission.release(reserved);
     }
   };
 }

@@ -3,8 +3,7 @@
 import HyperExpress from 'hyper-express';
 import uws from 'uWebSockets.js';
 import type { Collector } from '../core/collector.ts';
-import { errorResponse, HttpError, overloaded } from '../core/http-error.ts';
-import { Budget } from '../core/limiter.ts';
+import { bodyAdmission } from '../core/admission.ts';
 import type { CoreResponse } from '../core/types.ts';
 
 export interface NodeServer {
@@ -26,7 +25,7 @@ export interface ServeOptions {
 }
 
 export async function serveNode(collector: Collector, opts: ServeOptions): Promise<NodeServer> {
-  const bodies = new Budget(opts.maxInflightBytes);
+  const admission = bodyAdmission(opts);
   const server = new HyperExpress.Server({
     // A backstop for bodies without Content-Length; the exact limit is enforced in the handler.
     max_body_length: opts.bodyLimitBytes + 64 * 1024,
@@ -39,13 +38,8 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     res.send(out.body);
   };
   server.any('/*', async (req, res) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > opts.bodyLimitBytes) {
-      return send(res, errorResponse(new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes })));
-    }
-    // Without a length, assume the worst the limit allows.
-    const reserved = req.method === 'POST' ? declared || opts.bodyLimitBytes : 0;
-    if (!bodies.tryTake(reserved)) return send(res, errorResponse(overloaded()));
+    const reserved = admission.admit(req.method, req.headers['content-length']);
+    if (typeof reserved !== 'number') return send(res, reserved);
     try {
       const body = reserved ? await req.buffer() : new Uint8Array(0);
       const headers = req.headers;
@@ -55,7 +49,7 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
       opts.onError(err);
       if (!res.completed) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
     } finally {
-      bodies.give(reserved);
+      admission.release(reserved);
     }
   });
   await server.listen(opts.port, opts.host);

@@ -6,7 +6,7 @@ import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
-import { errorResponse, HttpError, json, overloaded } from './http-error.ts';
+import { errorResponse, HttpError, json, overloaded, tooLarge } from './http-error.ts';
 import { ingest } from './ingest.ts';
 import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -97,9 +97,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       const r = ipLimiter.take(ip);
       if (!r.ok) throw tooFast(r.retryAfterSeconds, 'ip');
     }
-    if (req.body.byteLength > opts.bodyLimitBytes) {
-      throw new HttpError(413, `body exceeds the per-request limit of ${opts.bodyLimitBytes} bytes`, { limit: 'request', limit_bytes: opts.bodyLimitBytes });
-    }
+    if (req.body.byteLength > opts.bodyLimitBytes) throw tooLarge(opts.bodyLimitBytes);
     // Full already: refuse before spending any work on the body.
     if (inflight.used >= inflight.capacity) throw overloaded();
     // Header keys are checked before the body is read; a Segment body's writeKey after.

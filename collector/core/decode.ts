@@ -1,6 +1,6 @@
 // Content-Encoding: gzip and deflate bodies are inflated with the web-standard DecompressionStream,
 // counting as they go — a body that inflates past the limit is refused (413), so no gzip bombs.
-import { HttpError } from './http-error.ts';
+import { HttpError, tooLarge } from './http-error.ts';
 
 export async function decodeBody(body: Uint8Array, encoding: string | undefined, limitBytes: number): Promise<Uint8Array> {
   const enc = (encoding ?? 'identity').trim().toLowerCase();
@@ -17,7 +17,7 @@ export async function decodeBody(body: Uint8Array, encoding: string | undefined,
       size += value.byteLength;
       if (size > limitBytes) {
         await reader.cancel();
-        throw new HttpError(413, `body inflates past the per-request limit of ${limitBytes} bytes`, { limit: 'request', limit_bytes: limitBytes });
+        throw tooLarge(limitBytes, 'inflates past');
       }
       chunks.push(value);
     }
