@@ -34,6 +34,12 @@ export type StreamSpec = Partial<StreamConfig> & { name: string };
 export type ConsumerSpec = { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } };
 
 export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
+  const limits = {
+    max_bytes: cfg.maxBytes,
+    max_age: nanos(cfg.maxAgeSeconds * 1000),
+    duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
+    num_replicas: cfg.replicas,
+  };
   return [
     {
       name: EVENTS_STREAM,
@@ -42,10 +48,7 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
       retention: RetentionPolicy.Limits,
       // When full, refuse new events (the collector answers 503) rather than drop unread ones.
       discard: DiscardPolicy.New,
-      max_bytes: cfg.maxBytes,
-      max_age: nanos(cfg.maxAgeSeconds * 1000),
-      duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
-      num_replicas: cfg.replicas,
+      ...limits,
     },
     {
       // What NATS relays republish (relay.<name>.events.<type>), kept for downstream durable consumers.
@@ -54,10 +57,7 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
-      max_bytes: cfg.maxBytes,
-      max_age: nanos(cfg.maxAgeSeconds * 1000),
-      duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
-      num_replicas: cfg.replicas,
+      ...limits,
     },
     {
       name: DLQ_STREAM,
@@ -73,44 +73,38 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
 
 export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpec[] {
   return [
-    ...sinkConsumer(cfg.sink),
-    ...cfg.relays.map((relay) => ({
-      stream: EVENTS_STREAM,
-      config: {
-        durable_name: relayConsumer(relay.name),
-        description: `edge-events relay ${relay.name} (${relay.kind})`,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+    pullConsumer(SINK_CONSUMER, 'edge-events sink: batches into ClickHouse, acks after the insert', 'events.>', cfg.sink.batchSize, cfg.sink.ackWaitSeconds),
+    ...cfg.relays.map((relay) =>
+      pullConsumer(
+        relayConsumer(relay.name),
+        `edge-events relay ${relay.name} (${relay.kind})`,
         // One type: filter on the server. Several (2.9 has no filter_subjects): the relay skips the rest.
-        filter_subject: relay.types?.length === 1 ? eventSubject(relay.types[0]!) : 'events.>',
-        max_ack_pending: relay.batch_size * 4,
-        max_batch: relay.batch_size,
-        ack_wait: nanos(cfg.sink.ackWaitSeconds * 1000),
-        max_deliver: -1,
-      },
-    })),
+        relay.types?.length === 1 ? eventSubject(relay.types[0]!) : 'events.>',
+        relay.batch_size,
+        cfg.sink.ackWaitSeconds,
+      ),
+    ),
   ];
 }
 
-function sinkConsumer(cfg: Config['sink']): ConsumerSpec[] {
-  return [
-    {
-      stream: EVENTS_STREAM,
-      config: {
-        durable_name: SINK_CONSUMER,
-        description: 'edge-events sink: batches into ClickHouse, acks after the insert',
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: 'events.>',
-        // Room for the batch being inserted and the next one being fetched.
-        max_ack_pending: cfg.batchSize * 4,
-        max_batch: cfg.batchSize,
-        // Unacked messages of a crashed sink come back after this; a live sink holding a batch
-        // for retry keeps it with working(). Deliveries are unlimited here: the sink itself
-        // dead-letters a message delivered more than SINK_MAX_DELIVER times.
-        ack_wait: nanos(cfg.ackWaitSeconds * 1000),
-        max_deliver: -1,
-      },
+/** A durable pull consumer on EVENTS, as the sink and every relay use one. */
+function pullConsumer(name: string, description: string, filter: string, batch: number, ackWaitSeconds: number): ConsumerSpec {
+  return {
+    stream: EVENTS_STREAM,
+    config: {
+      durable_name: name,
+      description,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: filter,
+      // Room for the batch being handled and the next one being fetched.
+      max_ack_pending: batch * 4,
+      max_batch: batch,
+      // Unacked messages of a crashed puller come back after this; a live one holding a batch for
+      // retry keeps it with working(). Deliveries are unlimited here: the sink itself dead-letters a
+      // message delivered more than SINK_MAX_DELIVER times.
+      ack_wait: nanos(ackWaitSeconds * 1000),
+      max_deliver: -1,
     },
-  ];
+  };
 }
