@@ -3,7 +3,7 @@
 // failed for a retryable reason (see settle.ts) — fetching nothing meanwhile — until it lands.
 import type { JsMsg } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
-import { linksFrom, SpanKind, SpanStatusCode, traceIdOf, tracer, tracingOn, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
+import { SpanKind, SpanStatusCode, tracer, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
 import { typeKeyOf } from '../streams/mod.ts';
 import { groupByTable } from './batcher.ts';
 import { insertRows } from './clickhouse.ts';
@@ -87,11 +87,6 @@ export function createDeliver({ ch, observer, deadLetter, cfg, log, stats, reapp
     observer.batch(msgs.length);
     const again = msgs.filter((m) => m.info.deliveryCount > 1).length;
     if (again) observer.redelivered(again);
-    // The batch span links to the request span of every event it carries (their traceparent headers).
-    const links = tracingOn() ? linksFrom(msgs.map((m) => (k: string) => m.headers?.get(k))) : [];
-    await traces.startActiveSpan('sink batch', { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': msgs.length } }, async (span) => {
-      await settle(msgs, attempt, { ...cfg, signal, deadLetter, stats, log: tracingOn() ? log.child({ trace_id: traceIdOf(span) }) : log });
-      span.end();
-    });
+    await settle(msgs, attempt, { ...cfg, signal, deadLetter, stats, log, span: { name: 'sink batch', kind: SpanKind.CONSUMER } });
   };
 }

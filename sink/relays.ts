@@ -1,7 +1,7 @@
 // Runs every configured relay: its own durable consumer on stream EVENTS, events of other types acked
 // and skipped, the rest delivered at least once — retried, and dead-lettered to `dlq.relay.<name>.<type>`
 // after its last attempt.
-import { linksFrom, SpanKind, tracer, tracingOn, type Config, type Logger } from '../shared/mod.ts';
+import { SpanKind, type Config, type Logger } from '../shared/mod.ts';
 import { EVENTS_STREAM, relayConsumer, typeKeyOf, type NatsLink } from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { startPullLoop, type PullLoop } from './pull-loop.ts';
@@ -16,7 +16,6 @@ export interface RunningRelays {
 
 export function startRelays(cfg: Config, link: NatsLink, log: Logger): RunningRelays {
   const stats: Record<string, SettleStats> = {};
-  const traces = tracer('edge-events-sink');
   const loops: PullLoop[] = cfg.relays.map((relay) => {
     const rlog = log.child({ relay: relay.name });
     const s = (stats[relay.name] = { acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
@@ -34,11 +33,8 @@ export function startRelays(cfg: Config, link: NatsLink, log: Logger): RunningRe
         const mine = wanted ? msgs.filter((m) => wanted.has(typeKeyOf(m.subject))) : msgs;
         if (mine.length < msgs.length) for (const m of msgs) if (!mine.includes(m)) m.ack();
         if (mine.length === 0) return;
-        const links = tracingOn() ? linksFrom(mine.map((m) => (k: string) => m.headers?.get(k))) : [];
-        await traces.startActiveSpan(`relay ${relay.name}`, { kind: SpanKind.PRODUCER, links, attributes: { 'messaging.batch.message_count': mine.length } }, async (span) => {
-          await settle(mine, deliver, { ...cfg.sink, maxAttempts: relay.max_attempts, signal, deadLetter, stats: s, log: rlog });
-          span.end();
-        });
+        const span = { name: `relay ${relay.name}`, kind: SpanKind.PRODUCER };
+        await settle(mine, deliver, { ...cfg.sink, maxAttempts: relay.max_attempts, signal, deadLetter, stats: s, log: rlog, span });
       },
     });
   });

@@ -2,7 +2,9 @@
 // what never can, and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
 // messages with working() — until it succeeds, attempts run out (→ dead letter), or we stop (→ nak).
 import type { JsMsg } from '@nats-io/jetstream';
-import { context, SpanStatusCode, trace, tracer, type Logger } from '../shared/mod.ts';
+import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type Logger, type SpanKind } from '../shared/mod.ts';
+
+const traces = () => tracer('edge-events-sink');
 import type { DeadLetter, DeadLetterer } from './dead-letter.ts';
 import { pause, type StopSignal } from './pull-loop.ts';
 import { retryDelayMs } from './retry.ts';
@@ -36,15 +38,29 @@ export interface SettleOptions {
   deadLetter: DeadLetterer;
   stats: SettleStats;
   log: Logger;
+  /** The batch span, linked to the request span of every message it settles. */
+  span: { name: string; kind: SpanKind };
 }
 
-export async function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, o: SettleOptions): Promise<void> {
+export function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, opts: SettleOptions): Promise<void> {
+  const links = tracingOn() ? linksFrom(msgs.map((m) => (k: string) => m.headers?.get(k))) : [];
+  const attributes = { 'messaging.batch.message_count': msgs.length };
+  return traces().startActiveSpan(opts.span.name, { kind: opts.span.kind, links, attributes }, async (span) => {
+    try {
+      await settleIn(msgs, attempt, tracingOn() ? { ...opts, log: opts.log.child({ trace_id: traceIdOf(span) }) } : opts);
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, o: SettleOptions): Promise<void> {
   const firstFailure = new Map<JsMsg, number>();
   const failedAt = (m: JsMsg) => firstFailure.get(m) ?? Date.now();
 
   const sendToDlq = async (letters: DeadLetter[]) => {
     if (letters.length === 0) return;
-    const span = tracer('edge-events-sink').startSpan('dead-letter', { attributes: { 'messaging.batch.message_count': letters.length } });
+    const span = traces().startSpan('dead-letter', { attributes: { 'messaging.batch.message_count': letters.length } });
     try {
       await context.with(trace.setSpan(context.active(), span), () => o.deadLetter(letters));
       o.stats.deadLettered += letters.length;
