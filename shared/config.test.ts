@@ -25,6 +25,11 @@ test('every bad variable is named in one error', () => {
   }
 });
 
+test('an ack wait that a fetch could outlast is refused', () => {
+  assert.throws(() => loadConfig({ SINK_ACK_WAIT_SECONDS: '1' }), /SINK_ACK_WAIT_SECONDS="1": must be at least twice SINK_BATCH_WAIT_MS/);
+  assert.is(loadConfig({ SINK_ACK_WAIT_SECONDS: '2' }).sink.ackWaitSeconds, 2);
+});
+
 test('values are parsed into their types', () => {
   const cfg = loadConfig({ PORT: '9000', NATS_URL: 'nats://a:4222,nats://b:4222', CLICKHOUSE_URL: 'http://ch:8123', SINK_BATCH_SIZE: '10000' });
   assert.is(cfg.collector.port, 9000);

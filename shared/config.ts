@@ -64,7 +64,7 @@ const flag = (fallback: boolean) =>
   v.optional(v.pipe(v.picklist(['true', 'false', '1', '0'], 'expected true or false'), v.transform((x) => x === 'true' || x === '1')), fallback ? 'true' : 'false');
 const rate = () => v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)), '0');
 
-const EnvSchema = v.object({
+const EnvVars = v.object({
   NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
   CLICKHOUSE_URL: url(['http://', 'https://']),
   CLICKHOUSE_USER: v.optional(v.string(), 'default'),
@@ -116,11 +116,20 @@ const EnvSchema = v.object({
   DATA_DIR: v.optional(v.string(), '.data'),
   LOG_LEVEL: v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
 });
+const EnvSchema = v.pipe(
+  EnvVars,
+  // A fetch holds its first message up to SINK_BATCH_WAIT_MS before the sink sees it; were the ack
+  // wait no longer, JetStream would redeliver it into the same fetch and the batch would hold it twice.
+  v.forward(
+    v.check((e) => e.SINK_ACK_WAIT_SECONDS * 1000 >= 2 * e.SINK_BATCH_WAIT_MS, 'must be at least twice SINK_BATCH_WAIT_MS'),
+    ['SINK_ACK_WAIT_SECONDS'],
+  ),
+);
 
 type Env = v.InferOutput<typeof EnvSchema>;
 
 /** Every environment variable the processes read (deploy manifests are checked against it). */
-export const ENV_VARS: readonly string[] = Object.keys(EnvSchema.entries);
+export const ENV_VARS: readonly string[] = Object.keys(EnvVars.entries);
 
 export interface Config {
   nats: { url?: string };
@@ -162,7 +171,7 @@ export class ConfigError extends Error {
 
 /** Parses the given environment (process.env, Deno.env.toObject(), or a test's record). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const defined = Object.fromEntries(Object.entries(env).filter(([k, val]) => val !== undefined && val !== '' && k in EnvSchema.entries));
+  const defined = Object.fromEntries(Object.entries(env).filter(([k, val]) => val !== undefined && val !== '' && k in EnvVars.entries));
   const parsed = v.safeParse(EnvSchema, defined);
   if (!parsed.success) {
     const lines = parsed.issues.map((issue) => {

@@ -1,5 +1,5 @@
 // Settling a batch of JetStream messages through repeated attempts: ack what succeeded, dead-letter
-// what never can, and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
+// what never can (every message kept with working() while an attempt runs), and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
 // messages with working() — until it succeeds, attempts run out (→ dead letter), or we stop (→ nak).
 import type { JsMsg } from '@nats-io/jetstream';
 import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type Logger, type SpanKind } from '../shared/mod.ts';
@@ -78,7 +78,7 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
 
   let pending = msgs;
   for (let n = 1; pending.length > 0; n++) {
-    const result = await attempt(pending);
+    const result = await keptWhile(pending, o.ackWaitSeconds, () => attempt(pending));
     for (const m of result.done) m.ack();
     o.stats.acked += result.done.length;
     const letters: DeadLetter[] = result.dead.map((d) => ({ ...d, firstFailure: failedAt(d.msg) }));
@@ -102,5 +102,16 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
       return;
     }
     pending = result.retry;
+  }
+}
+
+/** Runs `work` while telling JetStream every third of the ack wait that `msgs` are still in hand, so a
+ * slow insert (or a long bisection) is not redelivered behind our back. */
+async function keptWhile<T>(msgs: JsMsg[], ackWaitSeconds: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => msgs.forEach((m) => m.working()), (ackWaitSeconds * 1000) / 3);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
   }
 }

@@ -8,10 +8,10 @@ import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLetters, startSink, type RunningSink } from '../sink/mod.ts';
-import { applyStreams, countReaches, rows, startServices, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, countReaches, rows, startServices, waitFor, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
-const ENV = { SINK_MAX_DELIVER: '2', SINK_ACK_WAIT_SECONDS: '1', SINK_BATCH_SIZE: '500' };
+const ENV = { SINK_MAX_DELIVER: '2', SINK_ACK_WAIT_SECONDS: '2', SINK_BATCH_SIZE: '500' };
 const test = suite<{ services: Services; nc: NatsConnection; js: JetStreamClient; sink?: RunningSink }>('dead letters');
 test.before(async (ctx) => {
   ctx.services = await startServices('server');
@@ -77,7 +77,7 @@ test('a message delivered more times than SINK_MAX_DELIVER is dead-lettered, not
   await ctx.sink!.stop();
   ctx.sink = undefined;
   const ack = await ctx.js.publish('events.page_visit', row('too-often'));
-  // Two deliveries that nobody acks, as two crashed sinks would leave behind (ack_wait is 1 s).
+  // Two deliveries that nobody acks, as two crashed sinks would leave behind (ack_wait is 2 s).
   const consumer = await ctx.js.consumers.get(EVENTS_STREAM, SINK_CONSUMER);
   for (let deliveries = 0; deliveries < 2; ) {
     const m = await consumer.next({ expires: 5000 });
@@ -90,6 +90,31 @@ test('a message delivered more times than SINK_MAX_DELIVER is dead-lettered, not
   assert.match(l!.reason, /delivered [3-9] times without an ack \(limit 2\)/, JSON.stringify({ ...l, data: undefined }));
   const [n] = await rows<{ n: string }>(ctx.sink, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id = 'too-often'");
   assert.is(Number(n!.n), 0);
+});
+
+test('an insert slower than the ack wait keeps its messages: another puller gets none of them', async (ctx) => {
+  const ch = ctx.services.clickhouse!;
+  const before = ctx.sink!.stats.acked;
+  ch.freeze();
+  try {
+    for (let i = 0; i < 10; i++) await ctx.js.publish('events.cart_add', JSON.stringify({ event_id: `slow-${i}`, timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: i, received_at: '2024-01-02 03:04:05.000' }));
+    const jsm = await jetstreamManager(ctx.nc);
+    await waitFor('the sink to hold the batch', async () => {
+      const info = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+      return info.num_pending === 0 && info.num_ack_pending === 10 ? true : undefined;
+    });
+    // A second sink replica pulling for three ack waits while the insert hangs: nothing is redelivered.
+    const consumer = await ctx.js.consumers.get(EVENTS_STREAM, SINK_CONSUMER);
+    const stolen = await consumer.next({ expires: 6000 });
+    assert.is(stolen, null, `redelivered seq ${stolen?.seq} (delivery ${stolen?.info.deliveryCount}) while the sink held it`);
+  } finally {
+    ch.thaw();
+  }
+  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id LIKE 'slow-%'", 10), 10);
+  await waitUntilAcked(ctx.services.nats.url);
+  assert.is(ctx.sink!.stats.acked - before, 10);
+  const info = await (await jetstreamManager(ctx.nc)).consumers.info(EVENTS_STREAM, SINK_CONSUMER);
+  assert.is(info.num_redelivered, 0);
 });
 
 test('npm run dlq: list and show, then redrive after a fix lands the rows, and again adds none', async (ctx) => {

@@ -13,6 +13,9 @@ export interface ClickHouseServer {
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP: connections stay open and requests hang, like a server stalled on a merge. */
+  freeze(): void;
+  thaw(): void;
 }
 
 const CONFIG = '/etc/clickhouse-server/config.xml';
@@ -62,6 +65,8 @@ export async function startClickHouseServer(opts: { dir: string }): Promise<Clic
     },
     stop: () => proc.stop(),
     kill: () => proc.kill(),
+    freeze: () => proc.signal('SIGSTOP'),
+    thaw: () => proc.signal('SIGCONT'),
     async restart() {
       await proc.stop();
       await launch();
