@@ -1,6 +1,6 @@
 // Settling a batch of JetStream messages through repeated attempts: ack what succeeded, dead-letter
-// what never can (every message kept with working() while an attempt runs), and hold the rest — waiting with backoff (or the target's Retry-After), keeping the
-// messages with working() — until it succeeds, attempts run out (→ dead letter), or we stop (→ nak).
+// what never can, and hold the rest — waiting with backoff (or the target's Retry-After) — until it
+// succeeds, attempts run out (→ dead letter), or we stop (→ nak). Held messages are kept with working().
 import type { JsMsg } from '@nats-io/jetstream';
 import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type Logger, type SpanKind } from '../shared/mod.ts';
 
