@@ -18,7 +18,7 @@ function sourcesFromFile(path?: string): Source[] {
 export async function buildCollector(cfg: Config, log: Logger): Promise<{ collector: Collector; link: NatsLink }> {
   const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events collector', log);
   const collector = createCollector({
-    publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs }),
+    publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }),
     ...cfg.collector,
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
     openapi: JSON.stringify(openApiDocument()),

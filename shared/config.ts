@@ -85,10 +85,13 @@ const EnvVars = v.object({
   /** Origins allowed by CORS: a comma-separated list, or * for any. */
   CORS_ORIGINS: v.optional(v.string(), '*'),
   PUBLISH_TIMEOUT_MS: int(2000, 1),
+  /** Events of one type published together may share a JetStream message; 1 gives each its own. */
+  PUBLISH_MAX_EVENTS_PER_MESSAGE: int(500, 1),
   MAX_INFLIGHT_EVENTS: int(20_000, 1),
   MAX_INFLIGHT_BYTES: int(64 * 1024 * 1024, 1),
   SINK_PORT: int(8081),
-  SINK_BATCH_SIZE: int(5000, 1),
+  /** Messages per fetch; a message holds up to 500 events and 256 KiB, so this bounds a batch's memory. */
+  SINK_BATCH_SIZE: int(1000, 1),
   SINK_BATCH_WAIT_MS: int(1000, 1000),
   SINK_RETRY_BASE_MS: int(1000, 1),
   SINK_RETRY_MAX_MS: int(60_000, 1),
@@ -139,6 +142,7 @@ export interface Config {
     port: number;
     bodyLimitBytes: number;
     publishTimeoutMs: number;
+    maxEventsPerMessage: number;
     maxInflightEvents: number;
     maxInflightBytes: number;
     eventLimitBytes: number;
@@ -191,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
+      maxEventsPerMessage: e.PUBLISH_MAX_EVENTS_PER_MESSAGE,
       maxInflightEvents: e.MAX_INFLIGHT_EVENTS,
       maxInflightBytes: e.MAX_INFLIGHT_BYTES,
       eventLimitBytes: e.EVENT_LIMIT_BYTES,

@@ -1,11 +1,14 @@
-// Dead-lettering: the original payload goes to stream DLQ on `dlq.<type>` with headers saying why,
-// from where, and after how many deliveries; only after the DLQ's PubAck is the original terminated.
+// Dead-lettering: the original payload (a whole message, or one event of it) goes to stream DLQ on
+// `dlq.<type>` with headers saying why, from where, and after how many deliveries. The caller settles
+// the original (term, or ack when only some of its events were dead) only after the DLQ's PubAck.
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { DLQ_HEADERS, dlqSubject, typeKeyOf, type NatsLink } from '../streams/mod.ts';
 
 export interface DeadLetter {
   msg: JsMsg;
+  /** Only this event of the message (line `line` of its NDJSON) is dead; otherwise the whole message. */
+  event?: { data: Uint8Array; line: number };
   reason: string;
   code?: number;
   /** When this message was first seen to fail (epoch ms). */
@@ -14,12 +17,12 @@ export interface DeadLetter {
 
 export type DeadLetterer = (letters: DeadLetter[]) => Promise<void>;
 
-/** `by` names who dead-lettered (the sink, or a relay). Rejects if the DLQ did not ack; nothing is termed then. */
+/** `by` names who dead-lettered (the sink, or a relay). Rejects if the DLQ did not ack every letter. */
 export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): DeadLetterer {
   const js = jetstream(link.nc);
   return async (letters) => {
     await Promise.all(
-      letters.map(async ({ msg, reason, code, firstFailure }) => {
+      letters.map(async ({ msg, event, reason, code, firstFailure }) => {
         const h = headers();
         h.set(DLQ_HEADERS.reason, reason.replace(/[\r\n]+/g, ' ').slice(0, 1000));
         if (code !== undefined) h.set(DLQ_HEADERS.code, String(code));
@@ -27,18 +30,18 @@ export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): Dea
         h.set(DLQ_HEADERS.subject, msg.subject);
         h.set(DLQ_HEADERS.stream, msg.info.stream);
         h.set(DLQ_HEADERS.sequence, String(msg.seq));
+        if (event) h.set(DLQ_HEADERS.line, String(event.line));
         h.set(DLQ_HEADERS.firstFailure, new Date(firstFailure).toISOString());
         h.set(DLQ_HEADERS.deadLetteredBy, by);
-        const traceparent = msg.headers?.get('traceparent');
+        // A message of many events carries one traceparent per event, in line order.
+        const traceparent = msg.headers?.values('traceparent')[event?.line ?? 0];
         if (traceparent) h.set('traceparent', traceparent);
-        // The msgID makes a re-dead-lettering after a crash (DLQ acked, term lost) a no-op.
-        await js.publish(dlqSubject(prefix + typeKeyOf(msg.subject)), msg.data, {
+        // The msgID makes a re-dead-lettering after a crash (DLQ acked, settle lost) a no-op.
+        await js.publish(dlqSubject(prefix + typeKeyOf(msg.subject)), event?.data ?? msg.data, {
           headers: h,
-          msgID: `${by}:${msg.info.stream}:${msg.seq}`,
+          msgID: `${by}:${msg.info.stream}:${msg.seq}${event ? `:${event.line}` : ''}`,
         });
       }),
     );
-    // A plain term: `+TERM <reason>` needs nats-server 2.10, and the reason is in the headers anyway.
-    for (const { msg } of letters) msg.term();
   };
 }

@@ -4,7 +4,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
 import { SpanKind, SpanStatusCode, tracer, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
-import { typeKeyOf } from '../streams/mod.ts';
+import { countEvents, eventsIn, typeKeyOf } from '../streams/mod.ts';
 import { groupByTable } from './batcher.ts';
 import { insertRows } from './clickhouse.ts';
 import type { DeadLetterer } from './dead-letter.ts';
@@ -33,10 +33,21 @@ export interface DeliverDeps {
   reapplySchema(): Promise<void>;
 }
 
+/** What one insert carries: a whole message (all its events), or one event of it while isolating poison. */
+interface Part {
+  msg: JsMsg;
+  data: Uint8Array;
+  line?: number;
+}
+const whole = (msg: JsMsg): Part => ({ msg, data: msg.data });
+/** A rejected message of several events is split into its events, to find the ones ClickHouse refuses. */
+const eventsOf = (p: Part): Part[] | undefined => (p.line === undefined ? eventsIn(p.data).map((data, line) => ({ msg: p.msg, data, line })) : undefined);
+const rowsIn = (parts: Part[]) => parts.reduce((n, p) => n + (p.line === undefined ? countEvents(p.data) : 1), 0);
+
 /** The same rows always get the same token, so a retried insert that had in fact committed is dropped. */
-const tokenOf = (msgs: JsMsg[]) => {
+const tokenOf = (parts: Part[]) => {
   const h = createHash('sha1');
-  for (const m of msgs) h.update(`${m.info.stream}:${m.seq},`);
+  for (const p of parts) h.update(`${p.msg.info.stream}:${p.msg.seq}${p.line === undefined ? '' : `:${p.line}`},`);
   return h.digest('hex');
 };
 
@@ -57,23 +68,38 @@ export function createDeliver({ ch, observer, deadLetter, cfg, log, stats, reapp
     let missingSchema = false;
     for (const { type, msgs: group } of batches) {
       const result = await traces.startActiveSpan('clickhouse insert', { attributes: { 'db.collection.name': type.table, 'db.operation.batch.size': group.length } }, async (span) => {
-        const isolated = await insertIsolating(group, async (part) => {
-          const started = performance.now();
-          await insertRows(ch, type.table, ndjsonBody(part), tokenOf(part));
-          observer.inserted(type.table, part.length, (performance.now() - started) / 1000);
-        });
+        const isolated = await insertIsolating(
+          group.map(whole),
+          async (parts) => {
+            const started = performance.now();
+            await insertRows(ch, type.table, ndjsonBody(parts), tokenOf(parts));
+            observer.inserted(type.table, rowsIn(parts), (performance.now() - started) / 1000);
+          },
+          eventsOf,
+        );
         if (isolated.retryDecision) span.setStatus({ code: SpanStatusCode.ERROR, message: isolated.retryDecision.reason });
         span.setAttribute('edge_events.rejected', isolated.rejected.length);
         span.end();
         return isolated;
       });
-      out.done.push(...result.inserted);
-      stats.inserted += result.inserted.length;
+      stats.inserted += rowsIn(result.inserted);
+      // A message is retried whole if any of its events must be; else it is done, or dead-lettered
+      // event by event when some of its events were rejected (settle acks it after the DLQ has them).
+      const retry = new Set(result.retry.map((p) => p.msg));
+      const rejected = new Set(result.rejected.map((r) => r.item.msg));
+      for (const { item, decision } of result.rejected) {
+        if (retry.has(item.msg)) continue;
+        const event = item.line === undefined ? undefined : { data: item.data, line: item.line };
+        out.dead.push({ msg: item.msg, event, reason: decision.reason, code: decision.code });
+      }
       const now = Date.now();
-      for (const m of result.inserted) observer.lag((now - m.info.timestampNanos / 1e6) / 1000);
-      for (const { item, decision } of result.rejected) out.dead.push({ msg: item, reason: decision.reason, code: decision.code });
+      for (const msg of group) {
+        if (retry.has(msg) || rejected.has(msg)) continue;
+        out.done.push(msg);
+        observer.lag((now - msg.info.timestampNanos / 1e6) / 1000);
+      }
       if (result.retryDecision) {
-        out.retry.push(...result.retry);
+        out.retry.push(...retry);
         out.reason = `${type.table}: ${result.retryDecision.reason}`;
         missingSchema ||= isMissingSchema(result.retryDecision);
       }

@@ -13,6 +13,8 @@ export interface Letter {
   deliveries: number;
   originalSubject: string;
   originalSequence: number;
+  /** The event's line in the original message, when only that event was dead-lettered. */
+  line?: number;
   firstFailure: string;
   by: string;
   data: Uint8Array;
@@ -37,6 +39,7 @@ function letterOf(seq: number, subject: string, time: Date, hdrs: { get(name: st
     deliveries: Number(h(DLQ_HEADERS.deliveries) || 0),
     originalSubject: h(DLQ_HEADERS.subject),
     originalSequence: Number(h(DLQ_HEADERS.sequence) || 0),
+    line: h(DLQ_HEADERS.line) ? Number(h(DLQ_HEADERS.line)) : undefined,
     firstFailure: h(DLQ_HEADERS.firstFailure),
     by: h(DLQ_HEADERS.deadLetteredBy),
     data,

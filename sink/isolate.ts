@@ -1,5 +1,6 @@
 // Poison isolation: when ClickHouse rejects a batch for its data, bisect it — insert each half,
-// recurse into the half that fails — until the rejected events stand alone; everything else goes in.
+// recurse into the half that fails — until the rejected items stand alone; everything else goes in.
+// A rejected item that holds several rows (a message of many events) is split and bisected in turn.
 import { decide, type Decision } from './retry.ts';
 
 export interface Isolated<T> {
@@ -10,7 +11,7 @@ export interface Isolated<T> {
   retryDecision?: Extract<Decision, { kind: 'retry' }>;
 }
 
-export async function insertIsolating<T>(items: T[], insert: (items: T[]) => Promise<void>): Promise<Isolated<T>> {
+export async function insertIsolating<T>(items: T[], insert: (items: T[]) => Promise<void>, split: (item: T) => T[] | undefined = () => undefined): Promise<Isolated<T>> {
   const out: Isolated<T> = { inserted: [], rejected: [], retry: [] };
   const visit = async (part: T[]): Promise<void> => {
     if (part.length === 0) return;
@@ -21,12 +22,18 @@ export async function insertIsolating<T>(items: T[], insert: (items: T[]) => Pro
       out.retry.push(...part);
       out.retryDecision ??= decision;
     } else if (part.length === 1) {
-      out.rejected.push({ item: part[0]!, decision });
+      const pieces = split(part[0]!);
+      // The whole just failed: go straight to its halves.
+      if (pieces && pieces.length > 1) await halves(pieces);
+      else out.rejected.push({ item: part[0]!, decision });
     } else {
-      const mid = Math.ceil(part.length / 2);
-      await visit(part.slice(0, mid));
-      await visit(part.slice(mid));
+      await halves(part);
     }
+  };
+  const halves = async (part: T[]) => {
+    const mid = Math.ceil(part.length / 2);
+    await visit(part.slice(0, mid));
+    await visit(part.slice(mid));
   };
   await visit(items);
   return out;

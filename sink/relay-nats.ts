@@ -1,4 +1,4 @@
-// NATS relay: republishes each event to `relay.<name>.<original subject>` (captured by stream RELAYED)
+// NATS relay: republishes each message (one or more events, NDJSON) to `relay.<name>.<original subject>` (stream RELAYED)
 // and counts it delivered only on the PubAck. Wire: JetStream publish, Nats-Msg-Id per source message.
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';

@@ -12,7 +12,7 @@ import { retryDelayMs } from './retry.ts';
 export interface Attempt {
   /** Delivered: acked. */
   done: JsMsg[];
-  /** Never deliverable: dead-lettered. */
+  /** Never deliverable: dead-lettered — whole messages, or single events of messages whose other events were delivered. */
   dead: Omit<DeadLetter, 'firstFailure'>[];
   /** Failed for a passing reason: tried again. */
   retry: JsMsg[];
@@ -43,7 +43,9 @@ export interface SettleOptions {
 }
 
 export function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, opts: SettleOptions): Promise<void> {
-  const links = tracingOn() ? linksFrom(msgs.map((m) => (k: string) => m.headers?.get(k))) : [];
+  // Every event's request span: a message of many events carries one traceparent per event.
+  const parents = (m: JsMsg) => (m.headers?.values('traceparent') ?? []).map((tp) => (k: string) => (k === 'traceparent' ? tp : undefined));
+  const links = tracingOn() ? linksFrom(msgs.flatMap(parents)) : [];
   const attributes = { 'messaging.batch.message_count': msgs.length };
   return traces().startActiveSpan(opts.span.name, { kind: opts.span.kind, links, attributes }, async (span) => {
     try {
@@ -58,17 +60,24 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
   const firstFailure = new Map<JsMsg, number>();
   const failedAt = (m: JsMsg) => firstFailure.get(m) ?? Date.now();
 
+  /** Dead-letters, then settles each original: term a dead message; ack one whose other events landed. */
   const sendToDlq = async (letters: DeadLetter[]) => {
     if (letters.length === 0) return;
     const span = traces().startSpan('dead-letter', { attributes: { 'messaging.batch.message_count': letters.length } });
+    const originals = new Set(letters.map((l) => l.msg));
     try {
       await context.with(trace.setSpan(context.active(), span), () => o.deadLetter(letters));
       o.stats.deadLettered += letters.length;
-      for (const l of letters) o.log.warn({ subject: l.msg.subject, seq: l.msg.seq, code: l.code, reason: l.reason }, 'dead-lettered');
+      for (const l of letters) o.log.warn({ subject: l.msg.subject, seq: l.msg.seq, line: l.event?.line, code: l.code, reason: l.reason }, 'dead-lettered');
+      // A plain term: `+TERM <reason>` needs nats-server 2.10, and the reason is in the headers anyway.
+      for (const l of letters) if (!l.event) l.msg.term();
+      const partly = new Set(letters.filter((l) => l.event).map((l) => l.msg));
+      for (const m of partly) m.ack();
+      o.stats.acked += partly.size;
     } catch (err) {
       // The DLQ is unreachable: the next delivery decides again.
-      for (const l of letters) l.msg.nak(o.retryBaseMs);
-      o.stats.nakked += letters.length;
+      for (const m of originals) m.nak(o.retryBaseMs);
+      o.stats.nakked += originals.size;
       o.log.error({ err: (err as Error).message, count: letters.length }, 'dead-lettering failed; nakked');
       span.setStatus({ code: SpanStatusCode.ERROR });
     } finally {

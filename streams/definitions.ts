@@ -26,6 +26,8 @@ export const DLQ_HEADERS = {
   subject: 'Edge-Dlq-Subject',
   stream: 'Edge-Dlq-Stream',
   sequence: 'Edge-Dlq-Sequence',
+  /** The event's line in the original message, when only that event was dead-lettered. */
+  line: 'Edge-Dlq-Line',
   firstFailure: 'Edge-Dlq-First-Failure',
   deadLetteredBy: 'Edge-Dlq-By',
 } as const;

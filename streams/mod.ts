@@ -3,4 +3,5 @@
 export * from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
-export { createPublisher } from './publisher.ts';
+export { createPublisher, type PublisherOptions } from './publisher.ts';
+export { countEvents, eventsIn, messageIdOf, packEvents } from './container.ts';

@@ -1,6 +1,6 @@
-// The pipelined publisher against a real nats-server: it resolves only on the PubAck, duplicates are
-// stored once, and it rejects — never hangs — when no stream takes the subject, the stream refuses
-// (full), or the server hangs past the timeout.
+// The publisher against a real nats-server: it resolves only on the PubAck, events published together
+// share a message (up to the limit and in order), duplicates are stored once, and it rejects — never
+// hangs — when no stream takes the subject, the stream refuses (full), or the server hangs past the timeout.
 import { jetstreamManager, DiscardPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
@@ -9,7 +9,8 @@ import { createLogger } from '../shared/mod.ts';
 import { applyStreams, startServices, type Services } from '../shared/testing/harness.ts';
 import { connectNats, type NatsLink } from './connect.ts';
 import { EVENTS_STREAM } from './definitions.ts';
-import { createPublisher, PublishUnavailable } from './publisher.ts';
+import { eventsIn, messageIdOf } from './container.ts';
+import { createPublisher, PublishUnavailable, type JetStreamPublisher } from './publisher.ts';
 
 const test = suite<{ services: Services; link: NatsLink; nc: NatsConnection }>('publisher');
 test.before(async (ctx) => {
@@ -26,44 +27,99 @@ test.after(async (ctx) => {
 });
 
 const enc = (s: string) => new TextEncoder().encode(s);
+/** One event in its own publish() call; throws what kept it out. */
+const publishOne = async (pub: JetStreamPublisher, subject: string, body: string, id: string, headers?: Record<string, string>) => {
+  const [err] = await pub.publish([{ subject, data: enc(body), id }], headers);
+  if (err) throw err;
+};
 
-test('acks resolve; the same id twice is stored once; headers travel', async ({ link, nc }) => {
-  const pub = createPublisher(link, { timeoutMs: 2000 });
-  await Promise.all(Array.from({ length: 500 }, (_, i) => pub.publish('events.generic', enc(`{"i":${i}}`), `id-${i}`)));
-  await pub.publish('events.generic', enc('{"i":0}'), 'id-0', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+test('one message per event: acks resolve; the same id twice is stored once; headers travel', async ({ link, nc }) => {
+  const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 1 });
+  await Promise.all(Array.from({ length: 500 }, (_, i) => publishOne(pub, 'events.generic', `{"i":${i}}`, `id-${i}`)));
+  await publishOne(pub, 'events.generic', '{"i":0}', 'id-0', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
   const jsm = await jetstreamManager(nc);
   assert.is((await jsm.streams.info(EVENTS_STREAM)).state.messages, 500);
-  await pub.publish('events.generic', enc('{"x":1}'), 'with-trace', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+  await publishOne(pub, 'events.generic', '{"x":1}', 'with-trace', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
   const last = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: 'events.generic' });
   assert.is(last!.header.get('Nats-Msg-Id'), 'with-trace');
   assert.match(last!.header.get('traceparent'), /^00-4bf92f/);
 });
 
+test('coalesced: events of a subject published together share messages, in order, deduplicated as a batch', async ({ link, nc }) => {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.purge(EVENTS_STREAM);
+  const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 300 });
+  const trace = (i: number) => `00-4bf92f3577b34da6a3ce929d0e0e${String(i).padStart(4, '0')}-00f067aa0ba902b7-01`;
+  const burst = () =>
+    Promise.all([
+      ...Array.from({ length: 500 }, (_, i) => publishOne(pub, 'events.page_visit', `{"i":${i}}`, `pv-${i}`, { traceparent: trace(i) })),
+      publishOne(pub, 'events.cart_add', '{"c":1}', 'ca-1'),
+    ]);
+  await burst();
+  const info = await jsm.streams.info(EVENTS_STREAM);
+  assert.is(info.state.messages, 3, 'page_visit: 300 + 200; cart_add: 1');
+  const first = (await jsm.streams.getMessage(EVENTS_STREAM, { seq: info.state.first_seq }))!;
+  assert.is(first.subject, 'events.page_visit');
+  assert.equal(eventsIn(first.data).map((b) => JSON.parse(new TextDecoder().decode(b)).i), Array.from({ length: 300 }, (_, i) => i));
+  assert.is(first.header.get('Nats-Msg-Id'), messageIdOf(Array.from({ length: 300 }, (_, i) => `pv-${i}`)));
+  assert.equal(first.header.values('traceparent'), Array.from({ length: 300 }, (_, i) => trace(i)));
+  const lone = (await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: 'events.cart_add' }))!;
+  assert.is(lone.header.get('Nats-Msg-Id'), 'ca-1', 'a message of one event keeps its event_id');
+  assert.is(new TextDecoder().decode(lone.data), '{"c":1}');
+  // The same burst again, as a client retrying it: same messages, same ids, stored once.
+  await burst();
+  assert.is((await jsm.streams.info(EVENTS_STREAM)).state.messages, 3);
+});
+
+test('coalesced: a message stays under 256 KiB however many events share it', async ({ link, nc }) => {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.purge(EVENTS_STREAM);
+  const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 1000 });
+  const big = enc(JSON.stringify({ pad: 'x'.repeat(10_000) }));
+  const results = await pub.publish(Array.from({ length: 60 }, (_, i) => ({ subject: 'events.generic', data: big, id: `big-${i}` })));
+  assert.equal(results, new Array(60).fill(undefined));
+  const { state } = await jsm.streams.info(EVENTS_STREAM);
+  assert.is(state.messages, 3, '600 kB of events in three messages');
+  assert.ok(state.bytes < 3 * 256 * 1024 + 3000, `${state.bytes} bytes`);
+});
+
 test('no stream for the subject → rejected at once', async ({ link }) => {
-  const pub = createPublisher(link, { timeoutMs: 5000 });
+  const pub = createPublisher(link, { timeoutMs: 5000, maxEventsPerMessage: 500 });
   const started = Date.now();
-  const err = await pub.publish('nowhere.at.all', enc('{}'), 'n-1').catch((e) => e);
+  const err = await publishOne(pub, 'nowhere.at.all', '{}', 'n-1').catch((e) => e);
   assert.instance(err, PublishUnavailable);
   assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+});
+
+test('one call, several subjects: each event gets its own result', async ({ link }) => {
+  const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 500 });
+  const results = await pub.publish([
+    { subject: 'events.generic', data: enc('{"a":1}'), id: 'mixed-1' },
+    { subject: 'nowhere.else', data: enc('{"b":2}'), id: 'mixed-2' },
+    { subject: 'events.generic', data: enc('{"c":3}'), id: 'mixed-3' },
+  ]);
+  assert.is(results[0], undefined);
+  assert.instance(results[1], PublishUnavailable);
+  assert.is(results[2], undefined);
 });
 
 test('a stream that refuses (full, discard new) → rejected with its reason', async ({ link, nc }) => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'TINY', subjects: ['tiny.>'], max_msgs: 1, discard: DiscardPolicy.New });
-  const pub = createPublisher(link, { timeoutMs: 2000 });
-  await pub.publish('tiny.a', enc('{}'), 't-1');
-  const err = await pub.publish('tiny.a', enc('{}'), 't-2').catch((e) => e);
+  const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 500 });
+  await publishOne(pub, 'tiny.a', '{}', 't-1');
+  const err = await publishOne(pub, 'tiny.a', '{}', 't-2').catch((e) => e);
   assert.instance(err, PublishUnavailable);
   assert.match(err.message, /refused/);
 });
 
 test('a hung server → rejected after the timeout, not later', async ({ link, services }) => {
-  const pub = createPublisher(link, { timeoutMs: 700 });
+  const pub = createPublisher(link, { timeoutMs: 700, maxEventsPerMessage: 500 });
   services.nats.freeze();
   await new Promise((r) => setTimeout(r, 200)); // SIGSTOP lands asynchronously
   try {
     const started = Date.now();
-    const err = await pub.publish('events.generic', enc('{}'), 'h-1').catch((e) => e);
+    const err = await publishOne(pub, 'events.generic', '{}', 'h-1').catch((e) => e);
     const ms = Date.now() - started;
     assert.instance(err, PublishUnavailable);
     assert.ok(ms >= 650 && ms < 1500, `${ms} ms`);

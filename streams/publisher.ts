@@ -1,41 +1,84 @@
 // Publishes events to JetStream and resolves each only on the stream's own PubAck (so a 2xx is durable).
-// Pipelined: a core publish with a reply subject under one inbox, acks matched as they arrive, one timer
-// sweeping expired waits — far cheaper per event than a request/reply each.
-// Wire: NATS PUB with headers (Nats-Msg-Id = event_id, traceparent), PubAck JSON on `<inbox>.<n>`.
+// Coalesced: events of one subject published in the same turn of the event loop share one message
+// (see container.ts). Pipelined: a core publish with a reply subject under one inbox, acks matched as
+// they arrive, one timer sweeping expired waits — far cheaper per event than a request/reply each.
+// Wire: NATS PUB with headers (Nats-Msg-Id, traceparent per event), PubAck JSON on `<inbox>.<n>`.
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsLink } from './connect.ts';
+import { messageIdOf, packEvents } from './container.ts';
 import { EVENTS_STREAM } from './definitions.ts';
 
 export class PublishUnavailable extends Error {
   override name = 'PublishUnavailable';
 }
 
+export interface OutgoingEvent {
+  subject: string;
+  data: Uint8Array;
+  /** The event's id: the Nats-Msg-Id of a message holding only this event. */
+  id: string;
+}
+
 export interface JetStreamPublisher {
-  /** Resolves when JetStream stored the message (or already had its id); rejects with PublishUnavailable. */
-  publish(subject: string, data: Uint8Array, msgId: string, headers?: Record<string, string>): Promise<void>;
+  /**
+   * Publishes the events and resolves once JetStream settled every one: per event, undefined when it
+   * is stored (or JetStream already had its id), else the PublishUnavailable that kept it out. Never rejects.
+   * `headers` (traceparent) go with every event.
+   */
+  publish(events: readonly OutgoingEvent[], headers?: Record<string, string>): Promise<(PublishUnavailable | undefined)[]>;
   /** Connected, and the EVENTS stream exists. */
   ready(): Promise<boolean>;
 }
 
-interface Waiting {
-  resolve(): void;
-  reject(err: Error): void;
-  deadline: number;
+export interface PublisherOptions {
+  timeoutMs: number;
+  /** Events of one subject that may share a message; 1 publishes each event as its own message. */
+  maxEventsPerMessage: number;
 }
 
-export function createPublisher(link: NatsLink, opts: { timeoutMs: number }): JetStreamPublisher {
+/** One publish() call: its results, filled in as the messages holding its events are settled. */
+interface Call {
+  results: (PublishUnavailable | undefined)[];
+  left: number;
+  resolve(results: (PublishUnavailable | undefined)[]): void;
+}
+
+/** A message being filled: the events of one subject published in this turn of the event loop. */
+interface Open {
+  subject: string;
+  events: Uint8Array[];
+  ids: string[];
+  bytes: number;
+  headers: [string, string][];
+  /** For each event, the call it came from and its index there. */
+  calls: Call[];
+  indexes: number[];
+}
+
+/** Bytes a message may reach: well under nats-server's max_payload (1 MiB by default). */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+const defer: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+
+export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStreamPublisher {
   const prefix = `${createInbox()}.`;
   // Insertion order is deadline order (one timeout for all), so expiry stops at the first live wait.
-  const waiting = new Map<string, Waiting>();
+  const waiting = new Map<string, { m: Open; deadline: number }>();
+  const open = new Map<string, Open>();
   let next = 0;
+  let flushScheduled = false;
 
-  const settle = (key: string, err?: Error) => {
+  const settle = (key: string, err?: PublishUnavailable) => {
     const w = waiting.get(key);
     if (!w) return;
     waiting.delete(key);
-    if (err) w.reject(err);
-    else w.resolve();
+    const { calls, indexes } = w.m;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      call.results[indexes[i]!] = err;
+      if (--call.left === 0) call.resolve(call.results);
+    }
   };
   link.nc.subscribe(`${prefix}*`, {
     callback: (_err, msg: Msg) => {
@@ -48,6 +91,26 @@ export function createPublisher(link: NatsLink, opts: { timeoutMs: number }): Je
       settle(key, new PublishUnavailable(`JetStream refused it: ${error?.description ?? text}`));
     },
   });
+
+  const send = (m: Open) => {
+    open.delete(m.subject);
+    const key = (next++).toString(36);
+    waiting.set(key, { m, deadline: Date.now() + opts.timeoutMs });
+    if (!link.connected()) return settle(key, new PublishUnavailable('NATS is disconnected'));
+    const h = headers();
+    h.set('Nats-Msg-Id', messageIdOf(m.ids));
+    for (const [name, value] of m.headers) h.append(name, value);
+    try {
+      link.nc.publish(m.subject, packEvents(m.events), { reply: prefix + key, headers: h });
+    } catch (cause) {
+      settle(key, new PublishUnavailable(`publish failed: ${(cause as Error).message}`, { cause }));
+    }
+  };
+  const flush = () => {
+    flushScheduled = false;
+    for (const m of open.values()) send(m);
+  };
+
   const failAll = (why: string) => {
     for (const key of [...waiting.keys()]) settle(key, new PublishUnavailable(why));
   };
@@ -62,24 +125,33 @@ export function createPublisher(link: NatsLink, opts: { timeoutMs: number }): Je
   sweep.unref?.();
   link.nc.closed().then(() => {
     clearInterval(sweep);
+    flush();
     failAll('NATS connection closed');
   });
 
   return {
-    publish(subject, data, msgId, extra) {
-      if (!link.connected()) return Promise.reject(new PublishUnavailable('NATS is disconnected'));
-      const h = headers();
-      h.set('Nats-Msg-Id', msgId);
-      for (const key in extra) h.set(key, extra[key]!);
-      const key = (next++).toString(36);
-      return new Promise<void>((resolve, reject) => {
-        waiting.set(key, { resolve, reject, deadline: Date.now() + opts.timeoutMs });
-        try {
-          link.nc.publish(subject, data, { reply: prefix + key, headers: h });
-        } catch (cause) {
-          settle(key, new PublishUnavailable(`publish failed: ${(cause as Error).message}`, { cause }));
+    publish(events, extra) {
+      if (events.length === 0) return Promise.resolve([]);
+      if (!link.connected()) return Promise.resolve(events.map(() => new PublishUnavailable('NATS is disconnected')));
+      let call!: Call;
+      const done = new Promise<(PublishUnavailable | undefined)[]>((resolve) => (call = { results: new Array(events.length), left: events.length, resolve }));
+      events.forEach(({ subject, data, id }, index) => {
+        let m = open.get(subject);
+        if (m && m.bytes + data.byteLength + 1 > MAX_MESSAGE_BYTES) send(m), (m = undefined);
+        if (!m) {
+          m = { subject, events: [], ids: [], bytes: 0, headers: [], calls: [], indexes: [] };
+          open.set(subject, m);
+          if (!flushScheduled) (flushScheduled = true), defer(flush);
         }
+        m.events.push(data);
+        m.ids.push(id);
+        m.bytes += data.byteLength + 1;
+        m.calls.push(call);
+        m.indexes.push(index);
+        for (const name in extra) m.headers.push([name, extra[name]!]);
+        if (m.ids.length >= opts.maxEventsPerMessage) send(m);
       });
+      return done;
     },
     async ready() {
       if (!link.connected()) return false;

@@ -144,4 +144,18 @@ test('npm run dlq: list and show, then redrive after a fix lands the rows, and a
   assert.is(info.state.messages, 3, 'garbage, bad date, unknown type remain');
 });
 
+test('one bad event in a message of many: the others land, it alone is dead-lettered, the message is acked', async (ctx) => {
+  const lines = [0, 1, 2, 3, 4].map((i) => (i === 2 ? row('multi-bad', { timestamp: 'not a time' }) : row(`multi-${i}`)));
+  const ack = await ctx.js.publish('events.page_visit', lines.join('\n'), { msgID: 'multi' });
+  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'multi-%'", 4), 4);
+  await waitUntilAcked(ctx.services.nats.url);
+  const l = (await letters(ctx.nc)).find((x) => x.originalSequence === ack.seq);
+  assert.ok(l, 'the bad event is in the DLQ');
+  assert.is(new TextDecoder().decode(l!.data), lines[2], 'the event alone, as it was');
+  assert.is(l!.line, 2);
+  assert.is(l!.originalSubject, 'events.page_visit');
+  const ids = await rows<{ event_id: string }>(ctx.sink!, "SELECT event_id FROM edge_events.page_visit WHERE event_id LIKE 'multi-%' ORDER BY event_id");
+  assert.equal(ids.map((r) => r.event_id), ['multi-0', 'multi-1', 'multi-3', 'multi-4']);
+});
+
 test.run();

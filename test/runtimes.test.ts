@@ -1,12 +1,9 @@
 // The same collector core under Deno 2 and Bun (both installed from npm): events sent over HTTP land
 // in JetStream exactly as under Node, and each runtime exits 0 on SIGTERM.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, post, postJson, startServices, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, freePort, post, postJson, startServices, storedEvents, type Services } from '../shared/testing/harness.ts';
 import { spawnService } from '../shared/testing/processes.ts';
-import { EVENTS_STREAM } from '../streams/mod.ts';
 
 const test = suite<{ services: Services }>('other runtimes');
 test.before(async (ctx) => {
@@ -36,13 +33,7 @@ for (const role of ['collector:deno', 'collector:bun'] as const) {
     assert.is((await postJson(`${url}/v1/events`, { event: tag })).status, 400);
     assert.is((await fetch(`${url}/openapi.json`)).status, 200);
 
-    const nc = await connect({ servers: services.nats.url });
-    const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, { filter_subjects: 'events.>' });
-    const ids: string[] = [];
-    const total = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state.messages;
-    const msgs = await consumer.fetch({ max_messages: total, expires: 2000 });
-    for await (const m of msgs) ids.push(m.json<{ event_id: string }>().event_id);
-    await nc.close();
+    const ids = (await storedEvents(services.nats.url)).map((e) => e.event_id);
     assert.ok([1, 2, 3, 4].every((i) => ids.includes(`${tag}-${i}`)), ids.join());
     assert.is(await proc.terminate(), 0);
   });

@@ -11,7 +11,7 @@ const [kind, portText] = process.argv.slice(2);
 const port = Number(portText);
 const cfg = loadConfig(process.env);
 const link = await connectNats(cfg.nats.url!, `bench ${kind}`, createLogger('bench', 'warn'));
-const collector = createCollector({ publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs }), ...cfg.collector });
+const collector = createCollector({ publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }), ...cfg.collector });
 
 if (kind === 'node-http') {
   createServer(async (req, res) => {

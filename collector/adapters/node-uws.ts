@@ -43,7 +43,16 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     try {
       const body = reserved ? await req.buffer() : new Uint8Array(0);
       const headers = req.headers;
-      const out = await collector({ method: req.method, path: req.path, header: (n) => headers[n.toLowerCase()], body, ip: req.ip });
+      const out = await collector({
+        method: req.method,
+        path: req.path,
+        header: (n) => headers[n.toLowerCase()],
+        body,
+        // Read only when per-IP limits are on: hyper-express formats the address on every read.
+        get ip() {
+          return req.ip;
+        },
+      });
       if (!res.completed) send(res, out);
     } catch (err) {
       opts.onError(err);

@@ -1,7 +1,7 @@
 // The collector's routes over plain inputs: the v1 API, the seed routes verbatim, Segment's tracking
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
-import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, type EventType, type Source } from '../../shared/mod.ts';
+import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, tracingOn, type EventType, type Source } from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { corsHeaders, preflight } from './cors.ts';
@@ -136,7 +136,23 @@ export function createCollector(opts: CollectorOptions): Collector {
     return respond(outcomes, batch, target.shape);
   };
 
-  return async (req) => {
+  const finish = (req: CoreRequest, route: string, res: CoreResponse, started: number) => {
+    Object.assign(res.headers, corsHeaders(req.header('origin'), cors));
+    observer.request(route, res.status, (performance.now() - started) / 1000);
+    return res;
+  };
+  const untraced = async (req: CoreRequest): Promise<CoreResponse> => {
+    const started = performance.now();
+    let res: CoreResponse;
+    try {
+      res = await handle(req);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      res = errorResponse(err);
+    }
+    return finish(req, routeName(req.path), res, started);
+  };
+  const traced = (req: CoreRequest): Promise<CoreResponse> => {
     const started = performance.now();
     const route = routeName(req.path);
     // One span per request, continuing the client's trace when it sent a traceparent.
@@ -156,12 +172,12 @@ export function createCollector(opts: CollectorOptions): Collector {
         }
         res = errorResponse(err);
       }
-      Object.assign(res.headers, corsHeaders(req.header('origin'), cors));
       span.setAttribute('http.response.status_code', res.status);
       if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-      observer.request(route, res.status, (performance.now() - started) / 1000);
-      return res;
+      return finish(req, route, res, started);
     });
   };
+  // Tracing is decided once, at start-up: when off, requests pay nothing for it.
+  return tracingOn() ? traced : untraced;
 }

@@ -1,6 +1,6 @@
 // Candidate events → validated, enriched rows published to `events.<type>`: each event gets an
 // event_id (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it.
-import { v7 as uuidv7 } from 'uuid';
+import { newEventId } from './event-id.ts';
 import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue, type Source } from '../../shared/mod.ts';
 import type { IngestItem } from './segment.ts';
 import type { Budget } from './limiter.ts';
@@ -32,7 +32,7 @@ const encoder = new TextEncoder();
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
   const outcomes: Outcome[] = new Array(items.length);
-  const ready: { index: number; subject: string; data: Uint8Array; eventId: string; type: string }[] = [];
+  const ready: { index: number; subject: string; data: Uint8Array; id: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = { status: 'rejected', issues: item.issues });
     const value = item.value;
@@ -44,35 +44,31 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues, type: type.key });
-    const eventId = (checked.row.event_id as string | undefined) ?? uuidv7();
+    const eventId = (checked.row.event_id as string | undefined) ?? newEventId();
     const data = encoder.encode(JSON.stringify({ ...checked.row, event_id: eventId, received_at: receivedAt }));
     if (data.byteLength > opts.eventLimitBytes) {
       const issues = [{ path: '', message: `event is ${data.byteLength} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
       return void (outcomes[index] = { status: 'rejected', issues, http: 413, type: type.key });
     }
-    ready.push({ index, subject: `events.${type.key}`, data, eventId, type: type.key });
+    ready.push({ index, subject: `events.${type.key}`, data, id: eventId, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
     for (const r of ready) outcomes[r.index] = { status: 'unavailable', error: 'collector overloaded: too many events awaiting storage', type: r.type };
   } else if (ready.length > 0) {
+    const started = performance.now();
+    let failures = 0;
     try {
-      await Promise.all(
-        ready.map(async (r) => {
-          const started = performance.now();
-          try {
-            await publisher.publish(r.subject, r.data, r.eventId, opts.headers);
-            outcomes[r.index] = { status: 'accepted', event_id: r.eventId, type: r.type };
-            opts.observer.published((performance.now() - started) / 1000, true);
-          } catch (err) {
-            outcomes[r.index] = { status: 'unavailable', error: (err as Error).message, type: r.type };
-            opts.observer.published((performance.now() - started) / 1000, false);
-          }
-        }),
-      );
+      const results = await publisher.publish(ready, opts.headers);
+      ready.forEach((r, i) => {
+        const err = results[i];
+        if (err) failures++;
+        outcomes[r.index] = err ? { status: 'unavailable', error: err.message, type: r.type } : { status: 'accepted', event_id: r.id, type: r.type };
+      });
     } finally {
       opts.inflight.give(ready.length);
     }
+    opts.observer.published((performance.now() - started) / 1000, failures === 0);
   }
   // One metrics update per (type, outcome) of the request, not one per event.
   const counts = new Map<string, number>();

@@ -19,8 +19,11 @@ export interface CoreResponse {
 }
 
 export interface Publisher {
-  /** Resolves once the stream has stored the event; rejects when it could not (→ 503). */
-  publish(subject: string, data: Uint8Array, msgId: string, headers?: Record<string, string>): Promise<void>;
+  /**
+   * Per event, in order: undefined once the stream has stored it, else the error that kept it out (→ 503).
+   * Never rejects. `headers` (traceparent) travel with every event.
+   */
+  publish(events: readonly { subject: string; data: Uint8Array; id: string }[], headers?: Record<string, string>): Promise<(Error | undefined)[]>;
   /** Whether events can be accepted now (for /readyz). */
   ready(): Promise<boolean>;
 }

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
-import { applyConfiguredTopology, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, type Config } from '../config.ts';
 import { startClickHouseServer, type ClickHouseServer } from '../services/clickhouse-server.ts';
 import { startNatsServer, type NatsServer } from '../services/nats-server.ts';
@@ -143,6 +143,22 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
       const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
       return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
     }, timeoutMs);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Every event stored in stream EVENTS (a message holds one or more, one per line), in order. */
+export async function storedEvents(natsUrl: string): Promise<Record<string, unknown>[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const { messages } = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state;
+    const events: Record<string, unknown>[] = [];
+    if (messages === 0) return events;
+    const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM);
+    const batch = await consumer.fetch({ max_messages: messages, expires: 2000 });
+    for await (const m of batch) for (const line of eventsIn(m.data)) events.push(JSON.parse(new TextDecoder().decode(line)));
+    return events;
   } finally {
     await nc.close();
   }

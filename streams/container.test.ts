@@ -1,0 +1,35 @@
+// The NDJSON message format: packing and unpacking round-trip, counts agree, ids are stable digests.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { countEvents, eventsIn, messageIdOf, packEvents } from './container.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+test('packed events come back as they went in, and are counted', () => {
+  const events = ['{"a":1}', '{"b":"x\\ny"}', '{"c":[1,2]}'].map(enc);
+  const packed = packEvents(events);
+  assert.is(dec(packed), '{"a":1}\n{"b":"x\\ny"}\n{"c":[1,2]}');
+  assert.equal(eventsIn(packed).map(dec), events.map(dec));
+  assert.is(countEvents(packed), 3);
+  assert.is(packEvents([events[0]!]), events[0], 'one event is its own message, not copied');
+  assert.is(countEvents(events[0]!), 1);
+});
+
+test('a trailing or doubled newline adds no empty events', () => {
+  const data = enc('{"a":1}\n\n{"b":2}\n');
+  assert.equal(eventsIn(data).map(dec), ['{"a":1}', '{"b":2}']);
+  assert.is(countEvents(data), 2);
+});
+
+test('message ids: the event id alone, or a digest that depends on every id and their order', () => {
+  assert.is(messageIdOf(['e-1']), 'e-1');
+  const id = messageIdOf(['e-1', 'e-2']);
+  assert.match(id, /^batch:[\w-]{43}$/);
+  assert.is(messageIdOf(['e-1', 'e-2']), id);
+  assert.is.not(messageIdOf(['e-2', 'e-1']), id);
+  assert.is.not(messageIdOf(['e-1', 'e-2', 'e-3']), id);
+  assert.is.not(messageIdOf(['e-1e-2']), messageIdOf(['e-1', 'e-2']));
+});
+
+test.run();
