@@ -44,8 +44,9 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues, type: type.key });
-    const eventId = (checked.row.event_id as string | undefined) ?? newEventId();
-    const data = encoder.encode(JSON.stringify({ ...checked.row, event_id: eventId, received_at: receivedAt }));
+    const given = checked.row.event_id as string | undefined;
+    const eventId = given ?? newEventId();
+    const data = encoder.encode(withStamps(JSON.stringify(checked.row), given ? undefined : eventId, receivedAt));
     if (data.byteLength > opts.eventLimitBytes) {
       const issues = [{ path: '', message: `event is ${data.byteLength} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
       return void (outcomes[index] = { status: 'rejected', issues, http: 413, type: type.key });
@@ -87,6 +88,12 @@ function outcomeOf(o: Outcome): EventOutcome {
   if (o.status === 'accepted') return 'accepted';
   if (o.status === 'rejected') return o.http === 413 ? 'too_large' : o.http === 403 ? 'forbidden' : 'invalid';
   return o.error.startsWith('collector overloaded') ? 'overloaded' : 'unavailable';
+}
+
+/** The row's JSON with event_id (when assigned here) and received_at appended, without copying the row. */
+function withStamps(json: string, assignedId: string | undefined, receivedAt: string): string {
+  const stamps = `${assignedId ? `"event_id":"${assignedId}",` : ''}"received_at":"${receivedAt}"}`;
+  return json.length > 2 ? `${json.slice(0, -1)},${stamps}` : `{${stamps}`;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
