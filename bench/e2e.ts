@@ -41,12 +41,14 @@ export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
     const metrics = await (await fetch(`http://127.0.0.1:${env.SINK_PORT}/metrics`)).text();
     const p50 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.5);
     const p99 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.99);
+    // Held batches retried (a refused or failed insert): what a long drain would come from.
+    const retries = Number(/^edge_events_sink_retries_total\{consumer="sink"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
     progress('e2e', 3, 3);
     const accepted = (load.total - load.non2xx) * 100;
     const table = [
-      '| accepted events | landed events | load s | landed/s during load | all landed after s | lag p50 | lag p99 | CPU collector | CPU sink | CPU nats-server | CPU clickhouse |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      `| ${accepted} | ${landed} | ${loadSeconds.toFixed(1)} | ${Math.round(landed / drainedSeconds)} | ${drainedSeconds.toFixed(1)} | ≤ ${p50} s | ≤ ${p99} s | ${cpu.collector!.toFixed(2)} | ${cpu.sink!.toFixed(2)} | ${cpu['nats-server']!.toFixed(2)} | ${cpu['clickhouse-server']!.toFixed(2)} |`,
+      '| accepted events | landed events | load s | landed/s during load | all landed after s | lag p50 | lag p99 | insert retries | CPU collector | CPU sink | CPU nats-server | CPU clickhouse |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${accepted} | ${landed} | ${loadSeconds.toFixed(1)} | ${Math.round(landed / drainedSeconds)} | ${drainedSeconds.toFixed(1)} | ≤ ${p50} s | ≤ ${p99} s | ${retries} | ${cpu.collector!.toFixed(2)} | ${cpu.sink!.toFixed(2)} | ${cpu['nats-server']!.toFixed(2)} | ${cpu['clickhouse-server']!.toFixed(2)} |`,
     ].join('\n');
     console.log(`\n${table}`);
     writeSection(
