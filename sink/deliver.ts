@@ -67,13 +67,16 @@ export function createDeliver({ ch, observer, deadLetter, cfg, log, stats, reapp
     for (const msg of unknown) out.dead.push({ msg, reason: `unknown event type "${typeKeyOf(msg.subject)}"` });
     let missingSchema = false;
     for (const { type, msgs: group } of batches) {
+      let inserted = 0;
       const result = await traces.startActiveSpan('clickhouse insert', { attributes: { 'db.collection.name': type.table, 'db.operation.batch.size': group.length } }, async (span) => {
         const isolated = await insertIsolating(
           group.map(whole),
           async (parts) => {
             const started = performance.now();
             await insertRows(ch, type.table, ndjsonBody(parts), tokenOf(parts));
-            observer.inserted(type.table, rowsIn(parts), (performance.now() - started) / 1000);
+            const rows = rowsIn(parts);
+            inserted += rows;
+            observer.inserted(type.table, rows, (performance.now() - started) / 1000);
           },
           eventsOf,
         );
@@ -82,7 +85,7 @@ export function createDeliver({ ch, observer, deadLetter, cfg, log, stats, reapp
         span.end();
         return isolated;
       });
-      stats.inserted += rowsIn(result.inserted);
+      stats.inserted += inserted;
       // A message is retried whole if any of its events must be; else it is done, or dead-lettered
       // event by event when some of its events were rejected (settle acks it after the DLQ has them).
       const retry = new Set(result.retry.map((p) => p.msg));

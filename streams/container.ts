@@ -5,20 +5,23 @@ import { createHash } from 'node:crypto';
 
 const NEWLINE = 0x0a;
 
-/** The events' bytes joined by newlines, in one allocation. */
-export function packEvents(events: readonly Uint8Array[]): Uint8Array {
-  if (events.length === 1) return events[0]!;
-  let size = events.length - 1;
-  for (const e of events) size += e.byteLength;
+/** Byte chunks joined by newlines in one allocation; `terminated` ends the last with one too (NDJSON bodies). */
+export function joinLines(chunks: readonly Uint8Array[], terminated = false): Uint8Array {
+  let size = terminated ? chunks.length : Math.max(0, chunks.length - 1);
+  for (const c of chunks) size += c.byteLength;
   const out = new Uint8Array(size);
   let at = 0;
-  for (const e of events) {
-    if (at > 0) out[at++] = NEWLINE;
-    out.set(e, at);
-    at += e.byteLength;
+  for (const c of chunks) {
+    if (at > 0 && !terminated) out[at++] = NEWLINE;
+    out.set(c, at);
+    at += c.byteLength;
+    if (terminated) out[at++] = NEWLINE;
   }
   return out;
 }
+
+/** The message holding these events; one event is sent as it is, not copied. */
+export const packEvents = (events: readonly Uint8Array[]): Uint8Array => (events.length === 1 ? events[0]! : joinLines(events));
 
 /** The events of a message, as views into its bytes (no copies). */
 export function eventsIn(data: Uint8Array): Uint8Array[] {
