@@ -19,10 +19,11 @@ export async function publish(opts: { events?: number } = {}): Promise<void> {
   const pipelined = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 1 });
   const coalesced = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 500 });
   const js = jetstream(nc, { timeout: 10_000 });
-  const data = new TextEncoder().encode(JSON.stringify({ dt: '2024-06-01 12:00:00', event: 'page_view', user_id: 'user-000042', screen: 'catalog', elem: 'card', amount: 1, received_at: '2024-06-01 12:00:00.000' }));
+  const line = JSON.stringify({ dt: '2024-06-01 12:00:00', event: 'page_view', user_id: 'user-000042', screen: 'catalog', elem: 'card', amount: 1, received_at: '2024-06-01 12:00:00.000' });
+  const data = new TextEncoder().encode(line);
   const ways = {
-    'streams/publisher.ts, coalesced (≤ 500 events/message)': (id: string) => coalesced.publish([{ subject: 'events.generic', data, id }]).then(([err]) => { if (err) throw err; }),
-    'streams/publisher.ts, one message per event': (id: string) => pipelined.publish([{ subject: 'events.generic', data, id }]).then(([err]) => { if (err) throw err; }),
+    'streams/publisher.ts, coalesced (≤ 500 events/message)': (id: string) => coalesced.publish([{ subject: 'events.generic', line, id }]).then(([err]) => { if (err) throw err; }),
+    'streams/publisher.ts, one message per event': (id: string) => pipelined.publish([{ subject: 'events.generic', line, id }]).then(([err]) => { if (err) throw err; }),
     'js.publish() (nats.js)': (id: string) => js.publish('events.generic', data, { msgID: id }).then(() => {}),
   };
   const rows: string[] = [];

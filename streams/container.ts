@@ -20,8 +20,25 @@ export function joinLines(chunks: readonly Uint8Array[], terminated = false): Ui
   return out;
 }
 
-/** The message holding these events; one event is sent as it is, not copied. */
-export const packEvents = (events: readonly Uint8Array[]): Uint8Array => (events.length === 1 ? events[0]! : joinLines(events));
+const encoder = new TextEncoder();
+
+/** The message holding these events (JSON lines), encoded in one pass: one allocation per message, not per event. */
+export const packLines = (lines: readonly string[]): Uint8Array => encoder.encode(lines.length === 1 ? lines[0]! : lines.join('\n'));
+
+/** Bytes of `text` in UTF-8, without encoding it (ASCII text: its length). Lone surrogates count as U+FFFD. */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  if (!NON_ASCII.test(text)) return n;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    n += c < 0x800 ? 1 : 2;
+    // A surrogate pair: 4 bytes for 2 units.
+    if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The events of a message, as views into its bytes (no copies). */
 export function eventsIn(data: Uint8Array): Uint8Array[] {
@@ -49,7 +66,5 @@ export function countEvents(data: Uint8Array): number {
 /** Nats-Msg-Id of a message holding events with these ids. */
 export function messageIdOf(eventIds: readonly string[]): string {
   if (eventIds.length === 1) return eventIds[0]!;
-  const h = createHash('sha256');
-  for (const id of eventIds) h.update(id).update('\n');
-  return `batch:${h.digest('base64url')}`;
+  return `batch:${createHash('sha256').update(`${eventIds.join('\n')}\n`).digest('base64url')}`;
 }

@@ -26,10 +26,9 @@ test.after(async (ctx) => {
   await ctx.services?.cleanup();
 });
 
-const enc = (s: string) => new TextEncoder().encode(s);
 /** One event in its own publish() call; throws what kept it out. */
 const publishOne = async (pub: JetStreamPublisher, subject: string, body: string, id: string, headers?: Record<string, string>) => {
-  const [err] = await pub.publish([{ subject, data: enc(body), id }], headers);
+  const [err] = await pub.publish([{ subject, line: body, id }], headers);
   if (err) throw err;
 };
 
@@ -75,8 +74,9 @@ test('coalesced: a message stays under 256 KiB however many events share it', as
   const jsm = await jetstreamManager(nc);
   await jsm.streams.purge(EVENTS_STREAM);
   const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 1000 });
-  const big = enc(JSON.stringify({ pad: 'x'.repeat(10_000) }));
-  const results = await pub.publish(Array.from({ length: 60 }, (_, i) => ({ subject: 'events.generic', data: big, id: `big-${i}` })));
+  // 5,000 characters, 10,000 bytes: messages are sized in UTF-8 bytes, not characters.
+  const big = JSON.stringify({ pad: 'я'.repeat(5_000) });
+  const results = await pub.publish(Array.from({ length: 60 }, (_, i) => ({ subject: 'events.generic', line: big, id: `big-${i}` })));
   assert.equal(results, new Array(60).fill(undefined));
   const { state } = await jsm.streams.info(EVENTS_STREAM);
   assert.is(state.messages, 3, '600 kB of events in three messages');
@@ -94,9 +94,9 @@ test('no stream for the subject → rejected at once', async ({ link }) => {
 test('one call, several subjects: each event gets its own result', async ({ link }) => {
   const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 500 });
   const results = await pub.publish([
-    { subject: 'events.generic', data: enc('{"a":1}'), id: 'mixed-1' },
-    { subject: 'nowhere.else', data: enc('{"b":2}'), id: 'mixed-2' },
-    { subject: 'events.generic', data: enc('{"c":3}'), id: 'mixed-3' },
+    { subject: 'events.generic', line: '{"a":1}', id: 'mixed-1' },
+    { subject: 'nowhere.else', line: '{"b":2}', id: 'mixed-2' },
+    { subject: 'events.generic', line: '{"c":3}', id: 'mixed-3' },
   ]);
   assert.is(results[0], undefined);
   assert.instance(results[1], PublishUnavailable);

@@ -6,7 +6,7 @@
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsLink } from './connect.ts';
-import { messageIdOf, packEvents } from './container.ts';
+import { messageIdOf, packLines, utf8Length } from './container.ts';
 import { EVENTS_STREAM } from './definitions.ts';
 
 export class PublishUnavailable extends Error {
@@ -15,7 +15,8 @@ export class PublishUnavailable extends Error {
 
 export interface OutgoingEvent {
   subject: string;
-  data: Uint8Array;
+  /** The event as one line of JSON. */
+  line: string;
   /** The event's id: the Nats-Msg-Id of a message holding only this event. */
   id: string;
 }
@@ -47,7 +48,7 @@ interface Call {
 /** A message being filled: the events of one subject published in this turn of the event loop. */
 interface Open {
   subject: string;
-  events: Uint8Array[];
+  lines: string[];
   ids: string[];
   bytes: number;
   headers: [string, string][];
@@ -101,7 +102,7 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
     h.set('Nats-Msg-Id', messageIdOf(m.ids));
     for (const [name, value] of m.headers) h.append(name, value);
     try {
-      link.nc.publish(m.subject, packEvents(m.events), { reply: prefix + key, headers: h });
+      link.nc.publish(m.subject, packLines(m.lines), { reply: prefix + key, headers: h });
     } catch (cause) {
       settle(key, new PublishUnavailable(`publish failed: ${(cause as Error).message}`, { cause }));
     }
@@ -135,17 +136,18 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
       if (!link.connected()) return Promise.resolve(events.map(() => new PublishUnavailable('NATS is disconnected')));
       let call!: Call;
       const done = new Promise<(PublishUnavailable | undefined)[]>((resolve) => (call = { results: new Array(events.length), left: events.length, resolve }));
-      events.forEach(({ subject, data, id }, index) => {
+      events.forEach(({ subject, line, id }, index) => {
+        const bytes = utf8Length(line) + 1;
         let m = open.get(subject);
-        if (m && m.bytes + data.byteLength + 1 > MAX_MESSAGE_BYTES) send(m), (m = undefined);
+        if (m && m.bytes + bytes > MAX_MESSAGE_BYTES) send(m), (m = undefined);
         if (!m) {
-          m = { subject, events: [], ids: [], bytes: 0, headers: [], calls: [], indexes: [] };
+          m = { subject, lines: [], ids: [], bytes: 0, headers: [], calls: [], indexes: [] };
           open.set(subject, m);
           if (!flushScheduled) (flushScheduled = true), defer(flush);
         }
-        m.events.push(data);
+        m.lines.push(line);
         m.ids.push(id);
-        m.bytes += data.byteLength + 1;
+        m.bytes += bytes;
         m.calls.push(call);
         m.indexes.push(index);
         for (const name in extra) m.headers.push([name, extra[name]!]);

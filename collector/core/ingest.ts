@@ -28,11 +28,13 @@ export interface IngestOptions {
 }
 
 const encoder = new TextEncoder();
+const subjects = new Map<string, string>();
+const subjectOf = (key: string) => subjects.get(key) ?? subjects.set(key, `events.${key}`).get(key)!;
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
   const outcomes: Outcome[] = new Array(items.length);
-  const ready: { index: number; subject: string; data: Uint8Array; id: string; type: string }[] = [];
+  const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = { status: 'rejected', issues: item.issues });
     const value = item.value;
@@ -46,12 +48,14 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues, type: type.key });
     const given = checked.row.event_id as string | undefined;
     const eventId = given ?? newEventId();
-    const data = encoder.encode(withStamps(JSON.stringify(checked.row), given ? undefined : eventId, receivedAt));
-    if (data.byteLength > opts.eventLimitBytes) {
-      const issues = [{ path: '', message: `event is ${data.byteLength} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
+    const line = withStamps(JSON.stringify(checked.row), given ? undefined : eventId, receivedAt);
+    // A character is at most 3 bytes, so only an event near the limit needs its bytes counted.
+    const bytes = line.length * 3 > opts.eventLimitBytes ? encoder.encode(line).byteLength : 0;
+    if (bytes > opts.eventLimitBytes) {
+      const issues = [{ path: '', message: `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
       return void (outcomes[index] = { status: 'rejected', issues, http: 413, type: type.key });
     }
-    ready.push({ index, subject: `events.${type.key}`, data, id: eventId, type: type.key });
+    ready.push({ index, subject: subjectOf(type.key), line, id: eventId, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.

@@ -21,9 +21,9 @@ export interface CoreResponse {
 export interface Publisher {
   /**
    * Per event, in order: undefined once the stream has stored it, else the error that kept it out (→ 503).
-   * Never rejects. `headers` (traceparent) travel with every event.
+   * Never rejects. `line` is the event as one line of JSON. `headers` (traceparent) travel with every event.
    */
-  publish(events: readonly { subject: string; data: Uint8Array; id: string }[], headers?: Record<string, string>): Promise<(Error | undefined)[]>;
+  publish(events: readonly { subject: string; line: string; id: string }[], headers?: Record<string, string>): Promise<(Error | undefined)[]>;
   /** Whether events can be accepted now (for /readyz). */
   ready(): Promise<boolean>;
 }

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { eventTypeOf, eventTypes, findEventType, generic } from './catalog.ts';
 import { marketplace } from './marketplace.ts';
 import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
-import { formatUtc, parseEventTime } from './event-time.ts';
+import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
 import { generatedFiles, generatedPath } from './generate.ts';
 import { validateEvent } from './validate.ts';
 
@@ -61,6 +61,30 @@ test('event time: zones, fractions, seed formats, impossible dates', () => {
   assert.type(parseEventTime('1969-12-31T23:59:59Z', 'required'), 'string');
   assert.type(parseEventTime('yesterday', 'optional'), 'string');
   assert.is(formatUtc(Date.UTC(2020, 0, 2, 3, 4, 5, 6), true), '2020-01-02 03:04:05.006');
+});
+
+test('event time: the UTC fast path agrees with the full parser on 20,000 near-valid inputs', () => {
+  let seed = 42;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const two = (n: number) => String(n).padStart(2, '0');
+  let taken = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const sep = ['T', 't', ' ', 'x'][rand(4)];
+    const frac = ['', '.5', ',123', '.123456789', '.1234567890', '.', '.12a'][rand(7)];
+    const zone = ['Z', 'z', '', '+00:00', '-01:30', 'ZZ'][rand(6)];
+    const text = `${1968 + rand(140)}-${two(rand(14))}-${two(rand(33))}${sep}${two(rand(25))}:${two(rand(61))}:${two(rand(61))}${frac}${zone}`;
+    for (const rule of ['required', 'optional'] as const) {
+      const fast = utcTextOf(text, rule);
+      const full = parseEventTime(text, rule);
+      if (fast === undefined) continue;
+      taken++;
+      assert.is(fast, typeof full === 'number' ? formatUtc(full) : `error: ${full}`, `${text} (${rule})`);
+    }
+  }
+  assert.ok(taken > 1000, `the fast path took only ${taken} inputs`);
+  assert.is(utcTextOf('2024-06-01T12:00:00Z', 'required'), '2024-06-01 12:00:00');
+  assert.is(utcTextOf('2024-02-29 23:59:59', 'optional'), '2024-02-29 23:59:59');
+  assert.is(utcTextOf('2024-06-01T12:00:00+01:00', 'required'), undefined, 'offsets go to the full parser');
 });
 
 test('DDL: every table dedupes on event_id and is partitioned by month of its event time', () => {

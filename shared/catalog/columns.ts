@@ -1,7 +1,7 @@
 // Field builders: valibot schemas that carry their ClickHouse column type as `x-clickhouse` metadata,
 // so validation, DDL, JSON Schema and form coercion all read one definition.
 import * as v from 'valibot';
-import { formatUtc, parseEventTime, type ZoneRule } from './event-time.ts';
+import { formatUtc, parseEventTime, utcTextOf, type ZoneRule } from './event-time.ts';
 
 const CH = 'x-clickhouse';
 const column = <T>(type: string) => v.metadata<T, Record<string, string>>({ [CH]: type });
@@ -34,6 +34,8 @@ export const eventTime = (zone: ZoneRule) =>
         : 'ISO 8601 date-time (zone-less times are UTC), or "YYYY-MM-DD hh:mm:ss"; stored in UTC.',
     ),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const utc = utcTextOf(dataset.value, zone);
+      if (utc !== undefined) return utc;
       const ms = parseEventTime(dataset.value, zone);
       if (typeof ms === 'string') {
         addIssue({ message: `${ms}, got ${JSON.stringify(dataset.value)}` });

@@ -18,11 +18,13 @@ export function validateEvent(type: EventType, input: unknown, opts: { fromForm?
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
   }
-  let event = input as Record<string, unknown>;
-  const aliases = Object.entries(type.aliases);
-  if (aliases.length > 0 || opts.fromForm) event = { ...event };
-  for (const [alias, field] of aliases) {
-    if (event[field] === undefined && event[alias] !== undefined) event[field] = event[alias];
+  // Copied only when something is changed: the client's object is never written to.
+  let event = opts.fromForm ? { ...(input as Record<string, unknown>) } : (input as Record<string, unknown>);
+  for (const alias in type.aliases) {
+    const field = type.aliases[alias]!;
+    if (event[field] !== undefined || event[alias] === undefined) continue;
+    if (event === input) event = { ...event };
+    event[field] = event[alias];
   }
   if (opts.fromForm) coerceForm(type, event);
   const parsed = v.safeParse(type.schema, event);
