@@ -13,4 +13,13 @@ test('UUIDv7, unique across many pool refills, with the current time in front', 
   assert.ok(ms >= before && ms <= after, `${ms} within [${before}, ${after}]`);
 });
 
+test('the 74 random bits are spread: every hex digit of rand_a and rand_b takes every value', () => {
+  const ids = Array.from({ length: 5000 }, newEventId).map((id) => id.replace(/-/g, ''));
+  for (const pos of [13, 14, 15, ...Array.from({ length: 15 }, (_, k) => 17 + k)]) {
+    const seen = new Set(ids.map((id) => id[pos]));
+    assert.is(seen.size, 16, `hex digit ${pos}`);
+  }
+  assert.equal(new Set(ids.map((id) => id[16])), new Set(['8', '9', 'a', 'b']), 'the variant digit');
+});
+
 test.run();
