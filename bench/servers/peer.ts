@@ -1,36 +1,71 @@
-// Peers for comparison, each the same collector core (validation + JetStream publish awaiting the
-// PubAck) behind another HTTP layer: `node:http` or `fastify` — what a TypeScript team would write.
-// Usage: node --import tsx bench/servers/peer.ts <node-http|fastify> <port>; NATS_URL from the env.
+// Peers for comparison: an HTTP layer (`node:http` or `fastify`) in front of one of two ways to validate and
+// publish, each answering only after the JetStream PubAck:
+// - `core`: the collector's own core and coalescing publisher, so only the HTTP layer differs;
+// - `js`: what a TypeScript team would write — the same valibot schemas, then an awaited `js.publish()` per event.
+// Usage: node --import tsx bench/servers/peer.ts <node-http|fastify> <core|js> <port>; NATS_URL from the env.
+import { jetstream } from '@nats-io/jetstream';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
-import { createCollector } from '../../collector/mod.ts';
-import { createLogger, loadConfig } from '../../shared/mod.ts';
+import { createCollector, type Collector } from '../../collector/mod.ts';
+import { createLogger, eventTypeOf, formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
 import { connectNats, createPublisher } from '../../streams/mod.ts';
 
-const [kind, portText] = process.argv.slice(2);
+const [http, publish, portText] = process.argv.slice(2);
 const port = Number(portText);
 const cfg = loadConfig(process.env);
-const link = await connectNats(cfg.nats.url!, `bench ${kind}`, createLogger('bench', 'warn'));
-const collector = createCollector({ publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }), ...cfg.collector });
+const link = await connectNats(cfg.nats.url!, `bench ${http} ${publish}`, createLogger('bench', 'warn'));
 
-if (kind === 'node-http') {
+const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** The handler a team would write: parse, validate with the catalog's valibot schema, stamp, publish, answer. */
+function plain(): Collector {
+  const js = jetstream(link.nc, { timeout: cfg.collector.publishTimeoutMs });
+  const encoder = new TextEncoder();
+  return async (req) => {
+    let event: unknown;
+    try {
+      event = JSON.parse(new TextDecoder().decode(req.body));
+    } catch {
+      return json(400, { error: 'invalid JSON' });
+    }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) return json(400, { error: 'expected one JSON object' });
+    const type = eventTypeOf(event as Record<string, unknown>);
+    const checked = validateEvent(type, event);
+    if (!checked.ok) return json(400, { error: 'invalid event', issues: checked.issues });
+    const event_id = (checked.row.event_id as string | undefined) ?? crypto.randomUUID();
+    const row = { ...checked.row, event_id, received_at: formatUtc(Date.now(), true) };
+    try {
+      await js.publish(`events.${type.key}`, encoder.encode(JSON.stringify(row)), { msgID: event_id });
+    } catch (err) {
+      return json(503, { error: 'event not stored, retry later', reason: (err as Error).message });
+    }
+    return json(202, { status: 'accepted', event_id, type: type.key });
+  };
+}
+
+const handle: Collector =
+  publish === 'js'
+    ? plain()
+    : createCollector({ publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }), ...cfg.collector });
+
+if (http === 'node-http') {
   createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const out = await collector({ method: req.method!, path: req.url!.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: Buffer.concat(chunks) });
+    const out = await handle({ method: req.method!, path: req.url!.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: Buffer.concat(chunks) });
     res.writeHead(out.status, out.headers).end(out.body);
   }).listen(port, '127.0.0.1', () => console.log(`listening ${port}`));
-} else if (kind === 'fastify') {
+} else if (http === 'fastify') {
   const app = Fastify({ bodyLimit: cfg.collector.bodyLimitBytes });
-  // The core parses bodies itself: hand it the raw bytes (fastify's own JSON parser would win otherwise).
+  // Both handlers parse bodies themselves: hand them the raw bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/*', async (req, reply) => {
-    const out = await collector({ method: 'POST', path: req.url.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: req.body as Buffer });
+    const out = await handle({ method: 'POST', path: req.url.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: req.body as Buffer });
     reply.code(out.status).headers(out.headers).send(out.body);
   });
   await app.listen({ port, host: '127.0.0.1' });
   console.log(`listening ${port}`);
 } else {
-  throw new Error(`unknown peer ${kind}`);
+  throw new Error(`unknown HTTP layer ${http}`);
 }
