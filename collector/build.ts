@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { ConfigError, openApiDocument, SourcesSchema, type Config, type Logger, type Source } from '../shared/mod.ts';
-import { connectNats, createPublisher, type NatsLink } from '../streams/mod.ts';
+import { connectNats, createPublisher, PublishUnavailable, type JetStreamPublisher, type NatsLink } from '../streams/mod.ts';
 import { createCollector, type Collector } from './core/collector.ts';
 import { collectorMetrics } from './metrics.ts';
 
@@ -15,14 +15,37 @@ function sourcesFromFile(path?: string): Source[] {
   throw new ConfigError(`COLLECTOR_SOURCES_FILE=${path}: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? ''} ${i.message}`).join('; ')}`);
 }
 
-export async function buildCollector(cfg: Config, log: Logger): Promise<{ collector: Collector; link: NatsLink }> {
-  const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events collector', log);
+export interface BuiltCollector {
+  collector: Collector;
+  /** Drains the NATS connection, if it was ever made. */
+  closeNats(): Promise<void>;
+}
+
+/**
+ * The collector is ready to serve before NATS is: until the first connection its events are refused with
+ * 503 and /readyz says not ready, so it can start beside NATS (a rollout, `kubectl apply` of everything).
+ * `onFatal`: NATS refused us for good (auth, TLS) — the process should stop.
+ */
+export function buildCollector(cfg: Config, log: Logger, onFatal: (err: Error) => void): BuiltCollector {
+  const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
+  let link: NatsLink | undefined;
+  let publisher: JetStreamPublisher | undefined;
+  connectNats(url, 'edge-events collector', log).then(
+    (connected) => {
+      link = connected;
+      publisher = createPublisher(connected, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage });
+    },
+    (err: Error) => onFatal(err),
+  );
   const collector = createCollector({
-    publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }),
+    publisher: {
+      publish: (events, headers) => publisher?.publish(events, headers) ?? Promise.resolve(events.map(() => new PublishUnavailable(`NATS at ${url} not reached yet`))),
+      ready: () => publisher?.ready() ?? Promise.resolve(false),
+    },
     ...cfg.collector,
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
     openapi: JSON.stringify(openApiDocument()),
     observer: collectorMetrics(),
   });
-  return { collector, link };
+  return { collector, closeNats: async () => void (await link?.nc.drain()) };
 }

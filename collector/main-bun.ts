@@ -12,14 +12,17 @@ declare const Bun: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, link } = await buildCollector(cfg, log);
+const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+  log.fatal({ err }, 'cannot use NATS');
+  process.exit(1);
+});
 const handle = fetchHandler(collector, cfg.collector);
 const server = Bun.serve({ port: cfg.collector.port, hostname: cfg.collector.host, fetch: (req, srv) => handle(req, srv.requestIP(req)?.address) });
 log.info({ port: server.port, runtime: 'bun' }, 'collector listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, async () => {
     await server.stop();
-    await link.nc.drain();
+    await closeNats();
     process.exit(0);
   });
 }

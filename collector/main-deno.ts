@@ -14,7 +14,10 @@ declare const Deno: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, link } = await buildCollector(cfg, log);
+const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+  log.fatal({ err }, 'cannot use NATS');
+  Deno.exit(1);
+});
 const handle = fetchHandler(collector, cfg.collector);
 const server = Deno.serve(
   { port: cfg.collector.port, hostname: cfg.collector.host, onListen: ({ port }) => log.info({ port, runtime: 'deno' }, 'collector listening') },
@@ -23,7 +26,7 @@ const server = Deno.serve(
 for (const signal of ['SIGTERM', 'SIGINT']) {
   Deno.addSignalListener(signal, async () => {
     await server.shutdown();
-    await link.nc.drain();
+    await closeNats();
     Deno.exit(0);
   });
 }

@@ -10,14 +10,17 @@ export interface RunningCollector {
 }
 
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
-  const { collector, link } = await buildCollector(cfg, log);
+  const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+    log.fatal({ err }, 'cannot use NATS');
+    process.exit(1);
+  });
   const server = await serveNode(collector, { ...cfg.collector, onError: (err) => log.error({ err, trace_id: (err as { traceId?: string }).traceId }, 'request failed') });
   log.info({ port: server.port }, 'collector listening');
   return {
     port: server.port,
     async stop() {
       await server.close();
-      await link.nc.drain();
+      await closeNats();
       log.info('collector stopped');
     },
   };

@@ -1,5 +1,5 @@
-// One NATS connection per process: reconnects forever with jitter, and reports its state so callers
-// can fail fast while it is down. Wire: NATS client protocol over TCP.
+// One NATS connection per process: waits for the server at start, reconnects forever with jitter, and
+// reports its state so callers can fail fast while it is down. Wire: NATS client protocol over TCP.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../shared/mod.ts';
 
@@ -11,16 +11,26 @@ export interface NatsLink {
   connected(): boolean;
 }
 
+/** Refused, reset, timed out or not (yet) in DNS: worth waiting for. Anything else (auth, TLS) is not. */
+const unreachable = (err: unknown) =>
+  (err as Error).name === 'ConnectionError' || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(String((err as Error).message));
+
+/**
+ * Connects, and if NATS cannot be reached yet (it is starting beside us, or rolling), logs that once and
+ * waits for it as for a reconnect, instead of failing: resolves once connected.
+ */
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsLink> {
-  const nc = await connect({
-    servers: url.split(',').map((s) => s.trim()),
-    name,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    reconnectJitter: 250,
-    pingInterval: 5_000,
-    maxPingOut: 2,
-  });
+  const servers = url.split(',').map((s) => s.trim());
+  const options = { servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, reconnectJitter: 250, pingInterval: 5_000, maxPingOut: 2 };
+  let nc: NatsConnection;
+  try {
+    nc = await connect(options);
+  } catch (err) {
+    if (!unreachable(err)) throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
+    log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
+    nc = await connect({ ...options, waitOnFirstConnect: true });
+    log.info({ server: nc.getServer() }, 'nats connected');
+  }
   let up = true;
   (async () => {
     for await (const s of nc.status()) {

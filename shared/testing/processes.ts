@@ -11,6 +11,8 @@ export interface ServiceProcess {
   readonly pid: number;
   /** Exit code (or signal name) once it has exited. */
   readonly exited: Promise<number | string>;
+  /** Its log so far. */
+  log(): string;
   /** SIGTERM, and the exit code. */
   terminate(): Promise<number | string>;
   kill(): Promise<void>;
@@ -29,8 +31,12 @@ function commandOf(role: Role): [string, string[]] {
   throw new Error(`npm run ${role} must start with node, deno or bun: ${script}`);
 }
 
-/** `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. */
-export async function spawnService(role: Role, env: Record<string, string>, dir: string): Promise<ServiceProcess> {
+/**
+ * `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. Started means
+ * `readyPath` answers 2xx (false: just spawned, e.g. a sink that waits for NATS before it serves).
+ */
+export async function spawnService(role: Role, env: Record<string, string>, dir: string, opts: { readyPath?: string | false } = {}): Promise<ServiceProcess> {
+  const readyPath = opts.readyPath ?? '/readyz';
   const port = role.startsWith('collector') ? env.PORT : env.SINK_PORT;
   if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
   let proc: OwnedProcess;
@@ -42,7 +48,8 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
     const died = proc.exited.then((code) => {
       throw new Error(`${role} exited (${code}) before it was ready; see ${join(dir, `${role}.log`)}`);
     });
-    const ready = waitFor(`${role} /readyz`, async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 30_000);
+    if (readyPath === false) return void died.catch(() => {});
+    const ready = waitFor(`${role} ${readyPath}`, async () => ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok ? true : undefined), 30_000);
     await Promise.race([ready, died]);
   };
   await start();
@@ -59,6 +66,7 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
       return proc.exited;
     },
     kill: () => proc.kill(),
+    log: () => readFileSync(join(dir, `${role}.log`), 'utf8'),
     peakRssMiB: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     start,
   };

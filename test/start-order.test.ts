@@ -1,0 +1,67 @@
+// Start order does not matter: a collector and a sink started before NATS exists (a rollout, or
+// `kubectl apply` of everything at once) wait for it instead of crashing. Until then the collector is
+// live but not ready and refuses events with 503 + Retry-After; once NATS is up, events flow and land.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadConfig, startClickHouseServer, startNatsServer, type NatsServer } from '../shared/mod.ts';
+import { applyStreams, freePort, postJson, waitFor } from '../shared/testing/harness.ts';
+import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
+
+test('collector and sink started before NATS: 503 until it is up, then events land', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-events-order-'));
+  const clickhouse = await startClickHouseServer({ dir: join(dir, 'clickhouse') });
+  const natsPort = await freePort();
+  const env = {
+    NATS_URL: `nats://127.0.0.1:${natsPort}`,
+    CLICKHOUSE_URL: clickhouse.url,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    SINK_PORT: String(await freePort()),
+    DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'info',
+  };
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const procs: ServiceProcess[] = [];
+  let nats: NatsServer | undefined;
+  try {
+    const collector = await spawnService('collector', env, dir, { readyPath: '/healthz' });
+    procs.push(collector);
+    const sink = await spawnService('sink', env, dir, { readyPath: false });
+    procs.push(sink);
+
+    assert.is((await fetch(`${url}/readyz`)).status, 503, 'not ready without NATS');
+    const refused = await postJson(`${url}/v1/events`, { event_id: 'early', dt: '2024-03-04T05:06:07Z', event: 'order', user_id: 'u1' });
+    assert.is(refused.status, 503, refused.text);
+    assert.ok(refused.headers.get('retry-after'), 'with Retry-After');
+    assert.match(refused.text, `NATS at ${env.NATS_URL} not reached yet`);
+    await waitFor('the waiting line in the logs', async () => (collector.log().includes('NATS unreachable; waiting for it') && sink.log().includes('NATS unreachable; waiting for it') ? true : undefined), 10_000);
+    assert.match(collector.log(), `127.0.0.1:${natsPort}`);
+    assert.is(collector.log().includes('"level":60'), false, 'nothing fatal');
+
+    nats = await startNatsServer({ dir: join(dir, 'nats'), port: natsPort });
+    await applyStreams(loadConfig(env));
+    await waitFor('collector ready', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 20_000);
+    await waitFor('sink ready', async () => ((await fetch(`http://127.0.0.1:${env.SINK_PORT}/readyz`).catch(() => undefined))?.ok ? true : undefined), 20_000);
+    for (const id of ['early', 'late']) {
+      const res = await postJson(`${url}/v1/events`, { event_id: id, dt: '2024-03-04T05:06:07Z', event: 'order', user_id: 'u1' });
+      assert.is(res.status, 202, res.text);
+    }
+    const query = encodeURIComponent("SELECT arrayStringConcat(groupArray(event_id), ',') FROM (SELECT event_id FROM edge_events.events FINAL WHERE event = 'order' ORDER BY event_id)");
+    const landed = await waitFor('both events in ClickHouse', async () => {
+      const text = (await (await fetch(`${clickhouse.url}/?query=${query}`)).text()).trim();
+      return text === 'early,late' ? text : undefined;
+    }, 30_000);
+    assert.is(landed, 'early,late');
+    for (const p of procs) assert.is(await p.terminate(), 0, `${p.role} stops cleanly`);
+  } finally {
+    for (const p of procs) await p.kill().catch(() => {});
+    await nats?.stop();
+    await clickhouse.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
