@@ -1,6 +1,7 @@
 // The message format on `events.<type>`: one or more events of that type, one JSON object per line
 // (NDJSON, no trailing newline). A message of one event has the event_id as its Nats-Msg-Id; a message of
 // many has a digest of their ids, so a batch retried as it was sent is still stored once.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 
 const NEWLINE = 0x0a;
@@ -25,20 +26,8 @@ const encoder = new TextEncoder();
 /** The message holding these events (JSON lines), encoded in one pass: one allocation per message, not per event. */
 export const packLines = (lines: readonly string[]): Uint8Array => encoder.encode(lines.length === 1 ? lines[0]! : lines.join('\n'));
 
-/** Bytes of `text` in UTF-8, without encoding it (ASCII text: its length). Lone surrogates count as U+FFFD. */
-export function utf8Length(text: string): number {
-  let n = text.length;
-  if (!NON_ASCII.test(text)) return n;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    n += c < 0x800 ? 1 : 2;
-    // A surrogate pair: 4 bytes for 2 units.
-    if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-  }
-  return n;
-}
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Bytes of `text` in UTF-8, counted without encoding it (lone surrogates as U+FFFD, as TextEncoder writes them). */
+export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The events of a message, as views into its bytes (no copies). */
 export function eventsIn(data: Uint8Array): Uint8Array[] {
