@@ -22,21 +22,25 @@ export interface BuiltCollector {
 }
 
 /**
- * The collector is ready to serve before NATS is: until the first connection its events are refused with
- * 503 and /readyz says not ready, so it can start beside NATS (a rollout, `kubectl apply` of everything).
- * `onFatal`: NATS refused us for good (auth, TLS) — the process should stop.
+ * Resolves once NATS is connected — or, if it cannot be reached yet, at once: the collector then serves
+ * before NATS is there, refusing events with 503 and saying not ready on /readyz until the first connection,
+ * so it can start beside NATS (a rollout, `kubectl apply` of everything). `onFatal`: NATS refused us for good
+ * (auth, TLS) — the process should stop.
  */
-export function buildCollector(cfg: Config, log: Logger, onFatal: (err: Error) => void): BuiltCollector {
+export async function buildCollector(cfg: Config, log: Logger, onFatal: (err: Error) => void): Promise<BuiltCollector> {
   const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
   let link: NatsLink | undefined;
   let publisher: JetStreamPublisher | undefined;
-  connectNats(url, 'edge-events collector', log).then(
-    (connected) => {
-      link = connected;
-      publisher = createPublisher(connected, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage });
-    },
-    (err: Error) => onFatal(err),
-  );
+  await new Promise<void>((settled) => {
+    connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
+      (connected) => {
+        link = connected;
+        publisher = createPublisher(connected, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage });
+        settled();
+      },
+      (err: Error) => (settled(), onFatal(err)),
+    );
+  });
   const collector = createCollector({
     publisher: {
       publish: (events, headers) => publisher?.publish(events, headers) ?? Promise.resolve(events.map(() => new PublishUnavailable(`NATS at ${url} not reached yet`))),

@@ -12,7 +12,7 @@ declare const Bun: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
   log.fatal({ err }, 'cannot use NATS');
   process.exit(1);
 });

@@ -14,7 +14,7 @@ declare const Deno: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
   log.fatal({ err }, 'cannot use NATS');
   Deno.exit(1);
 });

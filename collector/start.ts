@@ -10,7 +10,7 @@ export interface RunningCollector {
 }
 
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
-  const { collector, closeNats } = buildCollector(cfg, log, (err) => {
+  const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
     log.fatal({ err }, 'cannot use NATS');
     process.exit(1);
   });

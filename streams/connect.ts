@@ -17,9 +17,9 @@ const unreachable = (err: unknown) =>
 
 /**
  * Connects, and if NATS cannot be reached yet (it is starting beside us, or rolling), logs that once and
- * waits for it as for a reconnect, instead of failing: resolves once connected.
+ * waits for it as for a reconnect, instead of failing: resolves once connected. `onWaiting`: called when it starts waiting.
  */
-export async function connectNats(url: string, name: string, log: Logger): Promise<NatsLink> {
+export async function connectNats(url: string, name: string, log: Logger, opts: { onWaiting?: () => void } = {}): Promise<NatsLink> {
   const servers = url.split(',').map((s) => s.trim());
   const options = { servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, reconnectJitter: 250, pingInterval: 5_000, maxPingOut: 2 };
   let nc: NatsConnection;
@@ -28,6 +28,7 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
   } catch (err) {
     if (!unreachable(err)) throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
     log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
+    opts.onWaiting?.();
     nc = await connect({ ...options, waitOnFirstConnect: true });
     log.info({ server: nc.getServer() }, 'nats connected');
   }
