@@ -16,6 +16,7 @@ import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../shared/mod.ts';
 import { consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
+import { BUNDLES, bundleOf } from '../../build.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
 import { buildOverlay, findKubectl, K8S_DIR, named, ofKind, overlayNames, readObjects, REPO_DIR, type Build } from './checks/render.ts';
@@ -358,7 +359,14 @@ test('Dockerfile: Debian slim, production packages without chdb, non-root, targe
 test('Dockerfile: the build context holds every file the entry points load; they import production packages only', () => {
   const copied = stages.flatMap((s) => s.instructions).filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
   const npmScript = (name: string) => /tsx (\S+)$/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
-  const entries = [...Object.values(targets).map((t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]').at(-1) as string), npmScript('streams:apply'), npmScript('schema:apply')];
+  // A target running a bundle (dist/) loads what its entry point loads; the image must build it.
+  const sourceOf = (file: string) => Object.values(BUNDLES).find((entry) => bundleOf(entry) === file) ?? file;
+  const commands = Object.values(targets).map((t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]').at(-1) as string);
+  for (const [name, target] of Object.entries(targets)) {
+    const command = JSON.parse(last(target.instructions, 'CMD') ?? '[]').at(-1) as string;
+    if (command.startsWith('dist/')) assert.ok(target.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build'), `${name}: the image builds ${command}`);
+  }
+  const entries = [...commands.map(sourceOf), 'build.ts', npmScript('streams:apply'), npmScript('schema:apply')];
   const { files, packages } = runtimeImports(entries);
   assert.equal(files.filter((f) => dockerIgnored(f) || !copied.some((c) => f === c || f.startsWith(`${c}/`))), [], 'not in the image');
   for (const source of copied) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);

@@ -2,6 +2,7 @@
 // SIGTERM them, kill -9 them and start them again on the same ports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildBundles } from '../../build.ts';
 import { spawnOwned, waitFor, type OwnedProcess } from '../services/process.ts';
 
 export type Role = 'collector' | 'sink' | 'collector:deno' | 'collector:bun';
@@ -31,6 +32,8 @@ function commandOf(role: Role): [string, string[]] {
   throw new Error(`npm run ${role} must start with node, deno or bun: ${script}`);
 }
 
+let built: Promise<void> | undefined;
+
 /**
  * `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. Started means
  * `readyPath` answers 2xx (false: just spawned, e.g. a sink that waits for NATS before it serves).
@@ -42,6 +45,8 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
   let proc: OwnedProcess;
   const start = async () => {
     const [bin, args] = commandOf(role);
+    // `npm run collector|sink` build their bundles first (pre-scripts); spawned directly, so build here.
+    if (bin === process.execPath) await (built ??= buildBundles());
     proc = spawnOwned(bin, args, join(dir, `${role}.log`), {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
