@@ -49,8 +49,16 @@ export function startPullLoop(opts: PullLoopOptions): PullLoop {
     consumer ??= await jetstream(opts.link.nc).consumers.get(opts.stream, opts.consumer);
     fetching = await consumer.fetch({ max_messages: opts.batchSize, expires: opts.batchWaitMs });
     const msgs: JsMsg[] = [];
-    for await (const m of fetching) msgs.push(m);
-    fetching = undefined;
+    try {
+      for await (const m of fetching) msgs.push(m);
+    } catch (err) {
+      // Cut short after some messages arrived (heartbeats missed while NATS or this machine stalled):
+      // they are delivered to us and would wait out ack_wait before redelivery. Handle them now.
+      if (msgs.length === 0) throw err;
+      opts.log.warn({ err: (err as Error).message, consumer: opts.consumer, received: msgs.length }, 'fetch cut short; handling what arrived');
+    } finally {
+      fetching = undefined;
+    }
     return msgs;
   };
 
