@@ -3,6 +3,7 @@
 import { connectClickHouse } from '../shared/mod.ts';
 import { applyStreams, processEnv, startServices, waitUntilAcked } from '../shared/testing/harness.ts';
 import { spawnService } from '../shared/testing/processes.ts';
+import { startCollectors } from './collectors.ts';
 import { BATCH } from './http.ts';
 import { autocannon, cpuSeconds } from './measure.ts';
 import { progress, writeSection } from './results.ts';
@@ -14,60 +15,93 @@ function quantile(metrics: string, name: string, q: number): number {
   return buckets.find(([, n]) => n >= q * total)?.[0] ?? NaN;
 }
 
-export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
-  const seconds = opts.seconds ?? 20;
+interface Run {
+  collectors: number;
+  accepted: number;
+  landed: number;
+  loadSeconds: number;
+  drainedSeconds: number;
+  p50: number;
+  p99: number;
+  retries: number;
+  cpu: Record<string, number>;
+}
+
+/** One run on fresh servers with `collectors` collector processes sharing the port. */
+async function run(collectors: number, seconds: number, step: () => void): Promise<Run> {
   const services = await startServices('server');
   const env = await processEnv(services);
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);
-  const collector = await spawnService('collector', env, services.dir);
-  const pids = { collector: collector.pid, sink: sink.pid, 'nats-server': services.nats.pid, 'clickhouse-server': services.clickhouse!.pid };
+  const front = await startCollectors(collectors, env, services.dir);
+  const pids: Record<string, number[]> = { collector: front.pids, sink: [sink.pid], 'nats-server': [services.nats.pid], 'clickhouse-server': [services.clickhouse!.pid] };
+  const cpuOf = (name: string) => pids[name]!.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   try {
-    progress('e2e', 0, 3);
-    const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+    const cpu0 = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuOf(k)]));
     const t0 = Date.now();
     const load = await autocannon(`http://127.0.0.1:${env.PORT}/v1/events`, BATCH, { seconds, connections: 50 });
     const loadSeconds = (Date.now() - t0) / 1000;
-    progress('e2e', 1, 3);
+    step();
     await waitUntilAcked(services.nats.url, 300_000);
     const drainedSeconds = (Date.now() - t0) / 1000;
-    const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - cpu0[k]!) / drainedSeconds]));
-    progress('e2e', 2, 3);
+    const cpu = Object.fromEntries(Object.keys(pids).map((k) => [k, (cpuOf(k) - cpu0[k]!) / drainedSeconds]));
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
     const rs = await ch.client.query({ query: "SELECT uniqExact(event_id) AS n FROM edge_events.events WHERE event = 'page_view'", format: 'JSONEachRow' });
     const landed = Number((await rs.json<{ n: string }>())[0]!.n);
     await ch.close();
     const metrics = await (await fetch(`http://127.0.0.1:${env.SINK_PORT}/metrics`)).text();
-    const p50 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.5);
-    const p99 = quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.99);
     // Held batches retried (a refused or failed insert): what a long drain would come from.
     const retries = Number(/^edge_events_sink_retries_total\{consumer="sink"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
-    progress('e2e', 3, 3);
-    const accepted = (load.total - load.non2xx) * 100;
-    const table = [
-      '| accepted events | landed events | load s | landed/s during load | all landed after s | lag p50 | lag p99 | insert retries | CPU collector | CPU sink | CPU nats-server | CPU clickhouse |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      `| ${accepted} | ${landed} | ${loadSeconds.toFixed(1)} | ${Math.round(landed / drainedSeconds)} | ${drainedSeconds.toFixed(1)} | ≤ ${p50} s | ≤ ${p99} s | ${retries} | ${cpu.collector!.toFixed(2)} | ${cpu.sink!.toFixed(2)} | ${cpu['nats-server']!.toFixed(2)} | ${cpu['clickhouse-server']!.toFixed(2)} |`,
-    ].join('\n');
-    console.log(`\n${table}`);
-    writeSection(
-      'e2e',
-      'End to end: collector → JetStream → sink → ClickHouse',
-      'npm run bench -- e2e',
-      `nats-server, clickhouse-server (18.16), the sink and the collector each run as their own process on the same 2 cores. autocannon
-(\`-c 50\`, ${seconds} s) posts 100-event batches. After the load, the run waits until the sink has acked everything;
-*landed* counts distinct event_ids in ClickHouse (it can exceed *accepted*
-by the last in-flight requests, which autocannon does not count); *landed/s* is that ÷ time from the first request until the last ack. Lag is from each event's
-arrival in the stream (the collector's received_at plus its publish) to its committed insert, read from the sink's
-\`edge_events_end_to_end_lag_seconds\` histogram, so it is reported as the upper bound of its bucket. CPU is
-each process's user+system time ÷ the same span, so 1.00 is one core.
-
-${table}`,
-    );
+    step();
+    return {
+      collectors,
+      accepted: (load.total - load.non2xx) * 100,
+      landed,
+      loadSeconds,
+      drainedSeconds,
+      p50: quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.5),
+      p99: quantile(metrics, 'edge_events_end_to_end_lag_seconds', 0.99),
+      retries,
+      cpu,
+    };
   } finally {
-    await collector.terminate();
+    await front.terminate();
     await sink.terminate();
     await services.cleanup();
   }
+}
+
+export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
+  const seconds = opts.seconds ?? 20;
+  const counts = [1, 2];
+  let done = 0;
+  const step = () => progress('e2e', ++done, counts.length * 2);
+  progress('e2e', 0, counts.length * 2);
+  const runs: Run[] = [];
+  for (const n of counts) runs.push(await run(n, seconds, step));
+  const table = [
+    '| collector processes | accepted events | landed events | load s | landed/s | all landed after s | lag p50 | lag p99 | insert retries | CPU collectors | CPU sink | CPU nats-server | CPU clickhouse |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...runs.map(
+      (r) =>
+        `| ${r.collectors} | ${r.accepted} | ${r.landed} | ${r.loadSeconds.toFixed(1)} | **${Math.round(r.landed / r.drainedSeconds)}** | ${r.drainedSeconds.toFixed(1)} | ≤ ${r.p50} s | ≤ ${r.p99} s | ${r.retries} | ${r.cpu.collector!.toFixed(2)} | ${r.cpu.sink!.toFixed(2)} | ${r.cpu['nats-server']!.toFixed(2)} | ${r.cpu['clickhouse-server']!.toFixed(2)} |`,
+    ),
+  ].join('\n');
+  console.log(`\n${table}`);
+  writeSection(
+    'e2e',
+    'End to end: collector → JetStream → sink → ClickHouse',
+    'npm run bench -- e2e',
+    `nats-server, clickhouse-server (18.16), the sink and the collector each run as their own process on the same 2 cores; the
+second row runs two collector processes on the same port (SO_REUSEPORT: the kernel spreads connections over them), as
+replicas scale out. autocannon (\`-c 50\`, ${seconds} s) posts 100-event batches. After the load, the run waits until the
+sink has acked everything; *landed* counts distinct event_ids in ClickHouse (it can exceed *accepted* by the last
+in-flight requests, which autocannon does not count); *landed/s* is that ÷ time from the first request until the last
+ack. Lag is from each event's arrival in the stream (the collector's received_at plus its publish) to its committed
+insert, read from the sink's \`edge_events_end_to_end_lag_seconds\` histogram, so it is reported as the upper bound of
+its bucket. CPU is each process's user+system time ÷ the same span, so 1.00 is one core (collectors: their sum).
+
+${table}`,
+  );
 }

@@ -31,11 +31,13 @@ export function peakRssMiB(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 }
 
-/** Runs `load` while sampling `pid`: CPU share of one core over the load, and peak RSS after it. */
-export async function measured<T>(pid: number, load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number }> {
-  const cpu0 = cpuSeconds(pid);
+/** Runs `load` while sampling the processes: their summed CPU share of one core over the load, and the largest peak RSS. */
+export async function measured<T>(pids: number | number[], load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number }> {
+  const all = typeof pids === 'number' ? [pids] : pids;
+  const cpuNow = () => all.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = cpuNow();
   const t0 = Date.now();
   const r = await load();
-  const cpu = (cpuSeconds(pid) - cpu0) / ((Date.now() - t0) / 1000);
-  return { ...r, cpu, rssMiB: peakRssMiB(pid) };
+  const cpu = (cpuNow() - cpu0) / ((Date.now() - t0) / 1000);
+  return { ...r, cpu, rssMiB: Math.max(...all.map(peakRssMiB)) };
 }
