@@ -25,7 +25,7 @@ const PEER_KINDS = [
   ['core', 'the collector core and publisher, single events'],
 ] as const;
 
-type Row = LoadResult & { name: string; what: string; events: number; cpu: number; rssMiB: number };
+type Row = LoadResult & { name: string; what: string; events: number; cpu: number; rssMiB: number; steal: number };
 
 /** The server answers HTTP (any status: refusals during the run show in the table's non-2xx). */
 async function ready(url: string) {
@@ -110,9 +110,9 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
   const single = rows[1]!.rps;
   const by = (name: string) => rows.find((r) => r.name === name)!;
   const table = [
-    '| server | what | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU (cores) | peak RSS MiB | vs ceiling |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${Math.round(r.events)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.cpu.toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.rps / ceiling).toFixed(2)} |`),
+    '| server | what | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU (cores) | CPU µs per event | stolen (cores) | peak RSS MiB | vs ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${Math.round(r.events)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.cpu.toFixed(2)} | ${Math.round((r.cpu / r.events) * 1e6)} | ${r.steal.toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.rps / ceiling).toFixed(2)} |`),
   ].join('\n');
   const ratios = [
     `collector ÷ ceiling: **${(single / ceiling).toFixed(2)}** (target ≥ 0.75)`,
@@ -129,7 +129,9 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
     'npm run bench -- http',
     `Each server runs as its own process. autocannon runs in another (\`-c 100\`, 2 s warm-up, then ${seconds} s measured), POSTing a
 ${SINGLE.length}-byte JSON event (or a ${BATCH.length}-byte array of 100). CPU is the server process's user+system time ÷ wall time,
-so 1.00 is one full core. Peak RSS is VmHWM. The collector and the peers answer only after the JetStream PubAck of
+so 1.00 is one full core; CPU µs per event is that ÷ events/s, the figure that moves least between runs. *Stolen* is
+the CPU the hypervisor took from this VM during the row (/proc/stat steal), which is what makes repeated runs of the
+same server differ by up to a third. Peak RSS is VmHWM. The collector and the peers answer only after the JetStream PubAck of
 every event; the stream is purged between runs. Peers "js" are what a TypeScript team would write: the same valibot
 schemas, then \`await js.publish()\` (nats.js) per event with its id as Nats-Msg-Id. Peers "core" put the collector's own
 core and coalescing publisher behind node:http or fastify, so they differ from the collector only in the HTTP layer.

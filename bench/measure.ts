@@ -31,13 +31,25 @@ export function peakRssMiB(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 }
 
-/** Runs `load` while sampling the processes: their summed CPU share of one core over the load, and the largest peak RSS. */
-export async function measured<T>(pids: number | number[], load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number }> {
+/** The machine's CPU time so far from /proc/stat, in seconds: all of it, and what the hypervisor stole. */
+function machineCpu(): { total: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0) / 100, steal: fields[7]! / 100 };
+}
+
+/**
+ * Runs `load` while sampling the processes: their summed CPU share of one core over the load, the largest peak
+ * RSS, and the cores the hypervisor stole from this VM meanwhile (what makes runs of the same server differ).
+ */
+export async function measured<T>(pids: number | number[], load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number; steal: number }> {
   const all = typeof pids === 'number' ? [pids] : pids;
   const cpuNow = () => all.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const cpu0 = cpuNow();
+  const machine0 = machineCpu();
   const t0 = Date.now();
   const r = await load();
-  const cpu = (cpuNow() - cpu0) / ((Date.now() - t0) / 1000);
-  return { ...r, cpu, rssMiB: Math.max(...all.map(peakRssMiB)) };
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = (cpuNow() - cpu0) / seconds;
+  const machine = machineCpu();
+  return { ...r, cpu, rssMiB: Math.max(...all.map(peakRssMiB)), steal: (machine.steal - machine0.steal) / seconds };
 }

@@ -1,11 +1,12 @@
 // bench/: the benchmarks `npm run bench [-- name]` runs, each writing its section of bench/RESULTS.md.
-// Without a name: http, publish and e2e (a few minutes); faults runs only when named (200,000 events per fault).
+// Without a name: floor, http, publish and e2e (a few minutes); faults runs only when named (200,000 events per fault).
 import { e2e } from './e2e.ts';
 import { faults } from './faults.ts';
+import { floor } from './floor.ts';
 import { http } from './http.ts';
 import { publish } from './publish.ts';
 
 type Bench = (opts: { events?: number; seconds?: number }) => Promise<unknown>;
 
-export const benchmarks: Record<string, Bench> = { http, publish, e2e, faults };
-export const defaults = ['http', 'publish', 'e2e'];
+export const benchmarks: Record<string, Bench> = { floor, http, publish, e2e, faults };
+export const defaults = ['floor', 'http', 'publish', 'e2e'];
