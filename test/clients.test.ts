@@ -163,6 +163,11 @@ test('browsers: CORS allowlist, preflight, and sendBeacon text/plain bodies', as
   });
   assert.is(beacon.status, 200);
   assert.is(beacon.headers.get('access-control-allow-origin'), ORIGIN);
+  // Refused before the body is read (declared over BODY_LIMIT_BYTES): still readable by the page.
+  const big = await fetch(url, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(70_000) }) });
+  assert.is(big.status, 413);
+  assert.is(big.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.match(await big.text(), /exceeds the per-request limit of 65536 bytes/);
   assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event_id = 'beacon-1'", 1), 1);
 });
 

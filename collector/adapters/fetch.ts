@@ -22,10 +22,10 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
   return out;
 }
 
-export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number }) {
+export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number; corsOrigins?: readonly string[] }) {
   const admission = bodyAdmission(opts);
   return async (request: Request, ip?: string): Promise<Response> => {
-    const reserved = admission.admit(request.method, request.headers.get('content-length'));
+    const reserved = admission.admit(request.method, request.headers.get('content-length'), request.headers.get('origin'));
     if (typeof reserved !== 'number') return toResponse(reserved);
     try {
       const body = reserved ? await readLimited(request.body, opts.bodyLimitBytes) : new Uint8Array(0);

@@ -21,6 +21,8 @@ export interface ServeOptions {
   bodyLimitBytes: number;
   /** Request bodies held in memory at once; past it, 503 before reading. */
   maxInflightBytes: number;
+  /** For the CORS headers of refusals made before the core sees the request. */
+  corsOrigins?: readonly string[];
   onError: (err: unknown) => void;
 }
 
@@ -38,7 +40,7 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     res.send(out.body);
   };
   server.any('/*', async (req, res) => {
-    const reserved = admission.admit(req.method, req.headers['content-length']);
+    const reserved = admission.admit(req.method, req.headers['content-length'], req.headers.origin);
     if (typeof reserved !== 'number') return send(res, reserved);
     try {
       const body = reserved ? await req.buffer() : new Uint8Array(0);
