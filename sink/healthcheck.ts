@@ -9,7 +9,8 @@ import type { SinkMetrics } from './metrics.ts';
 /** Human-readable tables for ad-hoc queries (the client's type does not list Pretty formats). */
 export const QUERY_SETTINGS = { default_format: 'PrettyCompactMonoBlock' } as unknown as ClickHouseSettings;
 
-export async function serveHealth(port: number, link: NatsLink, ch: ClickHouse, metrics: SinkMetrics, log: Logger): Promise<Server> {
+/** `link`: the NATS link once connected (the port serves before that, not ready). */
+export async function serveHealth(port: number, link: () => NatsLink | undefined, ch: ClickHouse, metrics: SinkMetrics, log: Logger): Promise<Server> {
   const server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -22,7 +23,7 @@ export async function serveHealth(port: number, link: NatsLink, ch: ClickHouse, 
       }
       if (req.url === '/readyz') {
         const clickhouse = await ch.client.ping().then((r) => r.success).catch(() => false);
-        const nats = link.connected();
+        const nats = link()?.connected() ?? false;
         return reply(nats && clickhouse ? 200 : 503, { nats, clickhouse });
       }
       if (req.url === '/query' && req.method === 'POST' && ch.engine === 'embedded' && isLoopback(req)) {

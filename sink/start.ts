@@ -34,25 +34,28 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   await applySchema(ch);
   log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
-  const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
   const stats = newSinkStats();
   let relays: RunningRelays | undefined;
+  let link: NatsLink | undefined;
   const metrics = sinkMetrics(
     () => ({ [SINK_CONSUMER]: stats, ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])) }),
-    () => consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]),
+    () => (link ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]) : Promise.resolve({})),
   );
+  // Served while NATS is still awaited (live, not ready), so a probe does not restart a sink that is waiting.
+  const health: Server = await serveHealth(cfg.sink.port, () => link, ch, metrics, log);
+  const nats = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
+  link = nats;
   const deliver = createDeliver({
     ch,
     observer: metrics.observer,
-    deadLetter: createDeadLetterer(link, 'sink'),
+    deadLetter: createDeadLetterer(nats, 'sink'),
     cfg: cfg.sink,
     log,
     stats,
     reapplySchema: () => applySchema(ch),
   });
-  const loop = startPullLoop({ link, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
-  relays = startRelays(cfg, link, log);
-  const health: Server = await serveHealth(cfg.sink.port, link, ch, metrics, log);
+  const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
+  relays = startRelays(cfg, nats, log);
   const address = health.address();
   return {
     clickhouse: ch,
@@ -61,7 +64,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
     async stop() {
       await Promise.all([loop.stop(), relays!.stop()]);
-      await link.nc.drain();
+      await nats.nc.drain();
       await new Promise((resolve) => health.close(resolve));
       await ch.close();
       log.info({ ...stats }, 'sink stopped');

@@ -1,6 +1,6 @@
 // Start order does not matter: a collector and a sink started before NATS exists (a rollout, or
-// `kubectl apply` of everything at once) wait for it instead of crashing. Until then the collector is
-// live but not ready and refuses events with 503 + Retry-After; once NATS is up, events flow and land.
+// `kubectl apply` of everything at once) wait for it instead of crashing. Until then both are live but
+// not ready, and the collector refuses events with 503 + Retry-After; once NATS is up, events flow and land.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,9 @@ test('collector and sink started before NATS: 503 until it is up, then events la
   try {
     const collector = await spawnService('collector', env, dir, { readyPath: '/healthz' });
     procs.push(collector);
-    const sink = await spawnService('sink', env, dir, { readyPath: false });
+    const sink = await spawnService('sink', env, dir, { readyPath: '/healthz' });
     procs.push(sink);
+    assert.is((await fetch(`http://127.0.0.1:${env.SINK_PORT}/readyz`)).status, 503, 'the sink is live, not ready, while it waits');
 
     assert.is((await fetch(`${url}/readyz`)).status, 503, 'not ready without NATS');
     const refused = await postJson(`${url}/v1/events`, { event_id: 'early', dt: '2024-03-04T05:06:07Z', event: 'order', user_id: 'u1' });
