@@ -9,8 +9,8 @@ import type { SinkMetrics } from './metrics.ts';
 /** Human-readable tables for ad-hoc queries (the client's type does not list Pretty formats). */
 export const QUERY_SETTINGS = { default_format: 'PrettyCompactMonoBlock' } as unknown as ClickHouseSettings;
 
-/** `link`: the NATS link once connected (the port serves before that, not ready). */
-export async function serveHealth(port: number, link: () => NatsLink | undefined, ch: ClickHouse, metrics: SinkMetrics, log: Logger): Promise<Server> {
+/** `link`, `ch`: the NATS link and ClickHouse once reached (the port serves before that, not ready). */
+export async function serveHealth(port: number, link: () => NatsLink | undefined, ch: () => ClickHouse | undefined, metrics: SinkMetrics, log: Logger): Promise<Server> {
   const server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -22,13 +22,14 @@ export async function serveHealth(port: number, link: () => NatsLink | undefined
         return res.writeHead(200, { 'content-type': m.contentType }).end(m.body);
       }
       if (req.url === '/readyz') {
-        const clickhouse = await ch.client.ping().then((r) => r.success).catch(() => false);
+        const clickhouse = (await ch()?.client.ping().then((r) => r.success).catch(() => false)) ?? false;
         const nats = link()?.connected() ?? false;
         return reply(nats && clickhouse ? 200 : 503, { nats, clickhouse });
       }
-      if (req.url === '/query' && req.method === 'POST' && ch.engine === 'embedded' && isLoopback(req)) {
+      const engine = ch();
+      if (req.url === '/query' && req.method === 'POST' && engine?.engine === 'embedded' && isLoopback(req)) {
         const query = await readText(req);
-        const result = await ch.client
+        const result = await engine.client
           .exec({ query, clickhouse_settings: QUERY_SETTINGS })
           .catch((err: Error) => err);
         if (result instanceof Error) return reply(400, { error: result.message });

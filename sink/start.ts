@@ -1,7 +1,7 @@
-// Starts a sink process's parts: ClickHouse (schema applied), NATS link, the pull loop, the relays and
-// the health port — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
+// Starts a sink process's parts: the health port, ClickHouse (schema applied) and the NATS link (each waited
+// for if it is not up yet), the pull loop and the relays — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
 import type { Server } from 'node:http';
-import { applySchema, connectClickHouse, createLogger, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
+import { applySchema, createLogger, waitForClickHouse, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
 import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { createDeadLetterer } from './dead-letter.ts';
@@ -31,20 +31,29 @@ async function consumerPending(link: NatsLink, consumers: string[]): Promise<Rec
 }
 
 export async function startSink(cfg: Config, log: Logger = createLogger('sink', cfg.logLevel)): Promise<RunningSink> {
-  const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
-  await applySchema(ch);
-  log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
   const stats = newSinkStats();
   let relays: RunningRelays | undefined;
   let link: NatsLink | undefined;
+  let clickhouse: ClickHouse | undefined;
   const metrics = sinkMetrics(
     () => ({ [SINK_CONSUMER]: stats, ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])) }),
     () => (link ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]) : Promise.resolve({})),
   );
-  // Served while NATS is still awaited (live, not ready), so a probe does not restart a sink that is waiting.
-  const health: Server = await serveHealth(cfg.sink.port, () => link, ch, metrics, log);
-  const nats = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
-  link = nats;
+  // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
+  const health: Server = await serveHealth(cfg.sink.port, () => link, () => clickhouse, metrics, log);
+  let ch: ClickHouse;
+  let nats: NatsLink;
+  try {
+    ch = clickhouse = await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log);
+    await applySchema(ch);
+    log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
+    nats = link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
+  } catch (err) {
+    // A mistake waiting will not fix (credentials, a missing engine): nothing is left running.
+    await new Promise((resolve) => health.close(resolve));
+    await clickhouse?.close();
+    throw err;
+  }
   const deliver = createDeliver({
     ch,
     observer: metrics.observer,

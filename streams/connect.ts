@@ -1,7 +1,7 @@
 // One NATS connection per process: waits for the server at start, reconnects forever with jitter, and
 // reports its state so callers can fail fast while it is down. Wire: NATS client protocol over TCP.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '../shared/mod.ts';
+import { unreachable, type Logger } from '../shared/mod.ts';
 
 export type { NatsConnection };
 
@@ -10,10 +10,6 @@ export interface NatsLink {
   /** False between a disconnect and the next reconnect. */
   connected(): boolean;
 }
-
-/** Refused, reset, timed out or not (yet) in DNS: worth waiting for. Anything else (auth, TLS) is not. */
-const unreachable = (err: unknown) =>
-  (err as Error).name === 'ConnectionError' || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(String((err as Error).message));
 
 /**
  * Connects, and if NATS cannot be reached yet (it is starting beside us, or rolling), logs that once and

@@ -1,22 +1,21 @@
-// Start order does not matter: a collector and a sink started before NATS exists (a rollout, or
-// `kubectl apply` of everything at once) wait for it instead of crashing. Until then both are live but
-// not ready, and the collector refuses events with 503 + Retry-After; once NATS is up, events flow and land.
+// Start order does not matter: a collector and a sink started before ClickHouse and NATS exist (a rollout,
+// or `kubectl apply` of everything at once) wait for them instead of crashing. Until then both are live but
+// not ready, and the collector refuses events with 503 + Retry-After; once both are up, events flow and land.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, startClickHouseServer, startNatsServer, type NatsServer } from '../shared/mod.ts';
+import { loadConfig, startClickHouseServer, startNatsServer, type ClickHouseServer, type NatsServer } from '../shared/mod.ts';
 import { applyStreams, freePort, postJson, waitFor } from '../shared/testing/harness.ts';
 import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
 
-test('collector and sink started before NATS: 503 until it is up, then events land', async () => {
+test('collector and sink started before ClickHouse and NATS: 503 until they are up, then events land', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-order-'));
-  const clickhouse = await startClickHouseServer({ dir: join(dir, 'clickhouse') });
-  const natsPort = await freePort();
+  const [natsPort, clickhousePort] = [await freePort(), await freePort()];
   const env = {
     NATS_URL: `nats://127.0.0.1:${natsPort}`,
-    CLICKHOUSE_URL: clickhouse.url,
+    CLICKHOUSE_URL: `http://127.0.0.1:${clickhousePort}`,
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     SINK_PORT: String(await freePort()),
@@ -26,6 +25,7 @@ test('collector and sink started before NATS: 503 until it is up, then events la
   const url = `http://127.0.0.1:${env.PORT}`;
   const procs: ServiceProcess[] = [];
   let nats: NatsServer | undefined;
+  let clickhouse: ClickHouseServer | undefined;
   try {
     const collector = await spawnService('collector', env, dir, { readyPath: '/healthz' });
     procs.push(collector);
@@ -38,7 +38,12 @@ test('collector and sink started before NATS: 503 until it is up, then events la
     assert.is(refused.status, 503, refused.text);
     assert.ok(refused.headers.get('retry-after'), 'with Retry-After');
     assert.match(refused.text, `NATS at ${env.NATS_URL} not reached yet`);
-    await waitFor('the waiting line in the logs', async () => (collector.log().includes('NATS unreachable; waiting for it') && sink.log().includes('NATS unreachable; waiting for it') ? true : undefined), 10_000);
+    await waitFor('the waiting lines in the logs', async () => (collector.log().includes('NATS unreachable; waiting for it') && sink.log().includes('ClickHouse unreachable; waiting for it') ? true : undefined), 10_000);
+
+    clickhouse = await startClickHouseServer({ dir: join(dir, 'clickhouse'), port: clickhousePort });
+    // The sink applies the schema, then waits for NATS in turn.
+    await waitFor('the sink waiting for NATS', async () => (sink.log().includes('NATS unreachable; waiting for it') ? true : undefined), 20_000);
+    assert.is((await fetch(`http://127.0.0.1:${env.SINK_PORT}/readyz`)).status, 503, 'still not ready without NATS');
     assert.match(collector.log(), `127.0.0.1:${natsPort}`);
     assert.is(collector.log().includes('"level":60'), false, 'nothing fatal');
 
@@ -52,7 +57,7 @@ test('collector and sink started before NATS: 503 until it is up, then events la
     }
     const query = encodeURIComponent("SELECT arrayStringConcat(groupArray(event_id), ',') FROM (SELECT event_id FROM edge_events.events FINAL WHERE event = 'order' ORDER BY event_id)");
     const landed = await waitFor('both events in ClickHouse', async () => {
-      const text = (await (await fetch(`${clickhouse.url}/?query=${query}`)).text()).trim();
+      const text = (await (await fetch(`${clickhouse!.url}/?query=${query}`)).text()).trim();
       return text === 'early,late' ? text : undefined;
     }, 30_000);
     assert.is(landed, 'early,late');
@@ -60,7 +65,7 @@ test('collector and sink started before NATS: 503 until it is up, then events la
   } finally {
     for (const p of procs) await p.kill().catch(() => {});
     await nats?.stop();
-    await clickhouse.stop();
+    await clickhouse?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

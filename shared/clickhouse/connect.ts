@@ -3,6 +3,8 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { unreachable } from '../unreachable.ts';
 import { catalogDdl } from '../catalog/ddl.ts';
 import { capabilitiesOf, type Capabilities } from './capabilities.ts';
 
@@ -35,8 +37,14 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
     });
     client = createClient({ connection: chdb.createChdbConnection({ path: location }), log: { level: ClickHouseLogLevel.OFF } } as Parameters<typeof createClient>[0]);
   }
-  const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
-  const [row] = await rs.json<{ v: string }>();
+  let row: { v: string } | undefined;
+  try {
+    const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+    [row] = await rs.json<{ v: string }>();
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
   return {
     client,
     engine: cfg.url ? 'server' : 'embedded',
@@ -45,6 +53,27 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
     ...capabilitiesOf(row?.v ?? '0'),
     close: () => client.close(),
   };
+}
+
+/**
+ * connectClickHouse, waiting while the server cannot be reached yet (it is starting beside us): logs that once,
+ * calls `onWaiting`, and tries again with backoff up to 5 s. Other errors (auth, a missing engine) are thrown.
+ */
+export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: string, log: Logger, opts: { onWaiting?: () => void } = {}): Promise<ClickHouse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const ch = await connectClickHouse(cfg, dataDir);
+      if (attempt > 0) log.info({ at: ch.location }, 'clickhouse reached');
+      return ch;
+    } catch (err) {
+      if (!unreachable(err)) throw err;
+      if (attempt === 0) {
+        log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
+        opts.onWaiting?.();
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+    }
+  }
 }
 
 /** Creates the database, tables and views of the catalog; safe to run at every start. */

@@ -20,10 +20,11 @@ export interface ClickHouseServer {
 
 const CONFIG = '/etc/clickhouse-server/config.xml';
 
-export async function startClickHouseServer(opts: { dir: string }): Promise<ClickHouseServer> {
+/** `port`: its HTTP port, when a client must know it before the server runs (default: a free one). */
+export async function startClickHouseServer(opts: { dir: string; port?: number }): Promise<ClickHouseServer> {
   const dir = opts.dir;
   for (const sub of ['tmp', 'uf', 'fs']) mkdirSync(join(dir, sub), { recursive: true });
-  const [http, tcp, inter] = [await freePort(), await freePort(), await freePort()];
+  const [http, tcp, inter] = [opts.port ?? (await freePort()), await freePort(), await freePort()];
   const url = `http://127.0.0.1:${http}`;
   let proc: OwnedProcess;
 
