@@ -4,4 +4,4 @@ export * from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
 export { createPublisher, PublishUnavailable, type JetStreamPublisher, type PublisherOptions } from './publisher.ts';
-export { countEvents, eventsIn, joinLines, messageIdOf, packLines, utf8Length } from './container.ts';
+export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
