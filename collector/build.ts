@@ -24,10 +24,10 @@ export interface BuiltCollector {
 /**
  * Resolves once NATS is connected — or, if it cannot be reached yet, at once: the collector then serves
  * before NATS is there, refusing events with 503 and saying not ready on /readyz until the first connection,
- * so it can start beside NATS (a rollout, `kubectl apply` of everything). `onFatal`: NATS refused us for good
- * (auth, TLS) — the process should stop.
+ * so it can start beside NATS (a rollout, `kubectl apply` of everything). If NATS refuses us for good (auth,
+ * TLS), the process stops with exit code 1 (Node, Deno 2 and Bun all have `process.exit`).
  */
-export async function buildCollector(cfg: Config, log: Logger, onFatal: (err: Error) => void): Promise<BuiltCollector> {
+export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCollector> {
   const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
   let link: NatsLink | undefined;
   let publisher: JetStreamPublisher | undefined;
@@ -38,7 +38,10 @@ export async function buildCollector(cfg: Config, log: Logger, onFatal: (err: Er
         publisher = createPublisher(connected, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage });
         settled();
       },
-      (err: Error) => (settled(), onFatal(err)),
+      (err: Error) => {
+        log.fatal({ err }, 'cannot use NATS');
+        process.exit(1);
+      },
     );
   });
   const collector = createCollector({

@@ -12,10 +12,7 @@ declare const Bun: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
-  log.fatal({ err }, 'cannot use NATS');
-  process.exit(1);
-});
+const { collector, closeNats } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);
 const server = Bun.serve({ port: cfg.collector.port, hostname: cfg.collector.host, fetch: (req, srv) => handle(req, srv.requestIP(req)?.address) });
 log.info({ port: server.port, runtime: 'bun' }, 'collector listening');

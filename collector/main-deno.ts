@@ -14,10 +14,7 @@ declare const Deno: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
-  log.fatal({ err }, 'cannot use NATS');
-  Deno.exit(1);
-});
+const { collector, closeNats } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);
 const server = Deno.serve(
   { port: cfg.collector.port, hostname: cfg.collector.host, onListen: ({ port }) => log.info({ port, runtime: 'deno' }, 'collector listening') },

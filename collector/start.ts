@@ -10,10 +10,7 @@ export interface RunningCollector {
 }
 
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
-  const { collector, closeNats } = await buildCollector(cfg, log, (err) => {
-    log.fatal({ err }, 'cannot use NATS');
-    process.exit(1);
-  });
+  const { collector, closeNats } = await buildCollector(cfg, log);
   const server = await serveNode(collector, { ...cfg.collector, onError: (err) => log.error({ err, trace_id: (err as { traceId?: string }).traceId }, 'request failed') });
   log.info({ port: server.port }, 'collector listening');
   return {

@@ -1,5 +1,6 @@
 // Starts a sink process's parts: the health port, ClickHouse (schema applied) and the NATS link (each waited
-// for if it is not up yet), the pull loop and the relays — and stops them in order: finish the batch in hand, flush acks, close ClickHouse.
+// for if not up yet), the pull loop and the relays — and stops them in order: finish the batch in hand, flush
+// acks, close ClickHouse.
 import type { Server } from 'node:http';
 import { applySchema, createLogger, waitForClickHouse, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
 import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';

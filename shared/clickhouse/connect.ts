@@ -56,10 +56,10 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
 }
 
 /**
- * connectClickHouse, waiting while the server cannot be reached yet (it is starting beside us): logs that once,
- * calls `onWaiting`, and tries again with backoff up to 5 s. Other errors (auth, a missing engine) are thrown.
+ * connectClickHouse, waiting while the server cannot be reached yet (it is starting beside us): logs that once
+ * and tries again with backoff up to 5 s. Other errors (auth, a missing engine) are thrown.
  */
-export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: string, log: Logger, opts: { onWaiting?: () => void } = {}): Promise<ClickHouse> {
+export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: string, log: Logger): Promise<ClickHouse> {
   for (let attempt = 0; ; attempt++) {
     try {
       const ch = await connectClickHouse(cfg, dataDir);
@@ -67,10 +67,7 @@ export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: stri
       return ch;
     } catch (err) {
       if (!unreachable(err)) throw err;
-      if (attempt === 0) {
-        log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
-        opts.onWaiting?.();
-      }
+      if (attempt === 0) log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
     }
   }
