@@ -21,7 +21,8 @@ ENV NPM_CONFIG_CACHE=/tmp/.npm \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json build.ts ./
+COPY package.json tsconfig.json ./
+COPY tools/build.ts ./tools/
 COPY shared ./shared
 COPY streams ./streams
 COPY collector ./collector

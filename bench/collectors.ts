@@ -3,8 +3,7 @@
 // replicas behind a Service do, on one machine.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '../shared/testing/harness.ts';
-import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
+import { waitFor, spawnService, type ServiceProcess } from '../test/support/mod.ts';
 
 export interface Collectors {
   readonly pids: number[];

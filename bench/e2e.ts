@@ -1,8 +1,7 @@
 // `npm run bench -- e2e`: sustained load through collector → JetStream → sink → ClickHouse (the
 // server): events landed per second, end-to-end lag percentiles, CPU of every process.
-import { connectClickHouse } from '../shared/mod.ts';
-import { applyStreams, processEnv, startServices, waitUntilAcked } from '../shared/testing/harness.ts';
-import { spawnService } from '../shared/testing/processes.ts';
+import { connectClickHouse } from '../shared/clickhouse/mod.ts';
+import { applyStreams, processEnv, startServices, waitUntilAcked, spawnService } from '../test/support/mod.ts';
 import { startCollectors } from './collectors.ts';
 import { BATCH } from './http.ts';
 import { autocannon, cpuSeconds } from './measure.ts';

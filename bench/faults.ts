@@ -1,6 +1,6 @@
 // `npm run bench -- faults`: the fault suite at scale — 200,000 events per fault (EVENTS to change),
 // kill -9 of sink, collector, nats-server and clickhouse-server in turn — table into bench/RESULTS.md.
-import { FAULTS, reportTable, runFaultScenario, type FaultReport } from '../shared/testing/fault-suite.ts';
+import { FAULTS, reportTable, runFaultScenario, type FaultReport } from '../test/support/mod.ts';
 import { progress, writeSection } from './results.ts';
 
 export async function faults(opts: { events?: number } = {}): Promise<void> {

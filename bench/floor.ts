@@ -1,8 +1,6 @@
 // `npm run bench -- floor`: what one event costs the collector's own code on one core, in-process, stage by
 // stage — the floor under the HTTP figures. The body is the http bench's 100-event batch; no HTTP, no socket.
-import { createCollector } from '../collector/mod.ts';
-import { newEventId } from '../collector/core/event-id.ts';
-import { respond } from '../collector/core/respond.ts';
+import { createCollector, newEventId, respond } from '../collector/core/mod.ts';
 import { eventTypeOf, loadConfig, validateEvent } from '../shared/mod.ts';
 import { messageIdOf, packLines } from '../streams/mod.ts';
 import { BATCH } from './http.ts';

@@ -5,7 +5,9 @@ import { connect } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig, startNatsServer } from '../shared/mod.ts';
+import { loadConfig } from '../shared/mod.ts';
+import { startNatsServer } from '../local/mod.ts';
+import { createLogger } from '../shared/node/mod.ts';
 import { applyConfiguredTopology, connectNats, createPublisher } from '../streams/mod.ts';
 import { progress, writeSection } from './results.ts';
 

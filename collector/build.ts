@@ -2,9 +2,10 @@
 // environment and COLLECTOR_SOURCES_FILE), metrics, and the core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { ConfigError, openApiDocument, SourcesSchema, type Config, type Logger, type Source } from '../shared/mod.ts';
-import { connectNats, createPublisher, PublishUnavailable, type JetStreamPublisher, type NatsLink } from '../streams/mod.ts';
-import { createCollector, type Collector } from './core/collector.ts';
+import { ConfigError, openApiDocument, SourcesSchema, type Config, type Publisher, type Source } from '../shared/mod.ts';
+import type { Logger } from '../shared/node/mod.ts';
+import { connectNats, createPublisher, type NatsLink } from '../streams/mod.ts';
+import { createCollector, type Collector } from './core/mod.ts';
 import { collectorMetrics } from './metrics.ts';
 
 /** COLLECTOR_SOURCES_FILE: the same JSON as COLLECTOR_WRITE_KEYS, from a file (e.g. a mounted Secret). */
@@ -30,7 +31,7 @@ export interface BuiltCollector {
 export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCollector> {
   const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
   let link: NatsLink | undefined;
-  let publisher: JetStreamPublisher | undefined;
+  let publisher: Publisher | undefined;
   await new Promise<void>((settled) => {
     connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
       (connected) => {
@@ -46,7 +47,9 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
   });
   const collector = createCollector({
     publisher: {
-      publish: (events, headers) => publisher?.publish(events, headers) ?? Promise.resolve(events.map(() => new PublishUnavailable(`NATS at ${url} not reached yet`))),
+      publish: (events, headers) =>
+        publisher?.publish(events, headers) ??
+        Promise.resolve(events.map(() => ({ reason: 'disconnected' as const, message: `NATS at ${url} not reached yet` }))),
       ready: () => publisher?.ready() ?? Promise.resolve(false),
     },
     ...cfg.collector,

@@ -1,25 +1,28 @@
 // `npm run collector:bun`: the same collector core under Bun, served by Bun.serve; drains on SIGTERM.
-import { createLogger, loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { createLogger } from '../shared/node/mod.ts';
 import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';
 
 declare const Bun: {
-  serve(opts: { port: number; hostname: string; fetch: (req: Request, server: { requestIP(r: Request): { address: string } | null }) => Promise<Response> }): {
+  serve(opts: {
     port: number;
-    stop(closeActive?: boolean): Promise<void>;
-  };
+    hostname: string;
+    fetch: (req: Request, server: { requestIP(r: Request): { address: string } | null }) => Promise<Response>;
+  }): { port: number; stop(closeActive?: boolean): Promise<void> };
 };
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
 const { collector, closeNats } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);
-const server = Bun.serve({ port: cfg.collector.port, hostname: cfg.collector.host, fetch: (req, srv) => handle(req, srv.requestIP(req)?.address) });
+const server = Bun.serve({
+  port: cfg.collector.port,
+  hostname: cfg.collector.host,
+  fetch: (req, srv) => handle(req, srv.requestIP(req)?.address),
+});
 log.info({ port: server.port, runtime: 'bun' }, 'collector listening');
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, async () => {
-    await server.stop();
-    await closeNats();
-    process.exit(0);
-  });
-}
+onStopSignal(async () => {
+  await server.stop();
+  await closeNats();
+});

@@ -1,5 +1,6 @@
 // `npm run collector:deno`: the same collector core under Deno 2, served by Deno.serve; drains on SIGTERM.
-import { createLogger, loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { createLogger } from '../shared/node/mod.ts';
 import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';
 
@@ -8,8 +9,6 @@ declare const Deno: {
     opts: { port: number; hostname: string; onListen?: (a: { port: number }) => void },
     handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Promise<Response>,
   ): { shutdown(): Promise<void> };
-  addSignalListener(signal: string, fn: () => void): void;
-  exit(code: number): never;
 };
 
 const cfg = loadConfigOrExit();
@@ -17,13 +16,14 @@ const log = createLogger('collector', cfg.logLevel);
 const { collector, closeNats } = await buildCollector(cfg, log);
 const handle = fetchHandler(collector, cfg.collector);
 const server = Deno.serve(
-  { port: cfg.collector.port, hostname: cfg.collector.host, onListen: ({ port }) => log.info({ port, runtime: 'deno' }, 'collector listening') },
+  {
+    port: cfg.collector.port,
+    hostname: cfg.collector.host,
+    onListen: ({ port }) => log.info({ port, runtime: 'deno' }, 'collector listening'),
+  },
   (req, info) => handle(req, info.remoteAddr.hostname),
 );
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  Deno.addSignalListener(signal, async () => {
-    await server.shutdown();
-    await closeNats();
-    Deno.exit(0);
-  });
-}
+onStopSignal(async () => {
+  await server.shutdown();
+  await closeNats();
+});

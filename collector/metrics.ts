@@ -1,7 +1,7 @@
 // Prometheus metrics of a collector process (prom-client): requests by route and status, events by
 // type and outcome, publish latency, events awaiting a PubAck, and the process's own metrics.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CollectorObserver } from './core/types.ts';
+import type { CollectorObserver } from './core/mod.ts';
 
 export function collectorMetrics(): CollectorObserver {
   const registry = new Registry();

@@ -1,6 +1,8 @@
 // Starts a collector process's parts on Node: the collector (build.ts) behind the uWS server — and
 // stops them in order: stop accepting, answer in-flight, flush NATS.
-import { createLogger, type Config, type Logger } from '../shared/mod.ts';
+import type { Config } from '../shared/mod.ts';
+import { createLogger, type Logger } from '../shared/node/mod.ts';
+import { RequestFailed } from './core/mod.ts';
 import { serveNode } from './adapters/node-uws.ts';
 import { buildCollector } from './build.ts';
 
@@ -11,7 +13,9 @@ export interface RunningCollector {
 
 export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
   const { collector, closeNats } = await buildCollector(cfg, log);
-  const server = await serveNode(collector, { ...cfg.collector, onError: (err) => log.error({ err, trace_id: (err as { traceId?: string }).traceId }, 'request failed') });
+  const onError = (err: unknown) =>
+    err instanceof RequestFailed ? log.error({ err: err.cause, trace_id: err.traceId }, 'request failed') : log.error({ err }, 'request failed');
+  const server = await serveNode(collector, { ...cfg.collector, onError });
   log.info({ port: server.port }, 'collector listening');
   return {
     port: server.port,

@@ -1,5 +1,7 @@
-// shared/: what every part of edge-events uses — the schema catalog, configuration, logging,
-// the ClickHouse connection, and the real services (nats-server, clickhouse-server) we spawn.
+// shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser): the event
+// catalog (valibot schemas → validation, DDL, JSON Schema, OpenAPI), the configuration schema, the tracing API, the
+// publishing seam and the transient-error check. Node-only parts (ClickHouse, logging, the tracing SDK) are behind
+// shared/node/mod.ts. Nothing here imports node:* or any part above it.
 export * from './catalog/catalog.ts';
 export * from './catalog/event-type.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
@@ -9,11 +11,8 @@ export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType } from './catalog/columns.ts';
 export { loadConfig, loadConfigOrExit, ConfigError, ENV_VARS, SourcesSchema, type Config, type Relay, type Source } from './config.ts';
-export { createLogger, type Logger } from './log.ts';
-export { unreachable } from './unreachable.ts';
+export { isUnreachable } from './transient.ts';
+export { isRecord } from './is-record.ts';
+export { onStopSignal } from './stop-signal.ts';
+export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
 export * from './telemetry.ts';
-export { connectClickHouse, waitForClickHouse, applySchema, EmbeddedEngineMissing, type ClickHouse } from './clickhouse/connect.ts';
-export { capabilitiesOf, type Capabilities } from './clickhouse/capabilities.ts';
-export { startNatsServer, type NatsServer } from './services/nats-server.ts';
-export { startClickHouseServer, type ClickHouseServer } from './services/clickhouse-server.ts';
-export { freePort } from './services/free-port.ts';

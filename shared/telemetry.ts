@@ -1,37 +1,15 @@
-// Tracing with OpenTelemetry: on only when an OTLP endpoint is configured — then spans are batched to
-// it over OTLP/HTTP — otherwise the API's no-op tracer runs, at near-zero cost. Trace context crosses
-// NATS as a W3C `traceparent` header.
+// Tracing through the OpenTelemetry API only (runtime-neutral): tracers, and trace context carried in headers as
+// a W3C `traceparent` — across HTTP and across NATS. Until a process starts the SDK (shared/node/tracing.ts), the
+// API's no-op tracer runs, at near-zero cost.
 import { context, propagation, ROOT_CONTEXT, trace, type Context, type Link, type Span } from '@opentelemetry/api';
-import type { Config } from './config.ts';
 
 export { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
-
-export interface Tracing {
-  shutdown(): Promise<void>;
-}
 
 let on = false;
 /** Whether spans are recorded (so callers can skip work that only feeds them). */
 export const tracingOn = () => on;
-
-/** Starts the SDK when tracing is on (loaded only then); the service name defaults to `service`. */
-export async function startTracing(service: string, cfg: Config['telemetry'], linkLimit = 10_000): Promise<Tracing> {
-  if (!cfg.tracing) return { shutdown: async () => {} };
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/resources'),
-  ]);
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': cfg.serviceName ?? service }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
-    // A sink batch span links to every producer span it carries.
-    spanLimits: { linkCountLimit: linkLimit },
-  });
-  provider.register();
-  on = true;
-  return { shutdown: () => provider.shutdown() };
-}
+/** Called once by the process that registered a real tracer provider (shared/node/tracing.ts). */
+export const markTracingOn = () => void (on = true);
 
 export const tracer = (name: string) => trace.getTracer(name);
 

@@ -1,21 +1,10 @@
 // Dead-lettering: the original payload (a whole message, or one event of it) goes to stream DLQ on
 // `dlq.<type>` with headers saying why, from where, and after how many deliveries. The caller settles
 // the original (term, or ack when only some of its events were dead) only after the DLQ's PubAck.
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { DLQ_HEADERS, dlqSubject, typeKeyOf, type NatsLink } from '../streams/mod.ts';
-
-export interface DeadLetter {
-  msg: JsMsg;
-  /** Only this event of the message (line `line` of its NDJSON) is dead; otherwise the whole message. */
-  event?: { data: Uint8Array; line: number };
-  reason: string;
-  code?: number;
-  /** When this message was first seen to fail (epoch ms). */
-  firstFailure: number;
-}
-
-export type DeadLetterer = (letters: DeadLetter[]) => Promise<void>;
+import type { DeadLetterer } from './types.ts';
 
 /** `by` names who dead-lettered (the sink, or a relay). Rejects if the DLQ did not ack every letter. */
 export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): DeadLetterer {

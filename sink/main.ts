@@ -1,15 +1,13 @@
 // `npm run sink`: one sink process, configured by the environment; SIGTERM/SIGINT finish the batch
 // in hand, flush acks and spans, and exit 0.
-import { loadConfigOrExit, startTracing } from '../shared/mod.ts';
+import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { startTracing } from '../shared/node/mod.ts';
 import { startSink } from './start.ts';
 
 const cfg = loadConfigOrExit();
 const tracing = await startTracing('edge-events-sink', cfg.telemetry, cfg.sink.batchSize);
 const running = await startSink(cfg);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, async () => {
-    await running.stop();
-    await tracing.shutdown();
-    process.exit(0);
-  });
-}
+onStopSignal(async () => {
+  await running.stop();
+  await tracing.shutdown();
+});

@@ -2,16 +2,7 @@
 // batches, inserts (latency, rows), acks, naks, dead letters, retries and redeliveries, consumer lag,
 // and end-to-end lag from the stream (the collector's received_at plus its publish) to the insert.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { SinkStats } from './deliver.ts';
-import type { SettleStats } from './settle.ts';
-
-export interface SinkObserver {
-  batch(size: number): void;
-  inserted(table: string, rows: number, seconds: number): void;
-  /** Seconds from the event's arrival in the stream to its insert. */
-  lag(seconds: number): void;
-  redelivered(count: number): void;
-}
+import type { SettleStats, SinkObserver, SinkStats } from './types.ts';
 
 export interface SinkMetrics {
   observer: SinkObserver;

@@ -3,4 +3,4 @@
 // relays republish to other systems. The CLIs (query, dlq, schema) sit beside it.
 export { startSink, type RunningSink } from './start.ts';
 export { readLetters, type Letter } from './dlq.ts';
-export { insertRows } from './clickhouse.ts';
+export { insertRows } from './service.ts';

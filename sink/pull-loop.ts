@@ -1,13 +1,10 @@
 // A durable pull consumer's loop: fetch up to N messages (waiting at most W), hand them to `handle`,
 // repeat. Fetch failures back off. stop() cuts the fetch in progress short and waits for the batch in hand.
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import type { Logger } from '../shared/mod.ts';
+import type { Logger } from '../shared/node/mod.ts';
 import type { NatsLink } from '../streams/mod.ts';
-import { retryDelayMs } from './retry.ts';
-
-export interface StopSignal {
-  readonly stopped: boolean;
-}
+import { pause, retryDelayMs } from './retry-logic.ts';
+import type { StopSignal } from './types.ts';
 
 export interface PullLoopOptions {
   link: NatsLink;
@@ -24,20 +21,6 @@ export interface PullLoopOptions {
 
 export interface PullLoop {
   stop(): Promise<void>;
-}
-
-/** Sleeps `ms`, waking early when the signal says stop. */
-export function pause(ms: number, signal: StopSignal, every?: () => void, everyMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    const end = Date.now() + ms;
-    let nextTick = Date.now() + everyMs;
-    const tick = () => {
-      if (signal.stopped || Date.now() >= end) return resolve();
-      if (every && Date.now() >= nextTick) every(), (nextTick = Date.now() + everyMs);
-      setTimeout(tick, Math.min(100, end - Date.now()));
-    };
-    tick();
-  });
 }
 
 export function startPullLoop(opts: PullLoopOptions): PullLoop {

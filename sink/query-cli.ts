@@ -1,7 +1,8 @@
 // `npm run query -- "SELECT …"`: shows what landed. With CLICKHOUSE_URL it asks the server; on the
 // embedded engine it goes through the running sink (which holds the data folder) or opens it itself.
-import { connectClickHouse, loadConfigOrExit } from '../shared/mod.ts';
-import { QUERY_SETTINGS } from './healthcheck.ts';
+import { loadConfigOrExit } from '../shared/mod.ts';
+import { connectClickHouse } from '../shared/clickhouse/mod.ts';
+import { QUERY_SETTINGS } from './local-query.ts';
 
 const cfg = loadConfigOrExit();
 const query = process.argv.slice(2).join(' ').trim();

@@ -1,13 +1,15 @@
 // Runs every configured relay: its own durable consumer on stream EVENTS, events of other types acked
 // and skipped, the rest delivered at least once — retried, and dead-lettered to `dlq.relay.<name>.<type>`
 // after its last attempt.
-import { SpanKind, type Config, type Logger } from '../shared/mod.ts';
+import { SpanKind, type Config } from '../shared/mod.ts';
+import { type Logger } from '../shared/node/mod.ts';
 import { EVENTS_STREAM, relayConsumer, typeKeyOf, type NatsLink } from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { startPullLoop, type PullLoop } from './pull-loop.ts';
 import { natsRelay } from './relay-nats.ts';
 import { webhookRelay } from './relay-webhook.ts';
-import { settle, type SettleStats } from './settle.ts';
+import { settle } from './settle.ts';
+import type { SettleStats } from './types.ts';
 
 export interface RunningRelays {
   readonly stats: Record<string, SettleStats>;

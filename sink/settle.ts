@@ -2,31 +2,12 @@
 // what never can, and hold the rest — waiting with backoff (or the target's Retry-After) — until it
 // succeeds, attempts run out (→ dead letter), or we stop (→ nak). Held messages are kept with working().
 import type { JsMsg } from '@nats-io/jetstream';
-import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type Logger, type SpanKind } from '../shared/mod.ts';
+import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type SpanKind } from '../shared/mod.ts';
+import type { Logger } from '../shared/node/mod.ts';
+import { pause, retryDelayMs } from './retry-logic.ts';
+import type { Attempt, DeadLetter, DeadLetterer, SettleStats, StopSignal } from './types.ts';
 
 const traces = () => tracer('edge-events-sink');
-import type { DeadLetter, DeadLetterer } from './dead-letter.ts';
-import { pause, type StopSignal } from './pull-loop.ts';
-import { retryDelayMs } from './retry.ts';
-
-export interface Attempt {
-  /** Delivered: acked. */
-  done: JsMsg[];
-  /** Never deliverable: dead-lettered — whole messages, or single events of messages whose other events were delivered. */
-  dead: Omit<DeadLetter, 'firstFailure'>[];
-  /** Failed for a passing reason: tried again. */
-  retry: JsMsg[];
-  reason?: string;
-  /** The target asked us to wait at least this long (HTTP Retry-After). */
-  retryAfterMs?: number;
-}
-
-export interface SettleStats {
-  acked: number;
-  nakked: number;
-  deadLettered: number;
-  retries: number;
-}
 
 export interface SettleOptions {
   signal: StopSignal;

@@ -1,16 +1,19 @@
-// Starts a sink process's parts: the health port, ClickHouse (schema applied) and the NATS link (each waited
-// for if not up yet), the pull loop and the relays — and stops them in order: finish the batch in hand, flush
-// acks, close ClickHouse.
-import type { Server } from 'node:http';
-import { applySchema, createLogger, waitForClickHouse, type ClickHouse, type Config, type Logger } from '../shared/mod.ts';
-import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';
+// Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited
+// for if not up yet), the pull loop feeding the batch path (sink.ts) and the relays — and stops them in order:
+// finish the batch in hand, flush acks, close ClickHouse.
 import { jetstreamManager } from '@nats-io/jetstream';
+import type { Server } from 'node:http';
+import type { Config } from '../shared/mod.ts';
+import { applySchema, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { createLogger, type Logger } from '../shared/node/mod.ts';
+import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
-import { createDeliver, newSinkStats, type SinkStats } from './deliver.ts';
-import { serveHealth } from './healthcheck.ts';
+import { sinkMetrics } from './metrics.ts';
 import { startPullLoop } from './pull-loop.ts';
 import { startRelays, type RunningRelays } from './relays.ts';
-import { sinkMetrics } from './metrics.ts';
+import { createSink } from './sink.ts';
+import { serveStatus } from './status-server.ts';
+import { newSinkStats, type SinkStats } from './types.ts';
 
 export interface RunningSink {
   readonly clickhouse: ClickHouse;
@@ -41,7 +44,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     () => (link ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]) : Promise.resolve({})),
   );
   // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
-  const health: Server = await serveHealth(cfg.sink.port, () => link, () => clickhouse, metrics, log);
+  const health: Server = await serveStatus(cfg.sink.port, () => link, () => clickhouse, metrics, log);
   let ch: ClickHouse;
   let nats: NatsLink;
   try {
@@ -55,7 +58,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     await clickhouse?.close();
     throw err;
   }
-  const deliver = createDeliver({
+  const handle = createSink({
     ch,
     observer: metrics.observer,
     deadLetter: createDeadLetterer(nats, 'sink'),
@@ -64,7 +67,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     stats,
     reapplySchema: () => applySchema(ch),
   });
-  const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle: deliver });
+  const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle });
   relays = startRelays(cfg, nats, log);
   const address = health.address();
   return {

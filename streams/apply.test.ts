@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServices, type Services } from '../shared/testing/harness.ts';
+import { startServices, type Services } from '../test/support/mod.ts';
 import { applyTopology, describeChange } from './apply.ts';
 import { consumerSpecs, DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, relayConsumer, SINK_CONSUMER, streamSpecs } from './definitions.ts';
 

@@ -1,7 +1,8 @@
 // One NATS connection per process: waits for the server at start, reconnects forever with jitter, and
 // reports its state so callers can fail fast while it is down. Wire: NATS client protocol over TCP.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { unreachable, type Logger } from '../shared/mod.ts';
+import { isUnreachable } from '../shared/mod.ts';
+import type { Logger } from '../shared/node/mod.ts';
 
 export type { NatsConnection };
 
@@ -22,7 +23,7 @@ export async function connectNats(url: string, name: string, log: Logger, opts: 
   try {
     nc = await connect(options);
   } catch (err) {
-    if (!unreachable(err)) throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
+    if (!isUnreachable(err)) throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
     log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
     opts.onWaiting?.();
     nc = await connect({ ...options, waitOnFirstConnect: true });

@@ -3,5 +3,5 @@
 export * from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
-export { createPublisher, PublishUnavailable, type JetStreamPublisher, type PublisherOptions } from './publisher.ts';
+export { createPublisher, type PublisherOptions } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';

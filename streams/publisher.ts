@@ -5,32 +5,10 @@
 // Wire: NATS PUB with headers (Nats-Msg-Id, traceparent per event), PubAck JSON on `<inbox>.<n>`.
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import type { NotStored, OutgoingEvent, Publisher } from '../shared/mod.ts';
 import type { NatsLink } from './connect.ts';
 import { messageIdOf, packLines, utf8Length } from './container.ts';
 import { EVENTS_STREAM } from './definitions.ts';
-
-export class PublishUnavailable extends Error {
-  override name = 'PublishUnavailable';
-}
-
-export interface OutgoingEvent {
-  subject: string;
-  /** The event as one line of JSON. */
-  line: string;
-  /** The event's id: the Nats-Msg-Id of a message holding only this event. */
-  id: string;
-}
-
-export interface JetStreamPublisher {
-  /**
-   * Publishes the events and resolves once JetStream settled every one: per event, undefined when it
-   * is stored (or JetStream already had its id), else the PublishUnavailable that kept it out. Never rejects.
-   * `headers` (traceparent) go with every event.
-   */
-  publish(events: readonly OutgoingEvent[], headers?: Record<string, string>): Promise<(PublishUnavailable | undefined)[]>;
-  /** Connected, and the EVENTS stream exists. */
-  ready(): Promise<boolean>;
-}
 
 export interface PublisherOptions {
   timeoutMs: number;
@@ -38,11 +16,17 @@ export interface PublisherOptions {
   maxEventsPerMessage: number;
 }
 
+type Result = NotStored | undefined;
+const notStored = (reason: NotStored['reason'], message: string): NotStored => ({ reason, message });
+
+/** What JetStream answers on the reply subject: a PubAck, or an API error. */
+type PubAckReply = { stream: string; seq: number; duplicate?: boolean } | { error: { code: number; err_code?: number; description?: string } };
+
 /** One publish() call: its results, filled in as the messages holding its events are settled. */
 interface Call {
-  results: (PublishUnavailable | undefined)[];
+  results: Result[];
   left: number;
-  resolve(results: (PublishUnavailable | undefined)[]): void;
+  resolve(results: Result[]): void;
 }
 
 /** A message being filled: the events of one subject published in this turn of the event loop. */
@@ -62,7 +46,7 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 const defer: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
-export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStreamPublisher {
+export function createPublisher(link: NatsLink, opts: PublisherOptions): Publisher {
   const prefix = `${createInbox()}.`;
   // Insertion order is deadline order (one timeout for all), so expiry stops at the first live wait.
   const waiting = new Map<string, { m: Open; deadline: number }>();
@@ -70,7 +54,7 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
   let next = 0;
   let flushScheduled = false;
 
-  const settle = (key: string, err?: PublishUnavailable) => {
+  const settle = (key: string, err?: NotStored) => {
     const w = waiting.get(key);
     if (!w) return;
     waiting.delete(key);
@@ -84,12 +68,11 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
   link.nc.subscribe(`${prefix}*`, {
     callback: (_err, msg: Msg) => {
       const key = msg.subject.slice(prefix.length);
-      // No stream listens on the subject: the server answers with a 503 status instead of an ack.
-      if (msg.headers?.hasError) return settle(key, new PublishUnavailable(`JetStream did not store it: ${msg.headers.code} ${msg.headers.description}`));
-      const text = msg.string();
-      if (!text.includes('"error"')) return settle(key);
-      const error = (JSON.parse(text) as { error?: { description?: string } }).error;
-      settle(key, new PublishUnavailable(`JetStream refused it: ${error?.description ?? text}`));
+      // No stream listens on the subject (or, in a cluster, none has a leader right now): a 503 status, no ack.
+      if (msg.headers?.hasError) return settle(key, notStored('no-stream', `JetStream did not store it: ${msg.headers.code} ${msg.headers.description}`));
+      const reply = msg.json<PubAckReply>();
+      if ('error' in reply) return settle(key, notStored('refused', `JetStream refused it: ${reply.error.description ?? reply.error.code}`));
+      settle(key);
     },
   });
 
@@ -97,14 +80,14 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
     open.delete(m.subject);
     const key = (next++).toString(36);
     waiting.set(key, { m, deadline: Date.now() + opts.timeoutMs });
-    if (!link.connected()) return settle(key, new PublishUnavailable('NATS is disconnected'));
+    if (!link.connected()) return settle(key, notStored('disconnected', 'NATS is disconnected'));
     const h = headers();
     h.set('Nats-Msg-Id', messageIdOf(m.ids));
     for (const [name, value] of m.headers) h.append(name, value);
     try {
       link.nc.publish(m.subject, packLines(m.lines), { reply: prefix + key, headers: h });
     } catch (cause) {
-      settle(key, new PublishUnavailable(`publish failed: ${(cause as Error).message}`, { cause }));
+      settle(key, notStored(link.nc.isClosed() ? 'closed' : 'disconnected', `publish failed: ${(cause as Error).message}`));
     }
   };
   const flush = () => {
@@ -112,30 +95,30 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): JetStre
     for (const m of open.values()) send(m);
   };
 
-  const failAll = (why: string) => {
-    for (const key of [...waiting.keys()]) settle(key, new PublishUnavailable(why));
+  const failAll = (why: NotStored) => {
+    for (const key of [...waiting.keys()]) settle(key, why);
   };
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const [key, w] of waiting) {
       if (w.deadline > now) break;
-      settle(key, new PublishUnavailable(`JetStream did not acknowledge within ${opts.timeoutMs} ms`));
+      settle(key, notStored('timeout', `JetStream did not acknowledge within ${opts.timeoutMs} ms`));
     }
-    if (!link.connected()) failAll('NATS is disconnected');
+    if (!link.connected()) failAll(notStored('disconnected', 'NATS is disconnected'));
   }, Math.min(100, opts.timeoutMs));
   sweep.unref?.();
   link.nc.closed().then(() => {
     clearInterval(sweep);
     flush();
-    failAll('NATS connection closed');
+    failAll(notStored('closed', 'NATS connection closed'));
   });
 
   return {
     publish(events, extra) {
       if (events.length === 0) return Promise.resolve([]);
-      if (!link.connected()) return Promise.resolve(events.map(() => new PublishUnavailable('NATS is disconnected')));
+      if (!link.connected()) return Promise.resolve(events.map(() => notStored('disconnected', 'NATS is disconnected')));
       let call!: Call;
-      const done = new Promise<(PublishUnavailable | undefined)[]>((resolve) => (call = { results: new Array(events.length), left: events.length, resolve }));
+      const done = new Promise<Result[]>((resolve) => (call = { results: new Array(events.length), left: events.length, resolve }));
       events.forEach(({ subject, line, id }, index) => {
         const bytes = utf8Length(line) + 1;
         let m = open.get(subject);

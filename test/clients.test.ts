@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCollector } from '../collector/mod.ts';
-import { countReaches, post, postJson, rows, startPipeline, startServices, type Pipeline, type Services } from '../shared/testing/harness.ts';
+import { countReaches, post, postJson, rows, startPipeline, startServices, type Pipeline, type Services } from './support/mod.ts';
 
 const WEB = 'web-key-123456';
 const CRM = 'crm-key-123456';

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCollector, type RunningCollector } from '../collector/mod.ts';
-import { applyStreams, post, postJson, startServices, storedEvents, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, post, postJson, startServices, storedEvents, type Services } from './support/mod.ts';
 
 const LIMIT = 4096;
 const test = suite<{ services: Services; collector: RunningCollector; url: string; accepted: number }>('collector API');

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLetters, startSink, type RunningSink } from '../sink/mod.ts';
-import { applyStreams, countReaches, rows, startServices, waitFor, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
+import { applyStreams, countReaches, rows, startServices, waitFor, waitUntilAcked, type Services } from './support/mod.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
 const ENV = { SINK_MAX_DELIVER: '2', SINK_ACK_WAIT_SECONDS: '2', SINK_BATCH_SIZE: '500' };

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { insertRows } from '../sink/mod.ts';
-import { applySchema, connectClickHouse, loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/mod.ts';
+import { applySchema, connectClickHouse } from '../shared/clickhouse/mod.ts';
 
 test('the same batch inserted twice with its token is one physical row set; a new token is not deduped', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-token-'));

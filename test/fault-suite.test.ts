@@ -2,7 +2,7 @@
 // clickhouse-server in turn; every 2xx event is in ClickHouse exactly once, no 4xx event is.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FAULTS, reportTable, runFaultScenario, type FaultReport } from '../shared/testing/fault-suite.ts';
+import { FAULTS, reportTable, runFaultScenario, type FaultReport } from './support/mod.ts';
 
 const reports: FaultReport[] = [];
 

@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countReaches, postJson, rows, startPipeline, startServices, waitFor, type Pipeline, type Services } from '../shared/testing/harness.ts';
+import { countReaches, postJson, rows, startPipeline, startServices, waitFor, type Pipeline, type Services } from './support/mod.ts';
 import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
 const test = suite<{ services: Services; p: Pipeline }>('faults');

@@ -1,4 +1,4 @@
 // Landing checks against the embedded engine (chdb, in-process), as `npm start` uses it.
-import { landingSuite } from './landing.ts';
+import { landingSuite } from './support/mod.ts';
 
 landingSuite('embedded').run();

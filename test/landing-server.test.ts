@@ -1,4 +1,4 @@
 // Landing checks against Debian's clickhouse-server (18.16) over HTTP.
-import { landingSuite } from './landing.ts';
+import { landingSuite } from './support/mod.ts';
 
 landingSuite('server').run();

@@ -2,8 +2,7 @@
 // 503 + Retry-After within its publish timeout, never hanging — and its memory stays bounded.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, postJson, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
-import { spawnService } from '../shared/testing/processes.ts';
+import { applyStreams, freePort, postJson, startServices, waitFor, type Services, spawnService } from './support/mod.ts';
 
 const test = suite<{ services: Services }>('overload');
 test.before(async (ctx) => {

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLetters } from '../sink/mod.ts';
-import { countReaches, postJson, startPipeline, startServices, waitFor, type Pipeline, type Services } from '../shared/testing/harness.ts';
+import { countReaches, postJson, startPipeline, startServices, waitFor, type Pipeline, type Services } from './support/mod.ts';
 import { eventsIn, RELAYED_STREAM } from '../streams/mod.ts';
 
 interface Ctx {

@@ -2,8 +2,7 @@
 // in JetStream exactly as under Node, and each runtime exits 0 on SIGTERM.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, post, postJson, startServices, storedEvents, type Services } from '../shared/testing/harness.ts';
-import { spawnService } from '../shared/testing/processes.ts';
+import { applyStreams, freePort, post, postJson, startServices, storedEvents, type Services, spawnService } from './support/mod.ts';
 
 const test = suite<{ services: Services }>('other runtimes');
 test.before(async (ctx) => {

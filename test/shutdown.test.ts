@@ -2,11 +2,8 @@
 // stops taking work, finishes what it holds (answers, inserts, acks), exits 0 — and nothing is lost.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectClickHouse } from '../shared/mod.ts';
-import { applyStreams, processEnv, startServices, waitFor, waitUntilAcked, type Services } from '../shared/testing/harness.ts';
-import { runLoad } from '../shared/testing/load.ts';
-import { spawnService } from '../shared/testing/processes.ts';
-import { checkLanding } from '../shared/testing/verify.ts';
+import { connectClickHouse } from '../shared/clickhouse/mod.ts';
+import { applyStreams, processEnv, startServices, waitFor, waitUntilAcked, type Services, runLoad, spawnService, checkLanding } from './support/mod.ts';
 
 const test = suite<{ services: Services }>('SIGTERM');
 test.before(async (ctx) => {

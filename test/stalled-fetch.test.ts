@@ -3,7 +3,7 @@
 // what arrived at once — not drop it and leave it to be redelivered after the ack wait (30 s here).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countReaches, postJson, startPipeline, startServices, waitUntilAcked, type Pipeline, type Services } from '../shared/testing/harness.ts';
+import { countReaches, postJson, startPipeline, startServices, waitUntilAcked, type Pipeline, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; p: Pipeline }>('stalled fetch');
 // A long fetch wait, so the fetch holding the events is still waiting when NATS stops.

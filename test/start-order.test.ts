@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, startClickHouseServer, startNatsServer, type ClickHouseServer, type NatsServer } from '../shared/mod.ts';
-import { applyStreams, freePort, postJson, waitFor } from '../shared/testing/harness.ts';
-import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
+import { loadConfig } from '../shared/mod.ts';
+import { applyStreams, freePort, postJson, spawnService, startClickHouseServer, startNatsServer, waitFor, type ClickHouseServer, type NatsServer, type ServiceProcess } from './support/mod.ts';
 
 test('collector and sink started before ClickHouse and NATS: 503 until they are up, then events land', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-order-'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, waitFor } from '../shared/testing/harness.ts';
+import { freePort, waitFor } from './support/mod.ts';
 
 const run = promisify(execFile);
 const test = suite('npm start');
@@ -26,7 +26,7 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), SINK_PORT: String(sinkPort), LOG_LEVEL: 'info' };
   delete env.NATS_URL;
   delete env.CLICKHOUSE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

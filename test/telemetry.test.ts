@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, postJson, processEnv, startServices, waitFor, type Services } from '../shared/testing/harness.ts';
-import { spawnService, type ServiceProcess } from '../shared/testing/processes.ts';
+import { applyStreams, postJson, processEnv, startServices, waitFor, type Services, spawnService, type ServiceProcess } from './support/mod.ts';
 
 interface OtlpSpan {
   traceId: string;

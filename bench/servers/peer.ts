@@ -7,7 +7,8 @@ import { jetstream } from '@nats-io/jetstream';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { createCollector, type Collector } from '../../collector/mod.ts';
-import { createLogger, eventTypeOf, formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { eventTypeOf, formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { createLogger } from '../../shared/node/mod.ts';
 import { connectNats, createPublisher } from '../../streams/mod.ts';
 
 const [http, publish, portText] = process.argv.slice(2);

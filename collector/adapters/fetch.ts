@@ -1,8 +1,6 @@
 // Web-standard adapter (Request → Response) for Deno.serve and Bun.serve: reads at most the body
 // limit, keeps request bodies in memory within a budget, and hands the core plain inputs.
-import type { Collector } from '../core/collector.ts';
-import { bodyAdmission } from '../core/admission.ts';
-import type { CoreResponse } from '../core/types.ts';
+import { bodyAdmission, type Collector, type CoreResponse } from '../core/mod.ts';
 
 const toResponse = (out: CoreResponse) => new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
 

@@ -2,9 +2,7 @@
 // Reads the body once into bytes, refuses oversize bodies early, and drains in-flight on close.
 import HyperExpress from 'hyper-express';
 import uws from 'uWebSockets.js';
-import type { Collector } from '../core/collector.ts';
-import { bodyAdmission } from '../core/admission.ts';
-import type { CoreResponse } from '../core/types.ts';
+import { bodyAdmission, type Collector, type CoreResponse } from '../core/mod.ts';
 
 export interface NodeServer {
   readonly port: number;

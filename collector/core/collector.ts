@@ -1,18 +1,18 @@
 // The collector's routes over plain inputs: the v1 API, the seed routes verbatim, Segment's tracking
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
-import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, tracingOn, type EventType, type Source } from '../../shared/mod.ts';
+import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, tracingOn, type EventType, type Publisher, type Source } from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
-import { errorResponse, HttpError, json, overloaded, tooLarge } from './http-error.ts';
+import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
 import { ingest } from './ingest.ts';
 import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { respond, type Shape } from './respond.ts';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem, type SegmentRoute } from './segment.ts';
-import { noObserver, type CollectorObserver, type CoreRequest, type CoreResponse, type Publisher } from './types.ts';
+import { noObserver, type CollectorObserver, type CoreRequest, type CoreResponse } from './types.ts';
 
 export interface CollectorOptions {
   publisher: Publisher;
@@ -164,11 +164,10 @@ export function createCollector(opts: CollectorOptions): Collector {
       } catch (err) {
         if (!(err instanceof HttpError)) {
           // A bug: the adapter logs it with this trace id, so the log line and the span match.
-          Object.assign(err as object, { traceId: span.spanContext().traceId });
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
-          throw err;
+          throw new RequestFailed(span.spanContext().traceId, err);
         }
         res = errorResponse(err);
       }

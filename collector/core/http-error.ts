@@ -1,5 +1,5 @@
-// The collector's single HTTP error type: a status, a message, and optional JSON details,
-// rendered the same way by every route.
+// The collector's single HTTP error type: a status, a message, and optional JSON details, rendered the same way by
+// every route — and RequestFailed, which carries an unexpected error (a bug) out with its trace id.
 import type { CoreResponse } from './types.ts';
 
 export class HttpError extends Error {
@@ -11,6 +11,17 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+  }
+}
+
+/** A bug met while handling a traced request, wrapping it with the trace it happened in (the adapter logs both). */
+export class RequestFailed extends Error {
+  override name = 'RequestFailed';
+  constructor(
+    readonly traceId: string,
+    cause: unknown,
+  ) {
+    super('request failed', { cause });
   }
 }
 

@@ -1,16 +1,20 @@
-// Candidate events → validated, enriched rows published to `events.<type>`: each event gets an
-// event_id (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it.
+// Candidate events → validated, enriched rows published to `events.<type>`: each event gets an event_id
+// (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it. Every outcome is a
+// value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a metric label.
 import { newEventId } from './event-id.ts';
-import { eventTypeOf, formatUtc, validateEvent, type EventType, type Issue, type Source } from '../../shared/mod.ts';
+import { eventTypeOf, formatUtc, isRecord, validateEvent, type EventType, type Issue, type NotStoredReason, type Publisher, type Source } from '../../shared/mod.ts';
 import type { IngestItem } from './segment.ts';
 import type { Budget } from './limiter.ts';
-import type { CollectorObserver, EventOutcome, Publisher } from './types.ts';
+import type { CollectorObserver, EventOutcome } from './types.ts';
+
+/** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
+export type Refusal = 'invalid' | 'too_large' | 'forbidden';
 
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
-  /** `http`: the status a single event answers with (400 by default; 413 too large, 403 not allowed). */
-  | { status: 'rejected'; issues: Issue[]; http?: 403 | 413; type?: string }
-  | { status: 'unavailable'; error: string; type?: string };
+  | { status: 'rejected'; refusal: Refusal; issues: Issue[]; type?: string }
+  /** Not stored, worth a retry: the stream said why, or the collector was `overloaded`. */
+  | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; error: string; type?: string };
 
 export interface IngestOptions {
   /** The type named by the route; otherwise the item's own type, else its `event` field decides. */
@@ -30,45 +34,49 @@ export interface IngestOptions {
 const encoder = new TextEncoder();
 const subjects = new Map<string, string>();
 const subjectOf = (key: string) => subjects.get(key) ?? subjects.set(key, `events.${key}`).get(key)!;
+const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => ({ status: 'rejected', refusal, issues, type });
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
   items.forEach((item, index) => {
-    if (!item.ok) return void (outcomes[index] = { status: 'rejected', issues: item.issues });
+    if (!item.ok) return void (outcomes[index] = rejected('invalid', item.issues));
     const value = item.value;
     const type = opts.type ?? item.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
-    if (!type) return void (outcomes[index] = { status: 'rejected', issues: [{ path: '', message: 'expected a JSON object' }] });
+    if (!type) return void (outcomes[index] = rejected('invalid', [{ path: '', message: 'expected a JSON object' }]));
     if (opts.source?.types && !opts.source.types.includes(type.key)) {
       const issues = [{ path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` }];
-      return void (outcomes[index] = { status: 'rejected', issues, http: 403, type: type.key });
+      return void (outcomes[index] = rejected('forbidden', issues, type.key));
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });
-    if (!checked.ok) return void (outcomes[index] = { status: 'rejected', issues: checked.issues, type: type.key });
+    if (!checked.ok) return void (outcomes[index] = rejected('invalid', checked.issues, type.key));
     const given = checked.row.event_id as string | undefined;
     const eventId = given ?? newEventId();
     const line = withStamps(JSON.stringify(checked.row), given ? undefined : eventId, receivedAt);
     // A character is at most 3 bytes, so only an event near the limit needs its bytes counted.
     const bytes = line.length * 3 > opts.eventLimitBytes ? encoder.encode(line).byteLength : 0;
     if (bytes > opts.eventLimitBytes) {
-      const issues = [{ path: '', message: `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes` }];
-      return void (outcomes[index] = { status: 'rejected', issues, http: 413, type: type.key });
+      const message = `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes`;
+      return void (outcomes[index] = rejected('too_large', [{ path: '', message }], type.key));
     }
     ready.push({ index, subject: subjectOf(type.key), line, id: eventId, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
-    for (const r of ready) outcomes[r.index] = { status: 'unavailable', error: 'collector overloaded: too many events awaiting storage', type: r.type };
+    const error = 'collector overloaded: too many events awaiting storage';
+    for (const r of ready) outcomes[r.index] = { status: 'unavailable', reason: 'overloaded', error, type: r.type };
   } else if (ready.length > 0) {
     const started = performance.now();
     let failures = 0;
     try {
       const results = await publisher.publish(ready, opts.headers);
       ready.forEach((r, i) => {
-        const err = results[i];
-        if (err) failures++;
-        outcomes[r.index] = err ? { status: 'unavailable', error: err.message, type: r.type } : { status: 'accepted', event_id: r.id, type: r.type };
+        const failed = results[i];
+        if (failed) failures++;
+        outcomes[r.index] = failed
+          ? { status: 'unavailable', reason: failed.reason, error: failed.message, type: r.type }
+          : { status: 'accepted', event_id: r.id, type: r.type };
       });
     } finally {
       opts.inflight.give(ready.length);
@@ -78,7 +86,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
   // One metrics update per (type, outcome) of the request, not one per event.
   const counts = new Map<string, number>();
   for (const o of outcomes) {
-    const key = `${o.type ?? 'unknown'}\0${outcomeOf(o)}`;
+    const key = `${o.type ?? 'unknown'}\0${metricLabel(o)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const [key, n] of counts) {
@@ -88,10 +96,11 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
   return outcomes;
 }
 
-function outcomeOf(o: Outcome): EventOutcome {
+/** The outcome as the `outcome` label of edge_events_events_total. */
+export function metricLabel(o: Outcome): EventOutcome {
   if (o.status === 'accepted') return 'accepted';
-  if (o.status === 'rejected') return o.http === 413 ? 'too_large' : o.http === 403 ? 'forbidden' : 'invalid';
-  return o.error.startsWith('collector overloaded') ? 'overloaded' : 'unavailable';
+  if (o.status === 'rejected') return o.refusal;
+  return o.reason === 'overloaded' ? 'overloaded' : 'unavailable';
 }
 
 /** The row's JSON with event_id (when assigned here) and received_at appended, without copying the row. */
@@ -99,5 +108,3 @@ function withStamps(json: string, assignedId: string | undefined, receivedAt: st
   const stamps = `${assignedId ? `"event_id":"${assignedId}",` : ''}"received_at":"${receivedAt}"}`;
   return json.length > 2 ? `${json.slice(0, -1)},${stamps}` : `{${stamps}`;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

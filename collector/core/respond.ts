@@ -1,10 +1,18 @@
-// Outcomes → the HTTP answer. One event: its own status. Several: 202 all accepted, 207 some rejected,
-// 400 none accepted, 503 (+ Retry-After) if any could not be stored — with a result per event.
+// Outcomes → the HTTP answer, the one place where an event's outcome becomes a status. One event: its own status.
+// Several: 202 all accepted, 207 some rejected, 400 none accepted, 503 (+ Retry-After) if any could not be stored —
+// with a result per event.
 import type { CoreResponse } from './types.ts';
 import { json, RETRY_AFTER_SECONDS } from './http-error.ts';
-import type { Outcome } from './ingest.ts';
+import type { Outcome, Refusal } from './ingest.ts';
 
 const RETRY = { 'retry-after': RETRY_AFTER_SECONDS };
+
+/** How a single refused event is answered. */
+const REFUSALS: Record<Refusal, { status: number; error: string; details?: Record<string, string> }> = {
+  invalid: { status: 400, error: 'invalid event' },
+  too_large: { status: 413, error: 'event too large', details: { limit: 'event' } },
+  forbidden: { status: 403, error: 'event type not allowed' },
+};
 
 export interface Shape {
   /** The success of a single event (seed and Segment routes answer in their own shape). */
@@ -18,8 +26,8 @@ export function respond(outcomes: Outcome[], batch: boolean, shape: Shape): Core
     const o = outcomes[0]!;
     if (o.status === 'accepted') return shape.one(o);
     if (o.status === 'rejected') {
-      const error = o.http === 413 ? 'event too large' : o.http === 403 ? 'event type not allowed' : 'invalid event';
-      return json(o.http ?? 400, { error, ...(o.http === 413 ? { limit: 'event' } : {}), issues: o.issues });
+      const { status, error, details } = REFUSALS[o.refusal];
+      return json(status, { error, ...details, issues: o.issues });
     }
     return json(503, { error: 'event not stored, retry later', reason: o.error }, RETRY);
   }

@@ -1,5 +1,5 @@
-// The runtime seam of the collector: what an adapter hands the core and gets back, and the one
-// capability the core needs from outside — publishing to the stream.
+// The runtime seam of the collector: what an adapter hands the core and gets back, and what the core reports as
+// it works. The one capability it needs from outside — publishing to the stream — is shared/publish.ts.
 
 export interface CoreRequest {
   method: string;
@@ -16,16 +16,6 @@ export interface CoreResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
-}
-
-export interface Publisher {
-  /**
-   * Per event, in order: undefined once the stream has stored it, else the error that kept it out (→ 503).
-   * Never rejects. `line` is the event as one line of JSON. `headers` (traceparent) travel with every event.
-   */
-  publish(events: readonly { subject: string; line: string; id: string }[], headers?: Record<string, string>): Promise<(Error | undefined)[]>;
-  /** Whether events can be accepted now (for /readyz). */
-  ready(): Promise<boolean>;
 }
 
 export type EventOutcome = 'accepted' | 'invalid' | 'too_large' | 'forbidden' | 'unavailable' | 'overloaded';

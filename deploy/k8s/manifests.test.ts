@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../shared/mod.ts';
 import { consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
-import { BUNDLES, bundleOf } from '../../build.ts';
+import { BUNDLES, bundleOf } from '../../tools/build.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
 import { buildOverlay, findKubectl, K8S_DIR, named, ofKind, overlayNames, readObjects, REPO_DIR, type Build } from './checks/render.ts';
@@ -366,7 +366,7 @@ test('Dockerfile: the build context holds every file the entry points load; they
     const command = JSON.parse(last(target.instructions, 'CMD') ?? '[]').at(-1) as string;
     if (command.startsWith('dist/')) assert.ok(target.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build'), `${name}: the image builds ${command}`);
   }
-  const entries = [...commands.map(sourceOf), 'build.ts', npmScript('streams:apply'), npmScript('schema:apply')];
+  const entries = [...commands.map(sourceOf), 'tools/build.ts', npmScript('streams:apply'), npmScript('schema:apply')];
   const { files, packages } = runtimeImports(entries);
   assert.equal(files.filter((f) => dockerIgnored(f) || !copied.some((c) => f === c || f.startsWith(`${c}/`))), [], 'not in the image');
   for (const source of copied) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);

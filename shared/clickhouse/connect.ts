@@ -2,10 +2,8 @@
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import { unreachable } from '../unreachable.ts';
-import { catalogDdl } from '../catalog/ddl.ts';
+import { catalogDdl, isUnreachable, type Config } from '../mod.ts';
+import type { Logger } from '../node/mod.ts';
 import { capabilitiesOf, type Capabilities } from './capabilities.ts';
 
 export interface ClickHouse extends Capabilities {
@@ -66,7 +64,7 @@ export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: stri
       if (attempt > 0) log.info({ at: ch.location }, 'clickhouse reached');
       return ch;
     } catch (err) {
-      if (!unreachable(err)) throw err;
+      if (!isUnreachable(err)) throw err;
       if (attempt === 0) log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
     }

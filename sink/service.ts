@@ -1,8 +1,8 @@
-// The ClickHouse service of the sink: sends one JSONEachRow body and resolves only when the server
-// (or the embedded engine) has committed it. Wire: HTTP POST `INSERT … FORMAT JSONEachRow`.
+// The sink's ClickHouse service: sends one JSONEachRow body and resolves only once the server (or the embedded
+// engine) has committed it. Wire: HTTP POST `INSERT INTO <db>.<table> FORMAT JSONEachRow`, the body streamed.
 import { Readable } from 'node:stream';
-import type { ClickHouse } from '../shared/mod.ts';
-import { insertQuery } from './insert.ts';
+import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { insertQuery } from './request-builder.ts';
 
 /** `token` makes a retried insert of the very same rows a no-op on servers that support it. */
 export async function insertRows(ch: ClickHouse, table: string, body: Uint8Array, token?: string): Promise<void> {

@@ -1,7 +1,7 @@
 // `npm run build`: the collector and the sink bundled into dist/ with esbuild, one ESM file each (packages
 // stay in node_modules), so the processes start without a TypeScript loader: ~25 MiB less RSS under load.
 // `npm run collector` / `npm run sink` build first; tests and benchmarks call buildBundles() before spawning.
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,9 +10,13 @@ import { pathToFileURL } from 'node:url';
 export const BUNDLES = { collector: 'collector/main.ts', sink: 'sink/main.ts' } as const;
 export const bundleOf = (entry: string) => `dist/${entry.replace(/\.ts$/, '.mjs')}`;
 
-/** Builds every bundle; each file is replaced atomically, so concurrent builds never expose half a file. */
-export async function buildBundles(): Promise<void> {
-  const { outputFiles } = await build({
+/**
+ * Builds every bundle; each file is replaced atomically, so concurrent builds never expose half a file. Returns
+ * esbuild's metafile: every input of every bundle and what each imports (the layout test reads it); with
+ * `write: false` nothing is written.
+ */
+export async function buildBundles(opts: { write?: boolean } = {}): Promise<Metafile> {
+  const { outputFiles, metafile } = await build({
     entryPoints: Object.values(BUNDLES),
     outbase: '.',
     outdir: 'dist',
@@ -23,14 +27,17 @@ export async function buildBundles(): Promise<void> {
     format: 'esm',
     target: 'node20',
     write: false,
+    metafile: true,
     logLevel: 'warning',
   });
+  if (opts.write === false) return metafile;
   for (const file of outputFiles) {
     mkdirSync(dirname(file.path), { recursive: true });
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
   }
+  return metafile;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildBundles();

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { spawnOwned, waitFor, type OwnedProcess } from './process.ts';
+import { spawnOwned, waitFor, type OwnedProcess } from '../../local/mod.ts';
 
 export interface ClickHouseServer {
   readonly url: string;

@@ -8,11 +8,10 @@ import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
 import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { loadConfig, type Config } from '../config.ts';
-import { startClickHouseServer, type ClickHouseServer } from '../services/clickhouse-server.ts';
-import { startNatsServer, type NatsServer } from '../services/nats-server.ts';
-import { waitFor } from '../services/process.ts';
-import { freePort } from '../services/free-port.ts';
+import { startNatsServer, waitFor, type NatsServer } from '../../local/mod.ts';
+import { loadConfig, type Config } from '../../shared/mod.ts';
+import { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
+import { freePort } from './free-port.ts';
 
 export { waitFor };
 

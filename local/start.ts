@@ -3,10 +3,12 @@
 // and the collector. Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
-import { startCollector } from './collector/mod.ts';
-import { createLogger, loadConfigOrExit, startNatsServer, startTracing, type NatsServer } from './shared/mod.ts';
-import { startSink } from './sink/mod.ts';
-import { applyConfiguredTopology, describeChange } from './streams/mod.ts';
+import { startCollector } from '../collector/mod.ts';
+import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { createLogger, startTracing } from '../shared/node/mod.ts';
+import { startSink } from '../sink/mod.ts';
+import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
+import { startNatsServer, type NatsServer } from './nats-server.ts';
 
 const cfg = loadConfigOrExit();
 const log = createLogger('edge-events', cfg.logLevel);
@@ -45,16 +47,10 @@ see what landed:
 Ctrl-C stops.
 `);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping: draining the collector, finishing the batch in hand');
-    await collector.stop();
-    await sink.stop();
-    await tracing.shutdown();
-    await nats?.stop();
-    process.exit(0);
-  });
-}
+onStopSignal(async () => {
+  log.info('stopping: draining the collector, finishing the batch in hand');
+  await collector.stop();
+  await sink.stop();
+  await tracing.shutdown();
+  await nats?.stop();
+});

@@ -3,7 +3,7 @@
 // event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { connectClickHouse } from '../clickhouse/connect.ts';
+import { connectClickHouse } from '../../shared/clickhouse/mod.ts';
 import { DLQ_STREAM } from '../../streams/mod.ts';
 import { applyStreams, processEnv, startServices, waitUntilAcked } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';

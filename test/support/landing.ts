@@ -2,7 +2,7 @@
 // collector over real HTTP, through real JetStream, and comes out of ClickHouse with the right values.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countReaches, post, postJson, rows, startPipeline, startServices, waitFor, type Engine, type Pipeline, type Services } from '../shared/testing/harness.ts';
+import { countReaches, post, postJson, rows, startPipeline, startServices, waitFor, type Engine, type Pipeline, type Services } from './harness.ts';
 import { marketplaceSamples, seedView, TS, TS_ROW } from './fixtures.ts';
 
 export function landingSuite(engine: Engine) {

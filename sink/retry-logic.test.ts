@@ -1,8 +1,13 @@
-// The retry decision against real errors: texts taken from ClickHouse 18.16 (HTTP), chDB 26.7
-// (ClickHouseError) and Node's network stack, each with the decision it must produce.
+// The one retry logic, against real inputs for every target: error texts of ClickHouse 18.16 (HTTP), chDB 26.7
+// (ClickHouseError) and Node's network stack for inserts; errors a real nats-server gives a JetStream publish (the
+// NATS relay); statuses and no-answers from a real HTTP server on loopback (webhooks) — each with its decision.
+import { jetstream, jetstreamManager, DiscardPolicy } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createServer } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decide, errorCode, isMissingSchema, retryDelayMs } from './retry.ts';
+import { startServices } from '../test/support/mod.ts';
+import { decideHttp, decideInsert, decideNoAnswer, decidePublish, errorCode, isMissingSchema, retryAfterMs, retryDelayMs } from './retry-logic.ts';
 
 const old = (text: string) => new Error(`${text}, e.what() = DB::Exception\n`);
 const chdb = (code: string, type: string, message: string) => Object.assign(new Error(message), { code, type });
@@ -40,8 +45,8 @@ const TABLE: [label: string, err: unknown, kind: 'retry' | 'dead-letter', code?:
 ];
 
 for (const [label, err, kind, code] of TABLE) {
-  test(`${label} → ${kind}`, () => {
-    const d = decide(err);
+  test(`insert: ${label} → ${kind}`, () => {
+    const d = decideInsert(err);
     assert.is(d.kind, kind);
     if (d.kind !== 'ok') {
       assert.is(d.code, code);
@@ -51,11 +56,11 @@ for (const [label, err, kind, code] of TABLE) {
 }
 
 test('no error → ok; codes come from .code or the text', () => {
-  assert.equal(decide(), { kind: 'ok' });
+  assert.equal(decideInsert(), { kind: 'ok' });
   assert.is(errorCode(chdb('27', 'X', 'm')), 27);
   assert.is(errorCode(new Error('Code: 117, e.displayText() = …')), 117);
   assert.is(errorCode(sys('ECONNRESET', 'read ECONNRESET')), undefined);
-  assert.ok(isMissingSchema(decide(old("Code: 60, e.displayText() = DB::Exception: Table e.nope doesn't exist."))));
+  assert.ok(isMissingSchema(decideInsert(old("Code: 60, e.displayText() = DB::Exception: Table e.nope doesn't exist."))));
 });
 
 test('retry delay grows exponentially, is capped, and is jittered within [half, full]', () => {
@@ -64,6 +69,77 @@ test('retry delay grows exponentially, is capped, and is jittered within [half, 
   assert.is(retryDelayMs(4, 1000, 60_000, () => 1), 8000);
   assert.is(retryDelayMs(30, 1000, 60_000, () => 1), 60_000);
   assert.is(retryDelayMs(30, 1000, 60_000, () => 0), 30_000);
+});
+
+test('publish (NATS relay): what a real nats-server answers, decided', async () => {
+  const services = await startServices('none');
+  const nc = await connect({ servers: services.nats.url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'FULL', subjects: ['full.>'], max_msgs: 1, discard: DiscardPolicy.New });
+    const js = jetstream(nc, { timeout: 1000 });
+    const outcome = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => err);
+    assert.equal(decidePublish(await outcome(js.publish('full.a', 'x'))), { kind: 'ok' });
+    const full = decidePublish(await outcome(js.publish('full.a', 'y')));
+    assert.is(full.kind, 'retry', 'a full stream may drain: retry');
+    assert.match((full as { reason: string }).reason, /maximum messages/);
+    assert.is(decidePublish(await outcome(js.publish('no.stream.here', 'x'))).kind, 'retry', 'no responders: a leader may come back');
+    const tooBig = decidePublish(await outcome(js.publish('full.b', new Uint8Array(2 * 1024 * 1024))));
+    assert.is(tooBig.kind, 'dead-letter', 'over max_payload: never publishable');
+    await nc.close();
+    assert.is(decidePublish(await outcome(js.publish('full.c', 'x'))).kind, 'retry', 'a closed connection');
+  } finally {
+    if (!nc.isClosed()) await nc.close();
+    await services.cleanup();
+  }
+});
+
+test('webhook: statuses and no-answers from a real HTTP server, decided', async () => {
+  const server = createServer((req, res) => {
+    const [, status, retryAfter] = req.url!.split('/');
+    if (status === 'hang') return; // never answers
+    res.writeHead(Number(status), retryAfter ? { 'retry-after': retryAfter } : {}).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const answer = async (path: string) => {
+    try {
+      const res = await fetch(`${base}${path}`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) });
+      return decideHttp(res.status, res.headers.get('retry-after'));
+    } catch (err) {
+      return decideNoAnswer(err);
+    }
+  };
+  const TABLE: [path: string, kind: string, retryAfterMs?: number][] = [
+    ['/200', 'ok'],
+    ['/202', 'ok'],
+    ['/204', 'ok'],
+    ['/408', 'retry'],
+    ['/429/3', 'retry', 3000],
+    ['/500', 'retry'],
+    ['/502', 'retry'],
+    ['/503/1', 'retry', 1000],
+    ['/400', 'dead-letter'],
+    ['/401', 'dead-letter'],
+    ['/404', 'dead-letter'],
+    ['/413', 'dead-letter'],
+    ['/422', 'dead-letter'],
+    ['/hang', 'retry'],
+  ];
+  try {
+    for (const [path, kind, after] of TABLE) {
+      const d = await answer(path);
+      assert.is(d.kind, kind, path);
+      if (after !== undefined) assert.is((d as { retryAfterMs?: number }).retryAfterMs, after, path);
+    }
+    const refused = await fetch('http://127.0.0.1:1/').then(() => undefined, decideNoAnswer);
+    assert.is(refused?.kind, 'retry');
+    assert.match(refused!.reason, /ECONNREFUSED|bad port/);
+  } finally {
+    server.close();
+  }
+  assert.is(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:58 GMT')), 2000);
+  assert.is(retryAfterMs('soon'), undefined);
 });
 
 test.run();

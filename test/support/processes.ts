@@ -2,8 +2,8 @@
 // SIGTERM them, kill -9 them and start them again on the same ports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildBundles } from '../../build.ts';
-import { spawnOwned, waitFor, type OwnedProcess } from '../services/process.ts';
+import { spawnOwned, waitFor, type OwnedProcess } from '../../local/mod.ts';
+import { buildBundles } from '../../tools/build.ts';
 
 export type Role = 'collector' | 'sink' | 'collector:deno' | 'collector:bun';
 
@@ -32,7 +32,7 @@ function commandOf(role: Role): [string, string[]] {
   throw new Error(`npm run ${role} must start with node, deno or bun: ${script}`);
 }
 
-let built: Promise<void> | undefined;
+let built: Promise<unknown> | undefined;
 
 /**
  * `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. Started means

@@ -1,0 +1,26 @@
+// Starts OpenTelemetry's Node SDK when an OTLP endpoint is configured: spans batched to it over OTLP/HTTP. The
+// SDK is loaded only then; otherwise the API's no-op tracer stays (see shared/telemetry.ts).
+import { markTracingOn, type Config } from '../mod.ts';
+
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+/** The service name defaults to `service`; `linkLimit` bounds the links of one span (a sink batch links to each
+ *  producer span it carries). */
+export async function startTracing(service: string, cfg: Config['telemetry'], linkLimit = 10_000): Promise<Tracing> {
+  if (!cfg.tracing) return { shutdown: async () => {} };
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+  ]);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': cfg.serviceName ?? service }),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanLimits: { linkCountLimit: linkLimit },
+  });
+  provider.register();
+  markTracingOn();
+  return { shutdown: () => provider.shutdown() };
+}

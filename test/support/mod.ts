@@ -1,0 +1,12 @@
+// test/support: what the tests and benchmarks stand on, never imported by product code — real nats-server and
+// clickhouse-server on loopback in a temporary folder, the collector and the sink in-process or as their own
+// processes, an SDK-like client load, and the event-by-event check of what landed (the fault suite uses them all).
+export * from './harness.ts';
+export { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
+export { startNatsServer, type NatsServer } from '../../local/mod.ts';
+export { spawnService, type Role, type ServiceProcess } from './processes.ts';
+export { runLoad, loadEventId, type LoadOptions, type LoadResult } from './load.ts';
+export { checkLanding, type Landing } from './verify.ts';
+export { FAULTS, reportTable, runFaultScenario, type Fault, type FaultReport, type FaultSize } from './fault-suite.ts';
+export { landingSuite } from './landing.ts';
+export { closure, cycles, importGraph, isNodeBuiltin, type ImportGraph } from './import-graph.ts';
