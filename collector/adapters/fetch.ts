@@ -1,6 +1,6 @@
 // Web-standard adapter (Request → Response) for Deno.serve and Bun.serve: reads at most the body
 // limit, keeps request bodies in memory within a budget, and hands the core plain inputs.
-import { bodyAdmission, type Collector, type CoreResponse } from '../core/mod.ts';
+import { bodyAdmission, concatBytes, type Collector, type CoreResponse } from '../core/mod.ts';
 
 const toResponse = (out: CoreResponse) => new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
 
@@ -14,10 +14,7 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
     size += chunk.byteLength;
     if (size > limit) break;
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) out.set(c, at), (at += c.byteLength);
-  return out;
+  return concatBytes(chunks, size);
 }
 
 export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number; corsOrigins?: readonly string[] }) {

@@ -1,5 +1,6 @@
 // Content-Encoding: gzip and deflate bodies are inflated with the web-standard DecompressionStream,
 // counting as they go — a body that inflates past the limit is refused (413), so no gzip bombs.
+import { concatBytes } from './bytes.ts';
 import { HttpError, tooLarge } from './http-error.ts';
 
 export async function decodeBody(body: Uint8Array, encoding: string | undefined, limitBytes: number): Promise<Uint8Array> {
@@ -25,8 +26,5 @@ export async function decodeBody(body: Uint8Array, encoding: string | undefined,
     if (err instanceof HttpError) throw err;
     throw new HttpError(400, `invalid ${format} body: ${(err as Error).message}`);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) out.set(c, at), (at += c.byteLength);
-  return out;
+  return concatBytes(chunks, size);
 }

@@ -3,6 +3,7 @@
 // answer. It reaches nothing runtime-specific (test/layout.test.ts); adapters serve it on Node, Deno and Bun.
 export { createCollector, type Collector, type CollectorOptions } from './collector.ts';
 export { bodyAdmission } from './admission.ts';
+export { concatBytes } from './bytes.ts';
 export { RequestFailed } from './http-error.ts';
 export { newEventId } from './event-id.ts';
 export { respond } from './respond.ts';

@@ -1,22 +1,30 @@
 // Segment's HTTP tracking API, mapped onto edge-events: a call's messageId becomes the event_id, its
 // time is corrected for client clock skew (sentAt), a track call naming a typed schema is stored as
 // that type, and every other call lands in segment_events with its properties, traits and context.
-import { columnType, findEventType, segmentEvent, type EventType, type Source } from '../../shared/mod.ts';
+import * as v from 'valibot';
+import {
+  columnType,
+  findEventType,
+  isRecord,
+  segmentCalls,
+  segmentEvent,
+  segmentMessage,
+  type EventType,
+  type SegmentMessage,
+  type Source,
+} from '../../shared/mod.ts';
 import type { BodyItem } from './body.ts';
 import { HttpError } from './http-error.ts';
 
-type Call = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
-export type SegmentRoute = Call | 'batch';
+export type SegmentRoute = (typeof segmentCalls)[number] | 'batch';
 
 /** The Segment routes, with the one-letter forms analytics.js uses. */
 export const SEGMENT_ROUTES: Readonly<Record<string, SegmentRoute>> = Object.fromEntries(
-  (['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch'] as const).flatMap((c) => [
+  [...segmentCalls, 'batch' as const].flatMap((c) => [
     [`/v1/${c}`, c],
     [`/v1/${c[0]}`, c],
   ]),
 );
-
-const CALLS = new Set<string>(['track', 'identify', 'page', 'screen', 'group', 'alias']);
 
 export type IngestItem = BodyItem & { type?: EventType };
 
@@ -36,34 +44,27 @@ export function segmentBody(route: SegmentRoute, body: unknown): SegmentBody {
 }
 
 const idOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
-const rejected = (path: string, message: string): IngestItem => ({ ok: false, issues: [{ path, message }] });
-const asJson = (v: unknown) => (isRecord(v) ? JSON.stringify(v) : '{}');
 
 /** When it happened on the server's clock: timestamp + (received − sentAt). */
-function correctedTime(msg: Record<string, unknown>, sentAt: unknown, now: number): number | undefined {
+function correctedTime(msg: SegmentMessage, sentAt: unknown, now: number): number {
   const given = msg.timestamp ?? msg.originalTimestamp;
-  const ts = given === undefined ? now : typeof given === 'string' ? Date.parse(given) : NaN;
-  if (Number.isNaN(ts)) return undefined;
-  const sent = typeof (msg.sentAt ?? sentAt) === 'string' ? Date.parse((msg.sentAt ?? sentAt) as string) : NaN;
-  return given !== undefined && !Number.isNaN(sent) ? ts + (now - sent) : ts;
+  if (given === undefined) return now;
+  const sent = msg.sentAt ?? (typeof sentAt === 'string' ? sentAt : undefined);
+  const skew = sent === undefined || Number.isNaN(Date.parse(sent)) ? 0 : now - Date.parse(sent);
+  return Date.parse(given) + skew;
 }
 
-export function segmentItem(route: SegmentRoute, msg: unknown, ctx: { now: number; sentAt?: unknown; source?: Source }): IngestItem {
-  if (!isRecord(msg)) return rejected('', 'expected a JSON object');
-  const call = route === 'batch' ? msg.type : route;
-  if (typeof call !== 'string' || !CALLS.has(call)) return rejected('type', `expected one of ${[...CALLS].join(', ')}`);
+export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: number; sentAt?: unknown; source?: Source }): IngestItem {
+  if (!isRecord(input)) return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
+  const parsed = v.safeParse(segmentMessage, route === 'batch' ? input : { ...input, type: route });
+  if (!parsed.success) return { ok: false, issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })) };
+  const msg = parsed.output;
   const userId = idOf(msg.userId);
   const anonymousId = idOf(msg.anonymousId);
-  if (!userId && !anonymousId) return rejected('userId', 'userId or anonymousId is required');
-  if (call === 'track' && (typeof msg.event !== 'string' || msg.event === '')) return rejected('event', 'a track call needs an event name');
-  if (call === 'alias' && !idOf(msg.previousId)) return rejected('previousId', 'an alias call needs previousId');
-  if (call === 'group' && !idOf(msg.groupId)) return rejected('groupId', 'a group call needs groupId');
-  const at = correctedTime(msg, ctx.sentAt, ctx.now);
-  if (at === undefined) return rejected('timestamp', 'expected an ISO 8601 date-time');
-  const time = new Date(at).toISOString();
-  const properties = isRecord(msg.properties) ? msg.properties : {};
+  const time = new Date(correctedTime(msg, ctx.sentAt, ctx.now)).toISOString();
+  const properties = msg.properties ?? {};
 
-  const typed = call === 'track' ? findEventType(msg.event as string) : undefined;
+  const typed = msg.type === 'track' ? findEventType(msg.event!) : undefined;
   if (typed && typed.key !== 'generic' && typed !== segmentEvent) {
     // A typed event: its fields come from properties; who and when from the call.
     const userColumn = typed.fields.user_id ? columnType(typed.fields.user_id) : undefined;
@@ -76,22 +77,18 @@ export function segmentItem(route: SegmentRoute, msg: unknown, ctx: { now: numbe
     type: segmentEvent,
     value: {
       event_id: msg.messageId,
-      type: call,
-      event: typeof msg.event === 'string' ? msg.event : '',
-      name: typeof msg.name === 'string' ? msg.name : '',
+      type: msg.type,
+      event: msg.event ?? '',
+      name: msg.name ?? '',
       user_id: userId ?? '',
       anonymous_id: anonymousId ?? '',
       group_id: idOf(msg.groupId) ?? '',
       previous_id: idOf(msg.previousId) ?? '',
       properties: JSON.stringify(properties),
-      traits: asJson(msg.traits),
-      context: asJson(msg.context),
+      traits: JSON.stringify(msg.traits ?? {}),
+      context: JSON.stringify(msg.context ?? {}),
       timestamp: time,
       source: ctx.source?.name ?? '',
     },
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,6 +1,8 @@
 // The collector's OpenAPI 3.1 document: every route, with request bodies taken from the catalog's
 // JSON Schemas (one source of truth) and the error shapes every route shares.
+import { toJsonSchema } from '@valibot/to-json-schema';
 import { eventTypes, generic, movieView, playback, segmentEvent } from './catalog.ts';
+import { segmentCalls, segmentMessage } from './segment.ts';
 import { eventJsonSchema } from './json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -19,27 +21,11 @@ const errors = {
   '503': reply('Not stored (JetStream unavailable or the collector is overloaded); retry later.', ref('Error'), retryAfter),
 };
 
-const segmentMessage = {
-  type: 'object',
-  description: 'A Segment-spec call. A track call whose `event` names a typed schema is stored as that type (fields from `properties`); any other call in segment_events.',
-  properties: {
-    type: { enum: ['track', 'identify', 'page', 'screen', 'group', 'alias'], description: 'In /v1/batch; implied by the route otherwise.' },
-    userId: { type: ['string', 'number'] },
-    anonymousId: { type: ['string', 'number'] },
-    event: { type: 'string' },
-    name: { type: 'string' },
-    properties: { type: 'object' },
-    traits: { type: 'object' },
-    context: { type: 'object' },
-    groupId: { type: ['string', 'number'] },
-    previousId: { type: ['string', 'number'] },
-    messageId: { type: 'string', description: 'Becomes the event_id (deduplication key).' },
-    timestamp: { type: 'string', format: 'date-time' },
-    sentAt: { type: 'string', format: 'date-time', description: 'Client clock at send time; corrects timestamp for clock skew.' },
-    writeKey: { type: 'string', description: 'Alternative to HTTP Basic auth.' },
-  },
-  anyOf: [{ required: ['userId'] }, { required: ['anonymousId'] }],
-};
+/** The Segment message's JSON Schema, from the same valibot schema that validates it. */
+function segmentMessageSchema(): Json {
+  const { $schema: _, required, ...schema } = toJsonSchema(segmentMessage, { errorMode: 'ignore' }) as Json;
+  return (required as string[]).length ? { ...schema, required } : schema;
+}
 
 export function openApiDocument(): Json {
   const schema = eventJsonSchema();
@@ -106,7 +92,7 @@ export function openApiDocument(): Json {
           responses: { '201': reply('Stored.', { type: 'object', properties: { message: { const: 'acknowledged' }, status: { const: 'success' } } }), ...errors },
         },
       },
-      ...Object.fromEntries(['track', 'identify', 'page', 'screen', 'group', 'alias'].map((c) => [`/v1/${c}`, segmentPost(c, ref('SegmentMessage'))])),
+      ...Object.fromEntries(segmentCalls.map((c) => [`/v1/${c}`, segmentPost(c, ref('SegmentMessage'))])),
       '/v1/batch': segmentPost('batch', {
         type: 'object',
         required: ['batch'],
@@ -124,7 +110,7 @@ export function openApiDocument(): Json {
       },
       schemas: {
         ...defs,
-        SegmentMessage: segmentMessage,
+        SegmentMessage: segmentMessageSchema(),
         Accepted: { type: 'object', properties: { status: { const: 'accepted' }, event_id: { type: 'string' }, type: { type: 'string' } } },
         Issue: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, limit: { enum: ['request', 'event', 'ip', 'source'] }, issues: { type: 'array', items: ref('Issue') } } },

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { columnType } from './columns.ts';
 import type { EventType } from './event-type.ts';
+import { isRecord } from '../is-record.ts';
 
 export interface Issue {
   path: string;
@@ -15,11 +16,9 @@ const NUMERIC = /^(Int|UInt|Float)/;
 const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
 export function validateEvent(type: EventType, input: unknown, opts: { fromForm?: boolean } = {}): Validation {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
-  }
+  if (!isRecord(input)) return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
   // Copied only when something is changed: the client's object is never written to.
-  let event = opts.fromForm ? { ...(input as Record<string, unknown>) } : (input as Record<string, unknown>);
+  let event = opts.fromForm ? { ...input } : input;
   for (const alias in type.aliases) {
     const field = type.aliases[alias]!;
     if (event[field] !== undefined || event[alias] === undefined) continue;
