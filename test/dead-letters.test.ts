@@ -1,6 +1,7 @@
 // Poison and dead letters against real nats-server and clickhouse-server: rows ClickHouse rejects are
 // bisected out of their batch and dead-lettered with their headers while the rest lands; unknown
 // types and over-delivered messages are dead-lettered too; `npm run dlq` lists, shows and redrives.
+// Each test starts from empty EVENTS and DLQ streams, with a sink running, and makes its own poison.
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
@@ -18,6 +19,12 @@ test.before(async (ctx) => {
   await applyStreams(ctx.services.config(ENV));
   ctx.nc = await connect({ servers: ctx.services.nats.url });
   ctx.js = jetstream(ctx.nc);
+});
+test.before.each(async (ctx) => {
+  const jsm = await jetstreamManager(ctx.nc);
+  await jsm.streams.purge(EVENTS_STREAM);
+  await jsm.streams.purge(DLQ_STREAM);
+  ctx.sink ??= await startSink(ctx.services.config(ENV));
 });
 test.after(async (ctx) => {
   await ctx.sink?.stop();
@@ -45,8 +52,8 @@ test('poison in a batch is bisected out and dead-lettered with headers; the rest
     seqs.set(i, ack.seq);
   }
   await ctx.js.publish('events.no_such_type', '{"event_id":"x"}');
-  ctx.sink = await startSink(ctx.services.config(ENV));
-  assert.is(await countReaches(ctx.sink, 'SELECT count() AS n FROM edge_events.page_visit', 57), 57);
+  const before = ctx.sink!.stats.deadLettered;
+  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'good-%'", 57), 57);
   await waitUntilAcked(ctx.services.nats.url);
   const got = await letters(ctx.nc);
   assert.equal(got.map((l) => l.subject).sort(), ['dlq.no_such_type', 'dlq.page_visit', 'dlq.page_visit', 'dlq.page_visit']);
@@ -62,8 +69,8 @@ test('poison in a batch is bisected out and dead-lettered with headers; the rest
     assert.ok(Date.parse(l!.firstFailure) > Date.now() - 60_000, 'first failure time recorded');
   }
   assert.match(got.find((l) => l.subject === 'dlq.no_such_type')!.reason, /unknown event type "no_such_type"/);
-  assert.is(ctx.sink.stats.deadLettered, 4);
-  const ids = await rows<{ event_id: string }>(ctx.sink, 'SELECT event_id FROM edge_events.page_visit');
+  assert.is(ctx.sink!.stats.deadLettered - before, 4);
+  const ids = await rows<{ event_id: string }>(ctx.sink!, 'SELECT event_id FROM edge_events.page_visit');
   assert.not.ok(ids.some((r) => r.event_id === 'bad-date' || r.event_id === 'extra-field'));
 });
 
@@ -118,30 +125,37 @@ test('an insert slower than the ack wait keeps its messages: another puller gets
 });
 
 test('npm run dlq: list and show, then redrive after a fix lands the rows, and again adds none', async (ctx) => {
+  // Poison of cart_add: garbage, a bad date, and a field the table does not have yet.
+  const cart = (id: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ event_id: id, timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: 2, received_at: '2024-01-02 03:04:05.000', ...extra });
+  for (const body of ['{garbage', cart('cart-bad-date', { timestamp: 'yesterday' }), cart('cart-gift', { gift_wrap: 'yes' })]) {
+    await ctx.js.publish('events.cart_add', body);
+  }
+  await waitUntilAcked(ctx.services.nats.url);
   const env = { ...process.env, NATS_URL: ctx.services.nats.url };
   const dlq = async (...args: string[]) => (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/dlq-cli.ts', ...args], { env })).stdout;
-  const listed = await dlq('list', '--type', 'page_visit');
-  assert.match(listed, /4 dead letters/);
+  const listed = await dlq('list', '--type', 'cart_add');
+  assert.match(listed, /3 dead letters/);
   const seq = /^\s+(\d+)\s/m.exec(listed)![1]!;
   const shown = JSON.parse(await dlq('show', seq));
-  assert.is(shown.originalSubject, 'events.page_visit');
+  assert.is(shown.originalSubject, 'events.cart_add');
   assert.type(shown.payload, 'string');
 
   // The fix: the table gains the column the producer started sending; the other two stay poison.
-  await ctx.sink!.clickhouse.client.command({ query: 'ALTER TABLE edge_events.page_visit ADD COLUMN coupon String' });
-  const out = await dlq('redrive', '--type', 'page_visit');
-  assert.match(out, /redriven: 4/, out);
-  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id IN ('extra-field', 'too-often')", 2), 2);
+  await ctx.sink!.clickhouse.client.command({ query: 'ALTER TABLE edge_events.cart_add ADD COLUMN gift_wrap String' });
+  const out = await dlq('redrive', '--type', 'cart_add');
+  assert.match(out, /redriven: 3/, out);
+  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id = 'cart-gift'", 1), 1);
   await waitUntilAcked(ctx.services.nats.url);
   const after = await letters(ctx.nc);
-  assert.is(after.filter((l) => l.subject === 'dlq.page_visit').length, 2, 'the two still-bad letters came back');
+  assert.is(after.filter((l) => l.subject === 'dlq.cart_add').length, 2, 'the two still-bad letters came back');
   // Redriving the same letters again adds no rows to results.
-  await dlq('redrive', '--type', 'page_visit');
+  await dlq('redrive', '--type', 'cart_add');
   await waitUntilAcked(ctx.services.nats.url);
-  const [n] = await rows<{ n: string }>(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit FINAL WHERE event_id IN ('extra-field', 'too-often')");
-  assert.is(Number(n!.n), 2);
+  const [n] = await rows<{ n: string }>(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add FINAL WHERE event_id = 'cart-gift'");
+  assert.is(Number(n!.n), 1);
   const info = await (await jetstreamManager(ctx.nc)).streams.info(DLQ_STREAM);
-  assert.is(info.state.messages, 3, 'garbage, bad date, unknown type remain');
+  assert.is(info.state.messages, 2, 'garbage and the bad date remain');
 });
 
 test('one bad event in a message of many: the others land, it alone is dead-lettered, the message is acked', async (ctx) => {
