@@ -72,6 +72,21 @@ test('a request that is not a POST reserves nothing, and is admitted while POST 
   assert.is(refusal(adm.admit('POST', '1')).status, 503);
 });
 
+test('a length that is not a whole number counts as none; a zero length reserves nothing', () => {
+  const adm = bodyAdmission({ bodyLimitBytes: 1000, maxInflightBytes: 10_000 });
+  assert.is(adm.admit('POST', '-500'), 1000, 'a negative length cannot grow the budget');
+  assert.is(adm.admit('POST', '1e3'), 1000);
+  assert.is(adm.admit('POST', '0'), 0);
+});
+
+test('requests that reserve nothing are admitted even while one large body holds more than the budget', () => {
+  const adm = bodyAdmission({ bodyLimitBytes: 1000, maxInflightBytes: 500 });
+  assert.is(adm.admit('POST', '900'), 900, 'alone, a body over the budget still fits');
+  assert.is(adm.admit('GET', undefined), 0);
+  assert.is(adm.admit('OPTIONS', undefined, APP), 0);
+  assert.is(refusal(adm.admit('POST', '1')).status, 503);
+});
+
 test('refusals carry CORS headers for an allowed origin, and none for another origin or none at all', () => {
   const adm = bodyAdmission({ bodyLimitBytes: 1000, maxInflightBytes: 1000, corsOrigins: [APP] });
   const big = refusal(adm.admit('POST', '2000', APP));

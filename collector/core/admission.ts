@@ -13,10 +13,10 @@ export function bodyAdmission(opts: { bodyLimitBytes: number; maxInflightBytes: 
   return {
     /** The bytes reserved for this body, or the answer that refuses it. */
     admit(method: string, contentLength: string | null | undefined, origin?: string | null): number | CoreResponse {
-      const declared = Number(contentLength ?? 0);
-      if (declared > opts.bodyLimitBytes) return refuse(errorResponse(tooLarge(opts.bodyLimitBytes)), origin);
-      // Without a length, assume the worst the limit allows.
-      const reserved = method === 'POST' ? declared || opts.bodyLimitBytes : 0;
+      // Only a length that is a whole number counts; without one, assume the worst the limit allows.
+      const declared = contentLength && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+      if (declared !== undefined && declared > opts.bodyLimitBytes) return refuse(errorResponse(tooLarge(opts.bodyLimitBytes)), origin);
+      const reserved = method === 'POST' ? (declared ?? opts.bodyLimitBytes) : 0;
       return bodies.tryTake(reserved) ? reserved : refuse(errorResponse(overloaded()), origin);
     },
     release: (reserved: number) => bodies.give(reserved),

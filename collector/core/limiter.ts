@@ -9,9 +9,9 @@ export class Budget {
     return this.#used;
   }
 
-  /** Takes `n` if it fits (a single take larger than the capacity fits only into an empty budget). */
+  /** Takes `n` if it fits (a single take larger than the capacity fits only into an empty budget; 0 always fits). */
   tryTake(n: number): boolean {
-    if (this.#used > 0 && this.#used + n > this.capacity) return false;
+    if (n > 0 && this.#used > 0 && this.#used + n > this.capacity) return false;
     this.#used += n;
     return true;
   }

@@ -23,6 +23,8 @@ export class RateLimiter {
       b.tokens -= n;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((n - b.tokens) / this.rps)) };
+    // A take over the burst goes through from a full bucket: the wait is until it is full.
+    const wanted = Math.min(n, this.burst);
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((wanted - b.tokens) / this.rps)) };
   }
 }

@@ -188,6 +188,20 @@ test('clock skew: timestamp + (now − sentAt), with sentAt in the message or gi
   assert.is(ok(typed).timestamp, '2025-03-01T11:01:00.000Z');
 });
 
+test('times: zone-less is UTC whatever the server zone; not-quite-dates and skews past the range are refused', () => {
+  const item = (input: Record<string, unknown>) => segmentItem('track', { userId: 'u', event: 'x', ...input }, { now: NOW });
+  assert.is(ok(item({ timestamp: '2025-03-01T10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
+  assert.is(ok(item({ timestamp: '2025-03-01 10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
+  for (const timestamp of ['1', 'March 7', '+275760-09-13T00:00:00Z']) assert.equal(paths(item({ timestamp })), ['timestamp'], timestamp);
+  // A valid time that the skew correction pushes out of range is a 400, not a crash.
+  const skewed = item({ timestamp: '2105-12-31T00:00:00Z', sentAt: '1971-01-01T00:00:00Z' });
+  assert.equal(paths(skewed), ['timestamp']);
+});
+
+test('an empty messageId is no id: the collector assigns one', () => {
+  assert.is(ok(segmentItem('identify', { userId: 'u', messageId: '' }, { now: NOW })).event_id, undefined);
+});
+
 test('issues are named by path', () => {
   const at = { now: NOW };
   assert.equal(paths(segmentItem('track', { event: 'x' }, at)), ['userId']);
@@ -201,6 +215,7 @@ test('issues are named by path', () => {
   assert.equal(paths(segmentItem('track', { userId: 'u', event: 'x', timestamp: 'not a date' }, at)), ['timestamp']);
   assert.equal(paths(segmentItem('track', { userId: 'u', event: 'x', sentAt: 'soon' }, at)), ['sentAt']);
   assert.equal(paths(segmentItem('track', { userId: 'u', event: 'x', properties: 'a' }, at)), ['properties']);
+  assert.equal(paths(segmentItem('track', { userId: 'u', event: 'x', properties: [1, 2] }, at)), ['properties']);
   for (const input of [null, 'x', 3, [{ userId: 'u' }]]) {
     const item = segmentItem('batch', input, at);
     assert.equal(item, { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] }, JSON.stringify(input));

@@ -6,6 +6,7 @@ import {
   columnType,
   findEventType,
   isRecord,
+  parseEventTime,
   segmentCalls,
   segmentEvent,
   segmentMessage,
@@ -45,13 +46,21 @@ export function segmentBody(route: SegmentRoute, body: unknown): SegmentBody {
 
 const idOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** When it happened on the server's clock: timestamp + (received − sentAt). */
-function correctedTime(msg: SegmentMessage, sentAt: unknown, now: number): number {
-  const given = msg.timestamp ?? msg.originalTimestamp;
-  if (given === undefined) return now;
-  const sent = msg.sentAt ?? (typeof sentAt === 'string' ? sentAt : undefined);
-  const skew = sent === undefined || Number.isNaN(Date.parse(sent)) ? 0 : now - Date.parse(sent);
-  return Date.parse(given) + skew;
+/** Epoch ms of a time the schema let through (zone-less is UTC), or NaN. */
+const msOf = (time: string | undefined) => {
+  const ms = time === undefined ? NaN : parseEventTime(time, 'optional');
+  return typeof ms === 'number' ? ms : NaN;
+};
+/** The Date range ClickHouse's DateTime holds (and JavaScript can print). */
+const LAST_MS = Date.UTC(2105, 11, 31, 23, 59, 59);
+
+/** When it happened on the server's clock: timestamp + (received − sentAt); undefined when that leaves the range. */
+function correctedTime(msg: SegmentMessage, sentAt: unknown, now: number): number | undefined {
+  const given = msOf(msg.timestamp ?? msg.originalTimestamp);
+  if (Number.isNaN(given)) return now;
+  const sent = msOf(msg.sentAt ?? (typeof sentAt === 'string' ? sentAt : undefined));
+  const at = Number.isNaN(sent) ? given : given + (now - sent);
+  return at >= 0 && at <= LAST_MS ? at : undefined;
 }
 
 export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: number; sentAt?: unknown; source?: Source }): IngestItem {
@@ -61,7 +70,9 @@ export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: num
   const msg = parsed.output;
   const userId = idOf(msg.userId);
   const anonymousId = idOf(msg.anonymousId);
-  const time = new Date(correctedTime(msg, ctx.sentAt, ctx.now)).toISOString();
+  const at = correctedTime(msg, ctx.sentAt, ctx.now);
+  if (at === undefined) return { ok: false, issues: [{ path: 'timestamp', message: 'corrected for the clock skew of sentAt, out of range' }] };
+  const time = new Date(at).toISOString();
   const properties = msg.properties ?? {};
 
   const typed = msg.type === 'track' ? findEventType(msg.event!) : undefined;
@@ -70,13 +81,13 @@ export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: num
     const userColumn = typed.fields.user_id ? columnType(typed.fields.user_id) : undefined;
     const numericUser = /^(Int|UInt)/.test(userColumn ?? '');
     const user = properties.user_id ?? (numericUser && userId && /^\d+$/.test(userId) ? Number(userId) : (userId ?? anonymousId));
-    return { ok: true, type: typed, value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId } };
+    return { ok: true, type: typed, value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId || undefined } };
   }
   return {
     ok: true,
     type: segmentEvent,
     value: {
-      event_id: msg.messageId,
+      event_id: msg.messageId || undefined,
       type: msg.type,
       event: msg.event ?? '',
       name: msg.name ?? '',

@@ -3,16 +3,24 @@
 // calls without a typed schema: who, what and when as columns, properties/traits/context as JSON.
 import * as v from 'valibot';
 import { eventTime, label, oneOf, text } from './columns.ts';
+import { parseEventTime } from './event-time.ts';
+import { isRecord } from '../is-record.ts';
 import { defineEventType } from './event-type.ts';
 
 export const segmentCalls = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 
 /** A user, group or message id: Segment's SDKs send strings, some clients numbers. */
 const segmentId = v.union([v.string(), v.number()]);
+/** A time as Segment's SDKs write it; zone-less times are UTC, as everywhere in the catalog. */
 const isoTime = v.pipe(
   v.string(),
-  v.check((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time'),
+  v.check((s) => typeof parseEventTime(s, 'optional') === 'number', 'expected an ISO 8601 date-time such as 2024-01-02T03:04:05.678Z'),
   v.metadata({ format: 'date-time' }),
+);
+/** A JSON object (not an array), kept as it is. */
+const object = v.pipe(
+  v.custom<Record<string, unknown>>(isRecord, 'expected a JSON object'),
+  v.metadata({ type: 'object' }),
 );
 const present = (id: unknown) => id !== undefined && id !== '';
 
@@ -22,9 +30,9 @@ const fields = v.looseObject({
     anonymousId: v.optional(segmentId),
     event: v.optional(v.string()),
     name: v.optional(v.string()),
-    properties: v.optional(v.record(v.string(), v.unknown())),
-    traits: v.optional(v.record(v.string(), v.unknown())),
-    context: v.optional(v.record(v.string(), v.unknown())),
+    properties: v.optional(object),
+    traits: v.optional(object),
+    context: v.optional(object),
     groupId: v.optional(segmentId),
     previousId: v.optional(segmentId),
     messageId: v.pipe(v.optional(v.string()), v.description('Becomes the event_id (deduplication key).')),
