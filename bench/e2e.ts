@@ -9,7 +9,9 @@ import { progress, writeSection } from './results.ts';
 
 /** The `q` quantile's upper bound from a Prometheus histogram's cumulative buckets. */
 function quantile(metrics: string, name: string, q: number): number {
-  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
   const total = buckets.at(-1)?.[1] ?? 0;
   return buckets.find(([, n]) => n >= q * total)?.[0] ?? NaN;
 }
@@ -34,7 +36,12 @@ async function run(collectors: number, seconds: number, step: () => void): Promi
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);
   const front = await startCollectors(collectors, env, services.dir);
-  const pids: Record<string, number[]> = { collector: front.pids, sink: [sink.pid], 'nats-server': [services.nats.pid], 'clickhouse-server': [services.clickhouse!.pid] };
+  const pids: Record<string, number[]> = {
+    collector: front.pids,
+    sink: [sink.pid],
+    'nats-server': [services.nats.pid],
+    'clickhouse-server': [services.clickhouse!.pid],
+  };
   const cpuOf = (name: string) => pids[name]!.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   try {
     const cpu0 = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuOf(k)]));
@@ -46,7 +53,10 @@ async function run(collectors: number, seconds: number, step: () => void): Promi
     const drainedSeconds = (Date.now() - t0) / 1000;
     const cpu = Object.fromEntries(Object.keys(pids).map((k) => [k, (cpuOf(k) - cpu0[k]!) / drainedSeconds]));
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
-    const rs = await ch.client.query({ query: "SELECT uniqExact(event_id) AS n FROM edge_events.events WHERE event = 'page_view'", format: 'JSONEachRow' });
+    const rs = await ch.client.query({
+      query: "SELECT uniqExact(event_id) AS n FROM edge_events.events WHERE event = 'page_view'",
+      format: 'JSONEachRow',
+    });
     const landed = Number((await rs.json<{ n: string }>())[0]!.n);
     await ch.close();
     const metrics = await (await fetch(`http://127.0.0.1:${env.SINK_PORT}/metrics`)).text();
@@ -80,11 +90,15 @@ export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
   const runs: Run[] = [];
   for (const n of counts) runs.push(await run(n, seconds, step));
   const table = [
-    '| collector processes | accepted events | landed events | load s | landed/s | all landed after s | lag p50 | lag p99 | insert retries | CPU collectors | CPU sink | CPU nats-server | CPU clickhouse |',
+    '| collector processes | accepted events | landed events | load s | landed/s | all landed after s | lag p50 | ' +
+      'lag p99 | insert retries | CPU collectors | CPU sink | CPU nats-server | CPU clickhouse |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map(
       (r) =>
-        `| ${r.collectors} | ${r.accepted} | ${r.landed} | ${r.loadSeconds.toFixed(1)} | **${Math.round(r.landed / r.drainedSeconds)}** | ${r.drainedSeconds.toFixed(1)} | ≤ ${r.p50} s | ≤ ${r.p99} s | ${r.retries} | ${r.cpu.collector!.toFixed(2)} | ${r.cpu.sink!.toFixed(2)} | ${r.cpu['nats-server']!.toFixed(2)} | ${r.cpu['clickhouse-server']!.toFixed(2)} |`,
+        `| ${r.collectors} | ${r.accepted} | ${r.landed} | ${r.loadSeconds.toFixed(1)} | ` +
+        `**${Math.round(r.landed / r.drainedSeconds)}** | ${r.drainedSeconds.toFixed(1)} | ≤ ${r.p50} s | ` +
+        `≤ ${r.p99} s | ${r.retries} | ${r.cpu.collector!.toFixed(2)} | ${r.cpu.sink!.toFixed(2)} | ` +
+        `${r.cpu['nats-server']!.toFixed(2)} | ${r.cpu['clickhouse-server']!.toFixed(2)} |`,
     ),
   ].join('\n');
   console.log(`\n${table}`);
@@ -92,9 +106,11 @@ export async function e2e(opts: { seconds?: number } = {}): Promise<void> {
     'e2e',
     'End to end: collector → JetStream → sink → ClickHouse',
     'npm run bench -- e2e',
-    `nats-server, clickhouse-server (18.16), the sink and the collector each run as their own process on the same 2 cores; the
+    `nats-server, clickhouse-server (18.16), the sink and the collector each run as their own process on the ` +
+      `same 2 cores; the
 second row runs two collector processes on the same port (SO_REUSEPORT: the kernel spreads connections over them), as
-replicas scale out. autocannon (\`-c 50\`, ${seconds} s) posts 100-event batches. After the load, the run waits until the
+replicas scale out. autocannon (\`-c 50\`, ${seconds} s) posts 100-event batches. After the load, the run waits ` +
+      `until the
 sink has acked everything; *landed* counts distinct event_ids in ClickHouse (it can exceed *accepted* by the last
 in-flight requests, which autocannon does not count); *landed/s* is that ÷ time from the first request until the last
 ack. Lag is from each event's arrival in the stream (the collector's received_at plus its publish) to its committed

@@ -7,7 +7,9 @@ export async function faults(opts: { events?: number } = {}): Promise<void> {
   const events = opts.events ?? 200_000;
   const reports: FaultReport[] = [];
   for (const fault of FAULTS) {
-    const r = await runFaultScenario(fault, { events, batch: 50, concurrency: 8 }, (done) => progress(`kill -9 ${fault}`, done, events));
+    const r = await runFaultScenario(fault, { events, batch: 50, concurrency: 8 }, (done) =>
+      progress(`kill -9 ${fault}`, done, events),
+    );
     progress(`kill -9 ${fault}`, events, events);
     reports.push(r);
   }
@@ -18,8 +20,10 @@ export async function faults(opts: { events?: number } = {}): Promise<void> {
     'Fault suite: kill -9 under load',
     `npm run bench -- faults`,
     `For each row, a fresh nats-server and clickhouse-server (18.16) are started, and then the collector and the
-sink as their own processes (\`npm run collector\`, \`npm run sink\`). A client load posts ${events.toLocaleString('en')} events in
-batches of 50 from 8 concurrent clients. The events carry their own event_id; every 97th is invalid. Clients retry on 503 and on
+sink as their own processes (\`npm run collector\`, \`npm run sink\`). A client load posts ` +
+      `${events.toLocaleString('en')} events in
+batches of 50 from 8 concurrent clients. The events carry their own event_id; every 97th is invalid. Clients retry ` +
+      `on 503 and on
 dropped connections with the same ids. When 30% of the events have been answered, the named process is killed
 with SIGKILL and started again after 1 s on the same ports and data. For the sink, the kill waits until
 ClickHouse is running the sink's INSERT. After the load, the check waits until the sink has acked everything and

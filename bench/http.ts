@@ -16,8 +16,25 @@ import { startCollectors } from './collectors.ts';
 import { autocannon, measured, type LoadResult } from './measure.ts';
 import { progress, writeSection } from './results.ts';
 
-export const SINGLE = JSON.stringify({ dt: '2024-06-01T12:00:00Z', event: 'page_view', user_id: 'user-000042', screen: 'catalog', elem: 'product_card_main_image', amount: 1299, event_id_hint: 'x'.repeat(36) });
-export const BATCH = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ dt: '2024-06-01T12:00:00Z', event: 'page_view', user_id: `user-${i}`, screen: 'catalog', elem: 'card', amount: i })));
+export const SINGLE = JSON.stringify({
+  dt: '2024-06-01T12:00:00Z',
+  event: 'page_view',
+  user_id: 'user-000042',
+  screen: 'catalog',
+  elem: 'product_card_main_image',
+  amount: 1299,
+  event_id_hint: 'x'.repeat(36),
+});
+export const BATCH = JSON.stringify(
+  Array.from({ length: 100 }, (_, i) => ({
+    dt: '2024-06-01T12:00:00Z',
+    event: 'page_view',
+    user_id: `user-${i}`,
+    screen: 'catalog',
+    elem: 'card',
+    amount: i,
+  })),
+);
 
 /** The peers' ways to validate and publish (bench/servers/peer.ts), each behind node:http and fastify. */
 const PEER_KINDS = [
@@ -29,7 +46,16 @@ type Row = LoadResult & { name: string; what: string; events: number; cpu: numbe
 
 /** The server answers HTTP (any status: refusals during the run show in the table's non-2xx). */
 async function ready(url: string) {
-  await waitFor(`${url} to answer`, async () => ((await fetch(url, { method: 'POST', body: SINGLE, headers: { 'content-type': 'application/json' } }).catch(() => undefined)) ? true : undefined), 30_000);
+  await waitFor(
+    `${url} to answer`,
+    async () =>
+      (await fetch(url, { method: 'POST', body: SINGLE, headers: { 'content-type': 'application/json' } }).catch(
+        () => undefined,
+      ))
+        ? true
+        : undefined,
+    30_000,
+  );
 }
 
 export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
@@ -54,7 +80,10 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
     rows.push({ name, what, events: r.rps * events, ...r });
     await jsm.streams.purge(EVENTS_STREAM);
   };
-  const node = (script: string, ...args: string[]) => spawnOwned(process.execPath, ['--import', 'tsx', script, ...args], join(dir, `${args[0]}.log`), { env: { ...process.env, ...env } });
+  const node = (script: string, ...args: string[]) =>
+    spawnOwned(process.execPath, ['--import', 'tsx', script, ...args], join(dir, `${args[0]}.log`), {
+      env: { ...process.env, ...env },
+    });
   const procs: OwnedProcess[] = [];
   try {
     let port = await freePort();
@@ -66,19 +95,48 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
 
     port = await freePort();
     const collector = await spawnService('collector', { ...env, PORT: String(port) }, dir);
-    await run('collector', 'single events, 202 after PubAck', collector.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+    await run(
+      'collector',
+      'single events, 202 after PubAck',
+      collector.pid,
+      `http://127.0.0.1:${port}/v1/events`,
+      SINGLE,
+      1,
+    );
     await run('collector', '100-event batches', collector.pid, `http://127.0.0.1:${port}/v1/events`, BATCH, 100);
     await collector.terminate();
 
     // Scaling out by process: two collectors on one port (SO_REUSEPORT), as replicas behind a Service.
     port = await freePort();
     const pair = await startCollectors(2, { ...env, PORT: String(port) }, dir);
-    await run('2 collector processes', '100-event batches, one port', pair.pids, `http://127.0.0.1:${port}/v1/events`, BATCH, 100);
+    await run(
+      '2 collector processes',
+      '100-event batches, one port',
+      pair.pids,
+      `http://127.0.0.1:${port}/v1/events`,
+      BATCH,
+      100,
+    );
     await pair.terminate();
 
     port = await freePort();
-    const traced = await spawnService('collector', { ...env, PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.address() as { port: number }).port}` }, dir);
-    await run('collector, tracing on', 'single events, spans exported', traced.pid, `http://127.0.0.1:${port}/v1/events`, SINGLE, 1);
+    const traced = await spawnService(
+      'collector',
+      {
+        ...env,
+        PORT: String(port),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.address() as { port: number }).port}`,
+      },
+      dir,
+    );
+    await run(
+      'collector, tracing on',
+      'single events, spans exported',
+      traced.pid,
+      `http://127.0.0.1:${port}/v1/events`,
+      SINGLE,
+      1,
+    );
     await traced.terminate();
 
     for (const [publish, what] of PEER_KINDS) {
@@ -95,7 +153,14 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
     const seed = node('bench/servers/seed000.ts', String(port));
     procs.push(seed);
     await ready(`http://127.0.0.1:${port}/events/`);
-    await run('peer: seed 000', 'validate → INSERT into Buffer table', seed.pid, `http://127.0.0.1:${port}/events/`, SINGLE, 1);
+    await run(
+      'peer: seed 000',
+      'validate → INSERT into Buffer table',
+      seed.pid,
+      `http://127.0.0.1:${port}/events/`,
+      SINGLE,
+      1,
+    );
     progress('http', steps, steps);
   } finally {
     for (const p of procs) await p.stop();
@@ -110,16 +175,29 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
   const single = rows[1]!.rps;
   const by = (name: string) => rows.find((r) => r.name === name)!;
   const table = [
-    '| server | what | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU (cores) | CPU µs per event | stolen (cores) | peak RSS MiB | vs ceiling |',
+    '| server | what | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU (cores) | CPU µs per event | ' +
+      'stolen (cores) | peak RSS MiB | vs ceiling |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${Math.round(r.events)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.cpu.toFixed(2)} | ${Math.round((r.cpu / r.events) * 1e6)} | ${r.steal.toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.rps / ceiling).toFixed(2)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${Math.round(r.events)} | ${r.p50} | ${r.p99} | ` +
+        `${r.non2xx + r.errors} | ${r.cpu.toFixed(2)} | ${Math.round((r.cpu / r.events) * 1e6)} | ` +
+        `${r.steal.toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.rps / ceiling).toFixed(2)} |`,
+    ),
   ].join('\n');
   const ratios = [
     `collector ÷ ceiling: **${(single / ceiling).toFixed(2)}** (target ≥ 0.75)`,
-    `collector ÷ peers written the usual way (valibot + \`js.publish()\`): node:http **${(single / by('peer: node-http, js').rps).toFixed(2)}**, fastify **${(single / by('peer: fastify, js').rps).toFixed(2)}** (target ≥ 2)`,
-    `collector ÷ the same core behind another HTTP layer: node:http **${(single / by('peer: node-http, core').rps).toFixed(2)}**, fastify **${(single / by('peer: fastify, core').rps).toFixed(2)}** (what uWS alone buys)`,
-    `100-event batches: **${Math.round(rows[2]!.events).toLocaleString('en')} events/s** from one collector process, **${Math.round(by('2 collector processes').events).toLocaleString('en')}** from two (target ≥ 500,000 from one)`,
-    `tracing on costs **${((1 - by('collector, tracing on').rps / single) * 100).toFixed(0)}%** of single-event throughput`,
+    'collector ÷ peers written the usual way (valibot + `js.publish()`): ' +
+      `node:http **${(single / by('peer: node-http, js').rps).toFixed(2)}**, ` +
+      `fastify **${(single / by('peer: fastify, js').rps).toFixed(2)}** (target ≥ 2)`,
+    'collector ÷ the same core behind another HTTP layer: ' +
+      `node:http **${(single / by('peer: node-http, core').rps).toFixed(2)}**, ` +
+      `fastify **${(single / by('peer: fastify, core').rps).toFixed(2)}** (what uWS alone buys)`,
+    `100-event batches: **${Math.round(rows[2]!.events).toLocaleString('en')} events/s** ` +
+      `from one collector process, **${Math.round(by('2 collector processes').events).toLocaleString('en')}** ` +
+      'from two (target ≥ 500,000 from one)',
+    `tracing on costs **${((1 - by('collector, tracing on').rps / single) * 100).toFixed(0)}%** ` +
+      'of single-event throughput',
     `collector peak RSS: **${Math.max(rows[1]!.rssMiB, rows[2]!.rssMiB).toFixed(0)} MiB** (target ≤ 150)`,
   ];
   console.log(`\n${table}\n\n${ratios.map((r) => `- ${r}`).join('\n')}`);
@@ -127,16 +205,23 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
     'http',
     'HTTP ingestion: collector vs the ceiling and peers',
     'npm run bench -- http',
-    `Each server runs as its own process. autocannon runs in another (\`-c 100\`, 2 s warm-up, then ${seconds} s measured), POSTing a
-${SINGLE.length}-byte JSON event (or a ${BATCH.length}-byte array of 100). CPU is the server process's user+system time ÷ wall time,
+    `Each server runs as its own process. autocannon runs in another (\`-c 100\`, 2 s warm-up, then ` +
+      `${seconds} s measured), POSTing a
+${SINGLE.length}-byte JSON event (or a ${BATCH.length}-byte array of 100). CPU is the server process's ` +
+      `user+system time ÷ wall time,
 so 1.00 is one full core; CPU µs per event is that ÷ events/s, the figure that moves least between runs. *Stolen* is
 the CPU the hypervisor took from this VM during the row (/proc/stat steal), which is what makes repeated runs of the
-same server differ by up to a third. Peak RSS is VmHWM. The collector and the peers answer only after the JetStream PubAck of
+same server differ by up to a third. Peak RSS is VmHWM. The collector and the peers answer only after the ` +
+      `JetStream PubAck of
 every event; the stream is purged between runs. Peers "js" are what a TypeScript team would write: the same valibot
-schemas, then \`await js.publish()\` (nats.js) per event with its id as Nats-Msg-Id. Peers "core" put the collector's own
-core and coalescing publisher behind node:http or fastify, so they differ from the collector only in the HTTP layer.
-The collector runs as \`npm run collector\` does (its esbuild bundle); the other servers run under tsx, whose loader adds
-~25 MiB to their RSS and nothing to their throughput once loaded. Absolute numbers drift on this shared 2-core machine, so compare
+schemas, then \`await js.publish()\` (nats.js) per event with its id as Nats-Msg-Id. Peers "core" put the ` +
+      `collector's own
+core and coalescing publisher behind node:http or fastify, so they differ from the collector only in the ` +
+      `HTTP layer.
+The collector runs as \`npm run collector\` does (its esbuild bundle); the other servers run under tsx, ` +
+      `whose loader adds
+~25 MiB to their RSS and nothing to their throughput once loaded. Absolute numbers drift on this shared 2-core ` +
+      `machine, so compare
 the ratios, which all come from one run.
 
 ${table}

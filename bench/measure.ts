@@ -14,11 +14,36 @@ export interface LoadResult {
 }
 
 /** autocannon -c <connections> -d <seconds> POSTing `body`, as a separate process. */
-export async function autocannon(url: string, body: string, opts: { connections?: number; seconds?: number } = {}): Promise<LoadResult> {
-  const args = ['node_modules/autocannon/autocannon.js', '-c', String(opts.connections ?? 100), '-d', String(opts.seconds ?? 8), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-j', url];
+export async function autocannon(
+  url: string,
+  body: string,
+  opts: { connections?: number; seconds?: number } = {},
+): Promise<LoadResult> {
+  const args = [
+    'node_modules/autocannon/autocannon.js',
+    '-c',
+    String(opts.connections ?? 100),
+    '-d',
+    String(opts.seconds ?? 8),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    body,
+    '-j',
+    url,
+  ];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
   const r = JSON.parse(stdout);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    total: r.requests.total,
+  };
 }
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -41,7 +66,10 @@ function machineCpu(): { total: number; steal: number } {
  * Runs `load` while sampling the processes: their summed CPU share of one core over the load, the largest peak
  * RSS, and the cores the hypervisor stole from this VM meanwhile (what makes runs of the same server differ).
  */
-export async function measured<T>(pids: number | number[], load: () => Promise<T>): Promise<T & { cpu: number; rssMiB: number; steal: number }> {
+export async function measured<T>(
+  pids: number | number[],
+  load: () => Promise<T>,
+): Promise<T & { cpu: number; rssMiB: number; steal: number }> {
   const all = typeof pids === 'number' ? [pids] : pids;
   const cpuNow = () => all.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const cpu0 = cpuNow();

@@ -21,11 +21,25 @@ export async function publish(opts: { events?: number } = {}): Promise<void> {
   const pipelined = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 1 });
   const coalesced = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 500 });
   const js = jetstream(nc, { timeout: 10_000 });
-  const line = JSON.stringify({ dt: '2024-06-01 12:00:00', event: 'page_view', user_id: 'user-000042', screen: 'catalog', elem: 'card', amount: 1, received_at: '2024-06-01 12:00:00.000' });
+  const line = JSON.stringify({
+    dt: '2024-06-01 12:00:00',
+    event: 'page_view',
+    user_id: 'user-000042',
+    screen: 'catalog',
+    elem: 'card',
+    amount: 1,
+    received_at: '2024-06-01 12:00:00.000',
+  });
   const data = new TextEncoder().encode(line);
   const ways = {
-    'streams/publisher.ts, coalesced (≤ 500 events/message)': (id: string) => coalesced.publish([{ subject: 'events.generic', line, id }]).then(([err]) => { if (err) throw err; }),
-    'streams/publisher.ts, one message per event': (id: string) => pipelined.publish([{ subject: 'events.generic', line, id }]).then(([err]) => { if (err) throw err; }),
+    'streams/publisher.ts, coalesced (≤ 500 events/message)': (id: string) =>
+      coalesced.publish([{ subject: 'events.generic', line, id }]).then(([err]) => {
+        if (err) throw err;
+      }),
+    'streams/publisher.ts, one message per event': (id: string) =>
+      pipelined.publish([{ subject: 'events.generic', line, id }]).then(([err]) => {
+        if (err) throw err;
+      }),
     'js.publish() (nats.js)': (id: string) => js.publish('events.generic', data, { msgID: id }).then(() => {}),
   };
   const rows: string[] = [];
@@ -35,7 +49,8 @@ export async function publish(opts: { events?: number } = {}): Promise<void> {
       for (const [w, [name, send]] of Object.entries(ways).entries()) {
         progress('publish', step++, 6);
         const t0 = performance.now();
-        for (let i = 0; i < n; i += window) await Promise.all(Array.from({ length: window }, (_, k) => send(`${w}-${window}-${i + k}`)));
+        for (let i = 0; i < n; i += window)
+          await Promise.all(Array.from({ length: window }, (_, k) => send(`${w}-${window}-${i + k}`)));
         rows.push(`| ${name} | ${window} | ${Math.round(n / ((performance.now() - t0) / 1000))} |`);
       }
     }
@@ -52,7 +67,8 @@ export async function publish(opts: { events?: number } = {}): Promise<void> {
     'publish',
     'JetStream publish: coalesced and pipelined vs js.publish()',
     'npm run bench -- publish',
-    `One nats-server (JetStream, file store, stream EVENTS as deployed), one client process, ${n.toLocaleString('en')} events per row
+    `One nats-server (JetStream, file store, stream EVENTS as deployed), one client process, ` +
+      `${n.toLocaleString('en')} events per row
 of ~170 bytes, each with its own id, awaited on its PubAck in windows of the given size. The pipelined publisher
 (a core publish with a reply subject under one inbox, acks matched by one subscription, one sweeping timer)
 replaced js.publish() in the collector; coalescing (events of a subject published in one event-loop turn share a

@@ -17,7 +17,8 @@ const version = (cmd: string, args: string[]) => {
 export function machine(): string {
   return [
     `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
-    `Node ${process.version}, ${version('nats-server', ['--version'])}, clickhouse-server ${version('dpkg-query', ['-W', '-f=${Version}', 'clickhouse-server'])}`,
+    `Node ${process.version}, ${version('nats-server', ['--version'])}, ` +
+      `clickhouse-server ${version('dpkg-query', ['-W', '-f=${Version}', 'clickhouse-server'])}`,
   ].join('; ');
 }
 
@@ -33,9 +34,14 @@ export function writeSection(name: string, title: string, command: string, body:
     body.trim(),
     end,
   ].join('\n');
-  let text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
+  let text = existsSync(FILE)
+    ? readFileSync(FILE, 'utf8')
+    : '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
   const at = text.indexOf(start);
-  text = at >= 0 ? text.slice(0, at) + section + text.slice(text.indexOf(end) + end.length) : `${text.trimEnd()}\n\n${section}\n`;
+  text =
+    at >= 0
+      ? text.slice(0, at) + section + text.slice(text.indexOf(end) + end.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(FILE, text);
 }
 
@@ -43,6 +49,8 @@ export function writeSection(name: string, title: string, command: string, body:
 export function progress(label: string, done: number, total: number): void {
   const width = 30;
   const filled = Math.min(width, Math.round((done / total) * width));
-  process.stderr.write(`\r${label.padEnd(24)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}   `);
+  process.stderr.write(
+    `\r${label.padEnd(24)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}   `,
+  );
   if (done >= total) process.stderr.write('\n');
 }

@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 import { benchmarks, defaults } from './mod.ts';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { events: { type: 'string' }, seconds: { type: 'string' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { events: { type: 'string' }, seconds: { type: 'string' } },
+});
 const names = positionals.length ? positionals : defaults;
 for (const name of names) {
   const bench = benchmarks[name];
@@ -11,5 +14,8 @@ for (const name of names) {
     process.exit(2);
   }
   console.error(`— ${name}`);
-  await bench({ events: values.events ? Number(values.events) : undefined, seconds: values.seconds ? Number(values.seconds) : undefined });
+  await bench({
+    events: values.events ? Number(values.events) : undefined,
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+  });
 }

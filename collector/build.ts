@@ -2,7 +2,14 @@
 // environment and COLLECTOR_SOURCES_FILE), metrics, and the core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { ConfigError, openApiDocument, SourcesSchema, type Config, type Publisher, type Source } from '../shared/mod.ts';
+import {
+  ConfigError,
+  openApiDocument,
+  SourcesSchema,
+  type Config,
+  type Publisher,
+  type Source,
+} from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { connectNats, createPublisher, type NatsLink } from '../streams/mod.ts';
 import { createCollector, type Collector } from './core/mod.ts';
@@ -13,7 +20,9 @@ function sourcesFromFile(path?: string): Source[] {
   if (!path) return [];
   const parsed = v.safeParse(v.pipe(v.string(), v.parseJson(), SourcesSchema), readFileSync(path, 'utf8'));
   if (parsed.success) return parsed.output;
-  throw new ConfigError(`COLLECTOR_SOURCES_FILE=${path}: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? ''} ${i.message}`).join('; ')}`);
+  throw new ConfigError(
+    `COLLECTOR_SOURCES_FILE=${path}: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? ''} ${i.message}`).join('; ')}`,
+  );
 }
 
 export interface BuiltCollector {
@@ -36,7 +45,10 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
     connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
       (connected) => {
         link = connected;
-        publisher = createPublisher(connected, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage });
+        publisher = createPublisher(connected, {
+          timeoutMs: cfg.collector.publishTimeoutMs,
+          maxEventsPerMessage: cfg.collector.maxEventsPerMessage,
+        });
         settled();
       },
       (err: Error) => {
@@ -49,7 +61,9 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
     publisher: {
       publish: (events, headers) =>
         publisher?.publish(events, headers) ??
-        Promise.resolve(events.map(() => ({ reason: 'disconnected' as const, message: `NATS at ${url} not reached yet` }))),
+        Promise.resolve(
+          events.map(() => ({ reason: 'disconnected' as const, message: `NATS at ${url} not reached yet` })),
+        ),
       ready: () => publisher?.ready() ?? Promise.resolve(false),
     },
     ...cfg.collector,

@@ -10,7 +10,12 @@ export function collectorMetrics(): CollectorObserver {
   } catch {
     // Process metrics need Node's internals; other runtimes go without them.
   }
-  const requests = new Counter({ name: 'edge_events_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'edge_events_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'edge_events_http_request_duration_seconds',
     help: 'Time to answer a request (including the PubAck wait)',
@@ -18,7 +23,12 @@ export function collectorMetrics(): CollectorObserver {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const events = new Counter({ name: 'edge_events_events_total', help: 'Events by type and outcome (accepted, invalid, too_large, forbidden, unavailable, overloaded)', labelNames: ['type', 'outcome'], registers: [registry] });
+  const events = new Counter({
+    name: 'edge_events_events_total',
+    help: 'Events by type and outcome (accepted, invalid, too_large, forbidden, unavailable, overloaded)',
+    labelNames: ['type', 'outcome'],
+    registers: [registry],
+  });
   const publish = new Histogram({
     name: 'edge_events_publish_duration_seconds',
     help: 'JetStream publish until PubAck, per request (all of its events)',

@@ -11,10 +11,15 @@ export interface RunningCollector {
   stop(): Promise<void>;
 }
 
-export async function startCollector(cfg: Config, log: Logger = createLogger('collector', cfg.logLevel)): Promise<RunningCollector> {
+export async function startCollector(
+  cfg: Config,
+  log: Logger = createLogger('collector', cfg.logLevel),
+): Promise<RunningCollector> {
   const { collector, closeNats } = await buildCollector(cfg, log);
   const onError = (err: unknown) =>
-    err instanceof RequestFailed ? log.error({ err: err.cause, trace_id: err.traceId }, 'request failed') : log.error({ err }, 'request failed');
+    err instanceof RequestFailed
+      ? log.error({ err: err.cause, trace_id: err.traceId }, 'request failed')
+      : log.error({ err }, 'request failed');
   const server = await serveNode(collector, { ...cfg.collector, onError });
   log.info({ port: server.port }, 'collector listening');
   return {

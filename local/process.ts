@@ -27,7 +27,11 @@ export function spawnOwned(
   opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): OwnedProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached: opts.detached ?? false, ...(opts.env ? { env: opts.env } : {}) });
+  const child = spawn(command, args, {
+    stdio: ['ignore', fd, fd],
+    detached: opts.detached ?? false,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   closeSync(fd);
   live.add(child);
   const exited = new Promise<number | string>((resolve) => {

@@ -17,7 +17,9 @@ const tracing = await startTracing('edge-events', cfg.telemetry, cfg.sink.batchS
 let nats: NatsServer | undefined;
 if (!cfg.nats.url) {
   const dir = resolve(join(cfg.dataDir, 'nats'));
-  nats = await startNatsServer({ dir, port: 4222, detached: true }).catch(() => startNatsServer({ dir, detached: true }));
+  nats = await startNatsServer({ dir, port: 4222, detached: true }).catch(() =>
+    startNatsServer({ dir, detached: true }),
+  );
   cfg.nats.url = nats.url;
 }
 
@@ -31,13 +33,15 @@ const sink = await startSink(cfg, log.child({ svc: 'sink' }));
 const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
 const base = `http://localhost:${collector.port}`;
 const ch = sink.clickhouse;
+const clickhouseAt =
+  ch.engine === 'embedded' ? `embedded (chdb ${ch.version}) in ${ch.location}` : `${ch.location} (${ch.version})`;
 
 console.log(`
 edge-events is running
   collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views, /v1/track…/v1/batch
                                   GET /openapi.json, /metrics, /healthz, /readyz
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
-  clickhouse  ${ch.engine === 'embedded' ? `embedded (chdb ${ch.version}) in ${ch.location}` : `${ch.location} (${ch.version})`}, database ${ch.database}
+  clickhouse  ${clickhouseAt}, database ${ch.database}
 
 send an event:
   curl -X POST "${base}/events/" -F dt=2025-03-01T11:11:11Z -F event=test -F userid=1

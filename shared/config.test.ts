@@ -15,31 +15,56 @@ test('defaults need no environment at all', () => {
 
 test('every bad variable is named in one error', () => {
   try {
-    loadConfig({ PORT: 'eighty', CLICKHOUSE_URL: 'tcp://x', CLICKHOUSE_DATABASE: 'drop table', SINK_BATCH_WAIT_MS: '10', UNRELATED: 'x' });
+    loadConfig({
+      PORT: 'eighty',
+      CLICKHOUSE_URL: 'tcp://x',
+      CLICKHOUSE_DATABASE: 'drop table',
+      SINK_BATCH_WAIT_MS: '10',
+      UNRELATED: 'x',
+    });
     assert.unreachable('should have thrown');
   } catch (err) {
     assert.instance(err, ConfigError);
     const msg = (err as Error).message;
-    for (const name of ['PORT=', 'CLICKHOUSE_URL=', 'CLICKHOUSE_DATABASE=', 'SINK_BATCH_WAIT_MS=']) assert.ok(msg.includes(name), `${name} in ${msg}`);
+    for (const name of ['PORT=', 'CLICKHOUSE_URL=', 'CLICKHOUSE_DATABASE=', 'SINK_BATCH_WAIT_MS='])
+      assert.ok(msg.includes(name), `${name} in ${msg}`);
     assert.not.ok(msg.includes('UNRELATED'));
   }
 });
 
 test('an ack wait that a fetch could outlast is refused', () => {
-  assert.throws(() => loadConfig({ SINK_ACK_WAIT_SECONDS: '1' }), /SINK_ACK_WAIT_SECONDS="1": must be at least twice SINK_BATCH_WAIT_MS/);
+  assert.throws(
+    () => loadConfig({ SINK_ACK_WAIT_SECONDS: '1' }),
+    /SINK_ACK_WAIT_SECONDS="1": must be at least twice SINK_BATCH_WAIT_MS/,
+  );
   assert.is(loadConfig({ SINK_ACK_WAIT_SECONDS: '2' }).sink.ackWaitSeconds, 2);
 });
 
 test('values are parsed into their types', () => {
-  const cfg = loadConfig({ PORT: '9000', NATS_URL: 'nats://a:4222,nats://b:4222', CLICKHOUSE_URL: 'http://ch:8123', SINK_BATCH_SIZE: '10000' });
+  const cfg = loadConfig({
+    PORT: '9000',
+    NATS_URL: 'nats://a:4222,nats://b:4222',
+    CLICKHOUSE_URL: 'http://ch:8123',
+    SINK_BATCH_SIZE: '10000',
+  });
   assert.is(cfg.collector.port, 9000);
   assert.is(cfg.nats.url, 'nats://a:4222,nats://b:4222');
   assert.is(cfg.sink.batchSize, 10000);
 });
 
 test('relays: parsed, types resolved to catalog keys, mistakes named', () => {
-  const cfg = loadConfig({ RELAYS: '[{"name":"crm","kind":"nats","types":["PageVisit","cart_add"]},{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]' });
-  assert.equal(cfg.relays.map((r) => [r.name, r.kind, r.types]), [['crm', 'nats', ['page_visit', 'cart_add']], ['hook', 'webhook', undefined]]);
+  const cfg = loadConfig({
+    RELAYS:
+      '[{"name":"crm","kind":"nats","types":["PageVisit","cart_add"]},' +
+      '{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]',
+  });
+  assert.equal(
+    cfg.relays.map((r) => [r.name, r.kind, r.types]),
+    [
+      ['crm', 'nats', ['page_visit', 'cart_add']],
+      ['hook', 'webhook', undefined],
+    ],
+  );
   assert.is(cfg.relays[1]!.max_attempts, 8);
   for (const [bad, why] of [
     ['not json', /RELAYS=.*expected JSON/],

@@ -53,7 +53,9 @@ export const SourcesSchema = v.pipe(
       name: v.pipe(v.string(), v.regex(/^[\w.-]{1,64}$/, 'expected letters, digits, _ . -')),
       key: v.pipe(v.string(), v.minLength(8, 'write keys must be at least 8 characters')),
       types: relayCommon.types,
-      rate_limit: v.optional(v.object({ rps: v.pipe(v.number(), v.minValue(0.001)), burst: v.optional(v.pipe(v.number(), v.minValue(1))) })),
+      rate_limit: v.optional(
+        v.object({ rps: v.pipe(v.number(), v.minValue(0.001)), burst: v.optional(v.pipe(v.number(), v.minValue(1))) }),
+      ),
     }),
   ),
   v.check((ss) => new Set(ss.map((s) => s.key)).size === ss.length, 'write keys must be unique'),
@@ -61,8 +63,15 @@ export const SourcesSchema = v.pipe(
 export type Source = v.InferOutput<typeof SourcesSchema>[number];
 
 const flag = (fallback: boolean) =>
-  v.optional(v.pipe(v.picklist(['true', 'false', '1', '0'], 'expected true or false'), v.transform((x) => x === 'true' || x === '1')), fallback ? 'true' : 'false');
-const rate = () => v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)), '0');
+  v.optional(
+    v.pipe(
+      v.picklist(['true', 'false', '1', '0'], 'expected true or false'),
+      v.transform((x) => x === 'true' || x === '1'),
+    ),
+    fallback ? 'true' : 'false',
+  );
+const rate = () =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)), '0');
 
 const EnvVars = v.object({
   NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
@@ -124,7 +133,10 @@ const EnvSchema = v.pipe(
   // A fetch holds its first message up to SINK_BATCH_WAIT_MS before the sink sees it; were the ack
   // wait no longer, JetStream would redeliver it into the same fetch and the batch would hold it twice.
   v.forward(
-    v.check((e) => e.SINK_ACK_WAIT_SECONDS * 1000 >= 2 * e.SINK_BATCH_WAIT_MS, 'must be at least twice SINK_BATCH_WAIT_MS'),
+    v.check(
+      (e) => e.SINK_ACK_WAIT_SECONDS * 1000 >= 2 * e.SINK_BATCH_WAIT_MS,
+      'must be at least twice SINK_BATCH_WAIT_MS',
+    ),
     ['SINK_ACK_WAIT_SECONDS'],
   ),
 );
@@ -175,7 +187,9 @@ export class ConfigError extends Error {
 
 /** Parses the given environment (process.env, Deno.env.toObject(), or a test's record). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const defined = Object.fromEntries(Object.entries(env).filter(([k, val]) => val !== undefined && val !== '' && k in EnvVars.entries));
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([k, val]) => val !== undefined && val !== '' && k in EnvVars.entries),
+  );
   const parsed = v.safeParse(EnvSchema, defined);
   if (!parsed.success) {
     const lines = parsed.issues.map((issue) => {
@@ -189,7 +203,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.output;
   return {
     nats: { url: e.NATS_URL },
-    clickhouse: { url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE },
+    clickhouse: {
+      url: e.CLICKHOUSE_URL,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+    },
     collector: {
       host: e.HOST,
       port: e.PORT,
@@ -203,7 +222,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sourcesFile: e.COLLECTOR_SOURCES_FILE,
       ipRateLimit: { rps: e.RATE_LIMIT_IP_RPS, burst: e.RATE_LIMIT_IP_BURST || Math.max(1, e.RATE_LIMIT_IP_RPS) },
       trustProxy: e.TRUST_PROXY,
-      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
     },
     sink: {
       port: e.SINK_PORT,

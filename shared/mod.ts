@@ -11,7 +11,16 @@ export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType } from './catalog/columns.ts';
 export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment.ts';
-export { loadConfig, loadConfigOrExit, ConfigError, ENV_VARS, SourcesSchema, type Config, type Relay, type Source } from './config.ts';
+export {
+  loadConfig,
+  loadConfigOrExit,
+  ConfigError,
+  ENV_VARS,
+  SourcesSchema,
+  type Config,
+  type Relay,
+  type Source,
+} from './config.ts';
 export { isUnreachable } from './transient.ts';
 export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';

@@ -15,7 +15,10 @@ export const tracer = (name: string) => trace.getTracer(name);
 
 /** The context a request (or message) carries in its headers, or the root. */
 export function extractContext(get: (name: string) => string | undefined): Context {
-  return propagation.extract(ROOT_CONTEXT, null, { get: (_c, key) => get(key), keys: () => ['traceparent', 'tracestate'] });
+  return propagation.extract(ROOT_CONTEXT, null, {
+    get: (_c, key) => get(key),
+    keys: () => ['traceparent', 'tracestate'],
+  });
 }
 
 /** Headers that carry the active span to the next hop (empty while tracing is off). */

@@ -9,7 +9,11 @@ import { isUnreachable } from './transient.ts';
 
 /** A loopback port nothing listens on (port 1 needs root to listen; nobody does here). */
 const CLOSED = '127.0.0.1:1';
-const caught = (p: Promise<unknown>) => p.then(() => assert.unreachable('expected a failure'), (err: unknown) => err);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => assert.unreachable('expected a failure'),
+    (err: unknown) => err,
+  );
 
 test('refused and unknown-host errors of every client are unreachable', async () => {
   const clickhouse = createClient({ url: `http://${CLOSED}`, log: { level: ClickHouseLogLevel.OFF } });

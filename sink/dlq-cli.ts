@@ -5,13 +5,18 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/mod.ts';
 import { readLetters, redrive, showLetter, type LetterFilter } from './dlq.ts';
 
-const USAGE = 'usage: npm run dlq -- list [--type T] [--since 2024-01-01T00:00:00Z|1h] | show <seq> | redrive [--type T] [--since …]';
+const USAGE =
+  'usage: npm run dlq -- list [--type T] [--since 2024-01-01T00:00:00Z|1h] | show <seq> | ' +
+  'redrive [--type T] [--since …]';
 
 /** An ISO time, or a duration back from now: 30m, 6h, 2d. */
 function parseSince(text?: string): Date | undefined {
   if (!text) return undefined;
   const rel = /^(\d+)([smhd])$/.exec(text);
-  if (rel) return new Date(Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's' | 'm' | 'h' | 'd']);
+  if (rel)
+    return new Date(
+      Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's' | 'm' | 'h' | 'd'],
+    );
   const at = new Date(text);
   if (Number.isNaN(at.getTime())) throw new Error(`--since: not a time or duration: ${text}`);
   return at;
@@ -25,7 +30,10 @@ function bar(done: number, total: number) {
 }
 
 const cfg = loadConfigOrExit();
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { type: { type: 'string' }, since: { type: 'string' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { type: { type: 'string' }, since: { type: 'string' } },
+});
 const [command, arg] = positionals;
 const filter: LetterFilter = { type: values.type, since: parseSince(values.since) };
 const nc = await connect({ servers: (cfg.nats.url ?? 'nats://127.0.0.1:4222').split(','), name: 'edge-events dlq' });
@@ -37,10 +45,14 @@ try {
       n++;
       const key = `${l.subject}  ${l.code ?? '-'}  ${l.reason.slice(0, 70)}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
-      console.log(`${String(l.seq).padStart(8)}  ${l.time.toISOString()}  ${l.subject.padEnd(28)} ${String(l.code ?? '-').padStart(4)}  x${l.deliveries}  ${l.reason.slice(0, 90)}`);
+      console.log(
+        `${String(l.seq).padStart(8)}  ${l.time.toISOString()}  ${l.subject.padEnd(28)} ` +
+          `${String(l.code ?? '-').padStart(4)}  x${l.deliveries}  ${l.reason.slice(0, 90)}`,
+      );
     }
     console.log(`\n${n} dead letters`);
-    for (const [key, count] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`${String(count).padStart(8)}  ${key}`);
+    for (const [key, count] of [...counts].sort((a, b) => b[1] - a[1]))
+      console.log(`${String(count).padStart(8)}  ${key}`);
   } else if (command === 'show' && arg && /^\d+$/.test(arg)) {
     const l = await showLetter(nc, Number(arg));
     if (!l) {

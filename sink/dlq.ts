@@ -28,7 +28,14 @@ export interface LetterFilter {
 }
 
 /** A letter from its stored form: sequence, subject, time, headers and payload. */
-function letterOf(seq: number, subject: string, time: Date, hdrs: { get(name: string): string } | undefined, data: Uint8Array, remaining = 0): Letter {
+function letterOf(
+  seq: number,
+  subject: string,
+  time: Date,
+  hdrs: { get(name: string): string } | undefined,
+  data: Uint8Array,
+  remaining = 0,
+): Letter {
   const h = (name: string) => hdrs?.get(name) ?? '';
   return {
     seq,
@@ -47,9 +54,13 @@ function letterOf(seq: number, subject: string, time: Date, hdrs: { get(name: st
   };
 }
 
-const toLetter = (m: JsMsg) => letterOf(m.seq, m.subject, new Date(Math.floor(m.info.timestampNanos / 1e6)), m.headers, m.data, m.info.pending);
+const toLetter = (m: JsMsg) =>
+  letterOf(m.seq, m.subject, new Date(Math.floor(m.info.timestampNanos / 1e6)), m.headers, m.data, m.info.pending);
 
-/** Every letter matching the filter stored before the call, oldest first (an ordered consumer: nothing is acked or changed). */
+/**
+ * Every letter matching the filter stored before the call, oldest first (an ordered consumer: nothing is acked or
+ * changed).
+ */
 export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}): AsyncGenerator<Letter> {
   const jsm = await jetstreamManager(nc);
   // A snapshot: letters arriving while we read (a redrive's failures) wait for the next run.
@@ -85,7 +96,11 @@ export async function showLetter(nc: NatsConnection, seq: number): Promise<Lette
  * Republishes matching letters to their original subjects and deletes each once its publish is acked.
  * Safe to repeat: rows carry their event_id, so a letter redriven twice is still one row in results.
  */
-export async function redrive(nc: NatsConnection, filter: LetterFilter, progress: (done: number, total: number) => void = () => {}): Promise<number> {
+export async function redrive(
+  nc: NatsConnection,
+  filter: LetterFilter,
+  progress: (done: number, total: number) => void = () => {},
+): Promise<number> {
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   let done = 0;

@@ -9,6 +9,10 @@ export interface Readiness {
 }
 
 export async function readiness(link: NatsLink | undefined, ch: ClickHouse | undefined): Promise<Readiness> {
-  const clickhouse = (await ch?.client.ping().then((r) => r.success, () => false)) ?? false;
+  const clickhouse =
+    (await ch?.client.ping().then(
+      (r) => r.success,
+      () => false,
+    )) ?? false;
   return { nats: link?.connected() ?? false, clickhouse };
 }

@@ -28,46 +28,68 @@ const row = (id: string, n: unknown) => JSON.stringify({ id, n });
 
 /** A fresh table, and an insert of NDJSON lines into it that counts its calls. */
 async function table(ch: ClickHouse, name: string) {
-  await ch.client.command({ query: `CREATE TABLE ${ch.database}.${name} (id String, n Int64) ENGINE = MergeTree ORDER BY id` });
+  await ch.client.command({
+    query: `CREATE TABLE ${ch.database}.${name} (id String, n Int64) ENGINE = MergeTree ORDER BY id`,
+  });
   const calls = { n: 0 };
   const insert = async (lines: string[]) => {
     calls.n++;
     await insertRows(ch, name, enc.encode(`${lines.join('\n')}\n`));
   };
   const ids = async () => {
-    const rs = await ch.client.query({ query: `SELECT id FROM ${ch.database}.${name} ORDER BY id`, format: 'JSONEachRow' });
+    const rs = await ch.client.query({
+      query: `SELECT id FROM ${ch.database}.${name} ORDER BY id`,
+      format: 'JSONEachRow',
+    });
     return (await rs.json<{ id: string }>()).map((r) => r.id);
   };
   return { insert, calls, ids };
 }
 
-test('three poison rows among 64: exactly they are rejected, with a data-error code; the rest lands once', async ({ ch }) => {
+test('three poison rows among 64: exactly they are rejected, with a data-error code; the rest lands once', async ({
+  ch,
+}) => {
   const poison = new Set([5, 6, 40]);
-  const items = Array.from({ length: 64 }, (_, i) => row(`r${String(i).padStart(2, '0')}`, poison.has(i) ? 'not a number' : i));
+  const items = Array.from({ length: 64 }, (_, i) =>
+    row(`r${String(i).padStart(2, '0')}`, poison.has(i) ? 'not a number' : i),
+  );
   const t = await table(ch, 'bisect_rows');
   const out = await insertIsolating(items, t.insert);
-  assert.equal(out.rejected.map((r) => JSON.parse(r.item).id), ['r05', 'r06', 'r40']);
+  assert.equal(
+    out.rejected.map((r) => JSON.parse(r.item).id),
+    ['r05', 'r06', 'r40'],
+  );
   for (const r of out.rejected) {
     assert.is(r.decision.kind, 'dead-letter');
-    assert.ok([6, 27, 72].includes(r.decision.code!), `a parse error code, got ${r.decision.code}: ${r.decision.reason}`);
+    assert.ok(
+      [6, 27, 72].includes(r.decision.code!),
+      `a parse error code, got ${r.decision.code}: ${r.decision.reason}`,
+    );
   }
   assert.equal(out.retry, []);
   assert.is(out.inserted.length, 61);
-  assert.equal(await t.ids(), items.filter((_, i) => !poison.has(i)).map((l) => JSON.parse(l).id));
+  assert.equal(
+    await t.ids(),
+    items.filter((_, i) => !poison.has(i)).map((l) => JSON.parse(l).id),
+  );
   // Bisection, not one insert per row: at most about 2·k·log2(n) inserts for k poison rows among n.
   assert.ok(t.calls.n <= 2 * 3 * 6 + 1, `${t.calls.n} inserts`);
 });
 
 test('a message of several rows is split: only its bad row is rejected, its other rows land', async ({ ch }) => {
   const t = await table(ch, 'bisect_messages');
-  const message = (from: number, bad?: number) => Array.from({ length: 4 }, (_, k) => row(`m${from + k}`, from + k === bad ? 'x' : 1));
+  const message = (from: number, bad?: number) =>
+    Array.from({ length: 4 }, (_, k) => row(`m${from + k}`, from + k === bad ? 'x' : 1));
   const items = [message(0), message(10, 12), message(20)];
   const out = await insertIsolating(
     items,
     (msgs) => t.insert(msgs.flat()),
     (msg) => (msg.length > 1 ? msg.map((line) => [line]) : undefined),
   );
-  assert.equal(out.rejected.map((r) => r.item), [[row('m12', 'x')]]);
+  assert.equal(
+    out.rejected.map((r) => r.item),
+    [[row('m12', 'x')]],
+  );
   assert.equal(await t.ids(), ['m0', 'm1', 'm10', 'm11', 'm13', 'm2', 'm20', 'm21', 'm22', 'm23', 'm3']);
 });
 

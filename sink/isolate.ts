@@ -21,7 +21,10 @@ export async function insertIsolating<T>(
   const out: Isolated<T> = { inserted: [], rejected: [], retry: [] };
   const visit = async (part: T[]): Promise<void> => {
     if (part.length === 0) return;
-    const failure = await insert(part).then(() => undefined, (err: unknown) => err ?? new Error('insert failed'));
+    const failure = await insert(part).then(
+      () => undefined,
+      (err: unknown) => err ?? new Error('insert failed'),
+    );
     const decision = decideInsert(failure);
     if (decision.kind === 'ok') {
       out.inserted.push(...part);

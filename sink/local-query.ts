@@ -17,7 +17,9 @@ export const isLocalQuery = (req: IncomingMessage, ch: ClickHouse | undefined): 
 export async function answerQuery(req: IncomingMessage, res: ServerResponse, ch: ClickHouse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const result = await ch.client.exec({ query: Buffer.concat(chunks).toString('utf8'), clickhouse_settings: QUERY_SETTINGS }).catch((err: Error) => err);
+  const result = await ch.client
+    .exec({ query: Buffer.concat(chunks).toString('utf8'), clickhouse_settings: QUERY_SETTINGS })
+    .catch((err: Error) => err);
   if (result instanceof Error) {
     res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: result.message }));
     return;

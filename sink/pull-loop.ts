@@ -38,7 +38,10 @@ export function startPullLoop(opts: PullLoopOptions): PullLoop {
       // Cut short after some messages arrived (heartbeats missed while NATS or this machine stalled):
       // they are delivered to us and would wait out ack_wait before redelivery. Handle them now.
       if (msgs.length === 0) throw err;
-      opts.log.warn({ err: (err as Error).message, consumer: opts.consumer, received: msgs.length }, 'fetch cut short; handling what arrived');
+      opts.log.warn(
+        { err: (err as Error).message, consumer: opts.consumer, received: msgs.length },
+        'fetch cut short; handling what arrived',
+      );
     } finally {
       fetching = undefined;
     }

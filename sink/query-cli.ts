@@ -12,7 +12,9 @@ if (!query) {
 }
 
 async function viaRunningSink(): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${cfg.sink.port}/query`, { method: 'POST', body: query }).catch(() => undefined);
+  const res = await fetch(`http://127.0.0.1:${cfg.sink.port}/query`, { method: 'POST', body: query }).catch(
+    () => undefined,
+  );
   if (!res) return false;
   if (res.status === 404) return false;
   const text = await res.text();

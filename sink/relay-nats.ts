@@ -23,7 +23,8 @@ export function natsRelay(relay: Relay, link: NatsLink): (msgs: JsMsg[]) => Prom
         );
         const decision = decidePublish(failure);
         if (decision.kind === 'ok') out.done.push(m);
-        else if (decision.kind === 'dead-letter') out.dead.push({ msg: m, reason: decision.reason, code: decision.code });
+        else if (decision.kind === 'dead-letter')
+          out.dead.push({ msg: m, reason: decision.reason, code: decision.code });
         else (out.retry.push(m), (out.reason = decision.reason));
       }),
     );

@@ -32,7 +32,8 @@ export function webhookRelay(relay: WebhookRelay): (msgs: JsMsg[]) => Promise<At
     }
     if (decision.kind === 'ok') return { done: msgs, dead: [], retry: [] };
     const reason = `webhook ${relay.name} ${decision.reason}`;
-    if (decision.kind === 'retry') return { done: [], dead: [], retry: msgs, reason, retryAfterMs: decision.retryAfterMs };
+    if (decision.kind === 'retry')
+      return { done: [], dead: [], retry: msgs, reason, retryAfterMs: decision.retryAfterMs };
     return { done: [], dead: msgs.map((msg) => ({ msg, reason, code: decision.code })), retry: [] };
   };
 }

@@ -36,7 +36,15 @@ export function startRelays(cfg: Config, link: NatsLink, log: Logger): RunningRe
         if (mine.length < msgs.length) for (const m of msgs) if (!mine.includes(m)) m.ack();
         if (mine.length === 0) return;
         const span = { name: `relay ${relay.name}`, kind: SpanKind.PRODUCER };
-        await settle(mine, deliver, { ...cfg.sink, maxAttempts: relay.max_attempts, signal, deadLetter, stats: s, log: rlog, span });
+        await settle(mine, deliver, {
+          ...cfg.sink,
+          maxAttempts: relay.max_attempts,
+          signal,
+          deadLetter,
+          stats: s,
+          log: rlog,
+          span,
+        });
       },
     });
   });

@@ -7,7 +7,8 @@ import { buildRequest, eventsOfPart, insertQuery, ndjsonBody, wholeMessage, type
 
 const enc = (s: string) => new TextEncoder().encode(s);
 /** The fields of a stored message the builder reads: its stream, sequence and payload. */
-const stored = (seq: number, payload: string) => ({ seq, data: enc(payload), info: { stream: 'EVENTS' } }) as unknown as JsMsg;
+const stored = (seq: number, payload: string) =>
+  ({ seq, data: enc(payload), info: { stream: 'EVENTS' } }) as unknown as JsMsg;
 
 test('the body is the payloads, one per line', () => {
   const body = ndjsonBody([{ data: enc('{"a":1}') }, { data: enc('{"a":2}') }]);
@@ -25,7 +26,10 @@ test('rows count the events of each message; the token depends on which messages
   assert.is(buildRequest('events', [many, one]).token, request.token, 'the same parts, the same token');
   assert.is.not(buildRequest('events', [one, many]).token, request.token);
   const events = eventsOfPart(many)! as Part[];
-  assert.equal(events.map((p) => p.line), [0, 1, 2]);
+  assert.equal(
+    events.map((p) => p.line),
+    [0, 1, 2],
+  );
   assert.is(eventsOfPart(events[0]!), undefined, 'an event is not split further');
   const first = buildRequest('events', [events[0]!]);
   assert.is(first.rows, 1);

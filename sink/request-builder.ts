@@ -26,7 +26,11 @@ export const wholeMessage = (msg: JsMsg): Part => ({ msg, data: msg.data });
 export const eventsOfPart = (p: Part): Part[] | undefined =>
   p.line === undefined ? eventsIn(p.data).map((data, line) => ({ msg: p.msg, data, line })) : undefined;
 
-export const ndjsonBody = (parts: readonly Pick<Part, 'data'>[]): Uint8Array => joinLines(parts.map((p) => p.data), true);
+export const ndjsonBody = (parts: readonly Pick<Part, 'data'>[]): Uint8Array =>
+  joinLines(
+    parts.map((p) => p.data),
+    true,
+  );
 
 export const insertQuery = (database: string, table: string) => `INSERT INTO ${database}.${table} FORMAT JSONEachRow`;
 

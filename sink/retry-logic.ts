@@ -42,7 +42,9 @@ export function decideInsert(err?: unknown): Decision {
   if (err === undefined) return ok;
   const reason = oneLine(err);
   const code = errorCode(err);
-  return code !== undefined && DATA_ERRORS.has(code) ? { kind: 'dead-letter', reason, code } : { kind: 'retry', reason, code };
+  return code !== undefined && DATA_ERRORS.has(code)
+    ? { kind: 'dead-letter', reason, code }
+    : { kind: 'retry', reason, code };
 }
 
 /** The tables that must exist again before a retry can succeed. */
@@ -62,14 +64,18 @@ export function decidePublish(err?: unknown): Decision {
 export function decideHttp(status: number, retryAfter: string | null, now = Date.now()): Decision {
   if (status >= 200 && status < 300) return ok;
   const reason = `answered ${status}`;
-  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', reason, code: status, retryAfterMs: retryAfterMs(retryAfter, now) };
+  if (status === 408 || status === 429 || status >= 500)
+    return { kind: 'retry', reason, code: status, retryAfterMs: retryAfterMs(retryAfter, now) };
   return { kind: 'dead-letter', reason, code: status };
 }
 
 /** A request that got no answer at all (refused, reset, timed out): retried. */
 export function decideNoAnswer(err: unknown): Retry {
   const cause = (err as { cause?: unknown })?.cause;
-  return { kind: 'retry', reason: `got no answer: ${oneLine(err)}${cause instanceof Error ? ` (${oneLine(cause)})` : ''}` };
+  return {
+    kind: 'retry',
+    reason: `got no answer: ${oneLine(err)}${cause instanceof Error ? ` (${oneLine(cause)})` : ''}`,
+  };
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds. */
@@ -92,7 +98,7 @@ export function pause(ms: number, signal: StopSignal, every?: () => void, everyM
     let nextTick = Date.now() + everyMs;
     const tick = () => {
       if (signal.stopped || Date.now() >= end) return resolve();
-      if (every && Date.now() >= nextTick) every(), (nextTick = Date.now() + everyMs);
+      if (every && Date.now() >= nextTick) (every(), (nextTick = Date.now() + everyMs));
       setTimeout(tick, Math.min(100, end - Date.now()));
     };
     tick();
@@ -101,5 +107,9 @@ export function pause(ms: number, signal: StopSignal, every?: () => void, everyM
 
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s+/g, ' ').replace(/, e\.what\(\) = DB::Exception/, '').trim().slice(0, 500);
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/, e\.what\(\) = DB::Exception/, '')
+    .trim()
+    .slice(0, 500);
 }

@@ -7,7 +7,10 @@ const cfg = loadConfigOrExit();
 const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
 try {
   await applySchema(ch);
-  console.log(`applied ${catalogDdl(ch.database, ch.dialect).length} statements to ${ch.location} (ClickHouse ${ch.version}), database ${ch.database}`);
+  console.log(
+    `applied ${catalogDdl(ch.database, ch.dialect).length} statements to ${ch.location} ` +
+      `(ClickHouse ${ch.version}), database ${ch.database}`,
+  );
 } finally {
   await ch.close();
 }

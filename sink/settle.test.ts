@@ -45,7 +45,11 @@ async function delivered(link: NatsLink, type: string, n: number, payload = (i: 
   /** The consumer's state on the server: what is still unacked, and how often messages were redelivered. */
   const state = async () => {
     const info = await jsm.consumers.info(EVENTS_STREAM, name);
-    return { unacked: info.num_ack_pending + info.num_pending, redelivered: info.num_redelivered, ackFloor: info.ack_floor.stream_seq };
+    return {
+      unacked: info.num_ack_pending + info.num_pending,
+      redelivered: info.num_redelivered,
+      ackFloor: info.ack_floor.stream_seq,
+    };
   };
   return { msgs, consumer, state };
 }
@@ -68,35 +72,64 @@ const letters = async (link: NatsLink, type: string) => {
   return out;
 };
 
-test('delivered → acked; refused whole → dead-lettered, then terminated; one refused event → letter, message acked', async ({ link }) => {
-  const { msgs, state } = await delivered(link, 'settle_a', 3, (i) => (i === 2 ? '{"i":20}\n{"i":21}' : `{"i":${i}}`));
-  const opts = options(link);
-  await settle(msgs, async () => ({
-    done: [msgs[0]!],
-    dead: [
-      { msg: msgs[1]!, reason: 'refused whole', code: 27 },
-      { msg: msgs[2]!, event: { data: new TextEncoder().encode('{"i":21}'), line: 1 }, reason: 'refused one', code: 41 },
-    ],
-    retry: [],
-  }), opts);
-  assert.equal(opts.stats, { acked: 2, nakked: 0, deadLettered: 2, retries: 0 });
-  await waitFor('the consumer to have nothing unacked', async () => ((await state()).unacked === 0 ? true : undefined));
-  const got = await letters(link, 'settle_a');
-  assert.equal(got.map((l) => [l.originalSequence, l.reason, l.code, l.line, new TextDecoder().decode(l.data)]), [
-    [msgs[1]!.seq, 'refused whole', 27, undefined, '{"i":1}'],
-    [msgs[2]!.seq, 'refused one', 41, 1, '{"i":21}'],
-  ]);
-  assert.ok(got.every((l) => l.by === 'settle-test' && l.originalSubject === 'events.settle_a'));
-});
+test(
+  'delivered → acked; ' +
+    'refused whole → dead-lettered, then terminated; ' +
+    'one refused event → letter, message acked',
+  async ({ link }) => {
+    const { msgs, state } = await delivered(link, 'settle_a', 3, (i) =>
+      i === 2 ? '{"i":20}\n{"i":21}' : `{"i":${i}}`,
+    );
+    const opts = options(link);
+    await settle(
+      msgs,
+      async () => ({
+        done: [msgs[0]!],
+        dead: [
+          { msg: msgs[1]!, reason: 'refused whole', code: 27 },
+          {
+            msg: msgs[2]!,
+            event: { data: new TextEncoder().encode('{"i":21}'), line: 1 },
+            reason: 'refused one',
+            code: 41,
+          },
+        ],
+        retry: [],
+      }),
+      opts,
+    );
+    assert.equal(opts.stats, { acked: 2, nakked: 0, deadLettered: 2, retries: 0 });
+    await waitFor('the consumer to have nothing unacked', async () =>
+      (await state()).unacked === 0 ? true : undefined,
+    );
+    const got = await letters(link, 'settle_a');
+    assert.equal(
+      got.map((l) => [l.originalSequence, l.reason, l.code, l.line, new TextDecoder().decode(l.data)]),
+      [
+        [msgs[1]!.seq, 'refused whole', 27, undefined, '{"i":1}'],
+        [msgs[2]!.seq, 'refused one', 41, 1, '{"i":21}'],
+      ],
+    );
+    assert.ok(got.every((l) => l.by === 'settle-test' && l.originalSubject === 'events.settle_a'));
+  },
+);
 
-test('a passing failure is held and tried again until it lands: acked once, after one retry round', async ({ link }) => {
+test('a passing failure is held and tried again until it lands: acked once, after one retry round', async ({
+  link,
+}) => {
   const { msgs, state } = await delivered(link, 'settle_b', 2);
   const opts = options(link);
   const tries: number[] = [];
-  await settle(msgs, async (pending) => {
-    tries.push(pending.length);
-    return tries.length === 1 ? { ...noAttempt(), done: [msgs[0]!], retry: [msgs[1]!], reason: 'server down' } : { ...noAttempt(), done: pending };
-  }, opts);
+  await settle(
+    msgs,
+    async (pending) => {
+      tries.push(pending.length);
+      return tries.length === 1
+        ? { ...noAttempt(), done: [msgs[0]!], retry: [msgs[1]!], reason: 'server down' }
+        : { ...noAttempt(), done: pending };
+    },
+    opts,
+  );
   assert.equal(tries, [2, 1], 'the second attempt carries only the held message');
   assert.equal(opts.stats, { acked: 2, nakked: 0, deadLettered: 0, retries: 1 });
   await waitFor('both acked', async () => ((await state()).unacked === 0 ? true : undefined));
@@ -115,7 +148,9 @@ test('attempts running out dead-letter what is still failing, with the last reas
   await waitFor('terminated', async () => ((await state()).unacked === 0 ? true : undefined));
 });
 
-test('stopping while a batch is held naks it with a delay: it comes back, delivered a second time', async ({ link }) => {
+test('stopping while a batch is held naks it with a delay: it comes back, delivered a second time', async ({
+  link,
+}) => {
   const { msgs, consumer, state } = await delivered(link, 'settle_d', 2);
   const signal = { stopped: false };
   const opts = options(link, { signal, retryBaseMs: 400, retryMaxMs: 400 });
@@ -125,12 +160,17 @@ test('stopping while a batch is held naks it with a delay: it comes back, delive
   assert.equal(opts.stats, { acked: 0, nakked: 2, deadLettered: 0, retries: 1 });
   const again: JsMsg[] = [];
   for await (const m of await consumer.fetch({ max_messages: 2, expires: 3000 })) again.push(m);
-  assert.equal(again.map((m) => [m.seq, m.info.deliveryCount]), msgs.map((m) => [m.seq, 2]));
+  assert.equal(
+    again.map((m) => [m.seq, m.info.deliveryCount]),
+    msgs.map((m) => [m.seq, 2]),
+  );
   for (const m of again) m.ack();
   await waitFor('acked', async () => ((await state()).unacked === 0 ? true : undefined));
 });
 
-test('a DLQ that cannot take the letters: the originals are nakked, not terminated, and come back', async ({ link }) => {
+test('a DLQ that cannot take the letters: the originals are nakked, not terminated, and come back', async ({
+  link,
+}) => {
   const { msgs, consumer } = await delivered(link, 'settle_e', 1);
   const opts = options(link, { deadLetter: async () => Promise.reject(new Error('DLQ down')) });
   await settle(msgs, async () => ({ ...noAttempt(), dead: [{ msg: msgs[0]!, reason: 'refused' }] }), opts);

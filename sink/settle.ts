@@ -2,7 +2,16 @@
 // what never can, and hold the rest — waiting with backoff (or the target's Retry-After) — until it
 // succeeds, attempts run out (→ dead letter), or we stop (→ nak). Held messages are kept with working().
 import type { JsMsg } from '@nats-io/jetstream';
-import { context, linksFrom, SpanStatusCode, trace, traceIdOf, tracer, tracingOn, type SpanKind } from '../shared/mod.ts';
+import {
+  context,
+  linksFrom,
+  SpanStatusCode,
+  trace,
+  traceIdOf,
+  tracer,
+  tracingOn,
+  type SpanKind,
+} from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { pause, retryDelayMs } from './retry-logic.ts';
 import type { Attempt, DeadLetter, DeadLetterer, SettleStats, StopSignal } from './types.ts';
@@ -23,14 +32,23 @@ export interface SettleOptions {
   span: { name: string; kind: SpanKind };
 }
 
-export function settle(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attempt>, opts: SettleOptions): Promise<void> {
+export function settle(
+  msgs: JsMsg[],
+  attempt: (msgs: JsMsg[]) => Promise<Attempt>,
+  opts: SettleOptions,
+): Promise<void> {
   // Every event's request span: a message of many events carries one traceparent per event.
-  const parents = (m: JsMsg) => (m.headers?.values('traceparent') ?? []).map((tp) => (k: string) => (k === 'traceparent' ? tp : undefined));
+  const parents = (m: JsMsg) =>
+    (m.headers?.values('traceparent') ?? []).map((tp) => (k: string) => (k === 'traceparent' ? tp : undefined));
   const links = tracingOn() ? linksFrom(msgs.flatMap(parents)) : [];
   const attributes = { 'messaging.batch.message_count': msgs.length };
   return traces().startActiveSpan(opts.span.name, { kind: opts.span.kind, links, attributes }, async (span) => {
     try {
-      await settleIn(msgs, attempt, tracingOn() ? { ...opts, log: opts.log.child({ trace_id: traceIdOf(span) }) } : opts);
+      await settleIn(
+        msgs,
+        attempt,
+        tracingOn() ? { ...opts, log: opts.log.child({ trace_id: traceIdOf(span) }) } : opts,
+      );
     } finally {
       span.end();
     }
@@ -49,7 +67,11 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
     try {
       await context.with(trace.setSpan(context.active(), span), () => o.deadLetter(letters));
       o.stats.deadLettered += letters.length;
-      for (const l of letters) o.log.warn({ subject: l.msg.subject, seq: l.msg.seq, line: l.event?.line, code: l.code, reason: l.reason }, 'dead-lettered');
+      for (const l of letters)
+        o.log.warn(
+          { subject: l.msg.subject, seq: l.msg.seq, line: l.event?.line, code: l.code, reason: l.reason },
+          'dead-lettered',
+        );
       // A plain term: `+TERM <reason>` needs nats-server 2.10, and the reason is in the headers anyway.
       for (const l of letters) if (!l.event) l.msg.term();
       const partly = new Set(letters.filter((l) => l.event).map((l) => l.msg));
@@ -75,7 +97,12 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
     for (const m of result.retry) if (!firstFailure.has(m)) firstFailure.set(m, Date.now());
     const givingUp = o.maxAttempts !== undefined && n >= o.maxAttempts;
     if (givingUp) {
-      for (const msg of result.retry) letters.push({ msg, reason: `gave up after ${n} attempts: ${result.reason ?? 'failed'}`, firstFailure: failedAt(msg) });
+      for (const msg of result.retry)
+        letters.push({
+          msg,
+          reason: `gave up after ${n} attempts: ${result.reason ?? 'failed'}`,
+          firstFailure: failedAt(msg),
+        });
     }
     await sendToDlq(letters);
     if (givingUp || result.retry.length === 0) return;

@@ -11,7 +11,14 @@ import { buildRequest, eventsOfPart, wholeMessage, type Part } from './request-b
 import { isMissingSchema } from './retry-logic.ts';
 import { insertRows } from './service.ts';
 import { settle } from './settle.ts';
-import { noAttempt, type Attempt, type DeadLetterer, type SinkObserver, type SinkStats, type StopSignal } from './types.ts';
+import {
+  noAttempt,
+  type Attempt,
+  type DeadLetterer,
+  type SinkObserver,
+  type SinkStats,
+  type StopSignal,
+} from './types.ts';
 
 export interface SinkDeps {
   ch: ClickHouse;
@@ -41,7 +48,10 @@ export function createSink(deps: SinkDeps): BatchHandler {
       collect(out, type.table, group, result);
       missingSchema ||= result.retryDecision !== undefined && isMissingSchema(result.retryDecision);
     }
-    if (missingSchema) await deps.reapplySchema().catch((err) => deps.log.warn({ err: (err as Error).message }, 're-creating tables failed'));
+    if (missingSchema)
+      await deps
+        .reapplySchema()
+        .catch((err) => deps.log.warn({ err: (err as Error).message }, 're-creating tables failed'));
     return out;
   };
 
@@ -51,7 +61,8 @@ export function createSink(deps: SinkDeps): BatchHandler {
     return traces.startActiveSpan('clickhouse insert', { attributes }, async (span) => {
       try {
         const isolated = await insertIsolating(msgs.map(wholeMessage), (parts) => send(table, parts), eventsOfPart);
-        if (isolated.retryDecision) span.setStatus({ code: SpanStatusCode.ERROR, message: isolated.retryDecision.reason });
+        if (isolated.retryDecision)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: isolated.retryDecision.reason });
         span.setAttribute('edge_events.rejected', isolated.rejected.length);
         return isolated;
       } finally {

@@ -40,11 +40,23 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   let link: NatsLink | undefined;
   let clickhouse: ClickHouse | undefined;
   const metrics = sinkMetrics(
-    () => ({ [SINK_CONSUMER]: stats, ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])) }),
-    () => (link ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))]) : Promise.resolve({})),
+    () => ({
+      [SINK_CONSUMER]: stats,
+      ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])),
+    }),
+    () =>
+      link
+        ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))])
+        : Promise.resolve({}),
   );
   // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
-  const health: Server = await serveStatus(cfg.sink.port, () => link, () => clickhouse, metrics, log);
+  const health: Server = await serveStatus(
+    cfg.sink.port,
+    () => link,
+    () => clickhouse,
+    metrics,
+    log,
+  );
   let ch: ClickHouse;
   let nats: NatsLink;
   try {

@@ -18,7 +18,8 @@ export async function serveStatus(
   log: Logger,
 ): Promise<Server> {
   const server = createServer(async (req, res) => {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     try {
       if (req.url === '/healthz') return reply(200, { status: 'ok' });
       if (req.url === '/readyz') {

@@ -53,7 +53,14 @@ export interface SinkStats extends SettleStats {
   inserted: number;
 }
 
-export const newSinkStats = (): SinkStats => ({ batches: 0, inserted: 0, acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
+export const newSinkStats = (): SinkStats => ({
+  batches: 0,
+  inserted: 0,
+  acked: 0,
+  nakked: 0,
+  deadLettered: 0,
+  retries: 0,
+});
 
 /** What the sink reports as it works (metrics); every method is cheap and never throws. */
 export interface SinkObserver {

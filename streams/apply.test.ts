@@ -6,7 +6,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServices, type Services } from '../test/support/mod.ts';
 import { applyTopology, describeChange } from './apply.ts';
-import { consumerSpecs, DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, relayConsumer, SINK_CONSUMER, streamSpecs } from './definitions.ts';
+import {
+  consumerSpecs,
+  DLQ_STREAM,
+  EVENTS_STREAM,
+  RELAYED_STREAM,
+  relayConsumer,
+  SINK_CONSUMER,
+  streamSpecs,
+} from './definitions.ts';
 
 const test = suite<{ services: Services; nc: NatsConnection }>('streams apply');
 test.before(async (ctx) => {
@@ -29,7 +37,10 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`,
   ]);
   const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
-  assert.ok(again.every((c) => c.action === 'unchanged'), again.map(describeChange).join('; '));
+  assert.ok(
+    again.every((c) => c.action === 'unchanged'),
+    again.map(describeChange).join('; '),
+  );
 
   const bigger = services.config({ STREAM_MAX_AGE_SECONDS: '3600', SINK_BATCH_SIZE: '8000' });
   const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger));
@@ -47,7 +58,11 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
 
 test('each relay gets its own durable consumer; one type is filtered on the server', async ({ services, nc }) => {
   const jsm = await jetstreamManager(nc);
-  const cfg = services.config({ RELAYS: '[{"name":"one","kind":"nats","types":["PageVisit"]},{"name":"many","kind":"nats","types":["PageVisit","CartAdd"]}]' });
+  const cfg = services.config({
+    RELAYS:
+      '[{"name":"one","kind":"nats","types":["PageVisit"]},' +
+      '{"name":"many","kind":"nats","types":["PageVisit","CartAdd"]}]',
+  });
   const changes = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
   assert.ok(changes.some((c) => c.name === `${EVENTS_STREAM}/${relayConsumer('one')}` && c.action === 'created'));
   assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('one'))).config.filter_subject, 'events.page_visit');

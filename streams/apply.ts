@@ -19,7 +19,11 @@ const differing = (want: object, have: object) =>
 
 const isNotFound = (err: unknown) => /not found/i.test(String((err as Error)?.message));
 
-export async function applyTopology(jsm: JetStreamManager, streams: StreamSpec[], consumers: ConsumerSpec[]): Promise<Change[]> {
+export async function applyTopology(
+  jsm: JetStreamManager,
+  streams: StreamSpec[],
+  consumers: ConsumerSpec[],
+): Promise<Change[]> {
   const changes: Change[] = [];
   for (const spec of streams) {
     const info = await jsm.streams.info(spec.name).catch((err) => {
@@ -54,7 +58,10 @@ export async function applyTopology(jsm: JetStreamManager, streams: StreamSpec[]
 }
 
 /** The topology this configuration declares, applied. */
-export async function applyConfiguredTopology(nc: NatsConnection, cfg: Pick<Config, 'stream' | 'sink' | 'relays'>): Promise<Change[]> {
+export async function applyConfiguredTopology(
+  nc: NatsConnection,
+  cfg: Pick<Config, 'stream' | 'sink' | 'relays'>,
+): Promise<Change[]> {
   return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg));
 }
 

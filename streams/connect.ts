@@ -14,16 +14,31 @@ export interface NatsLink {
 
 /**
  * Connects, and if NATS cannot be reached yet (it is starting beside us, or rolling), logs that once and
- * waits for it as for a reconnect, instead of failing: resolves once connected. `onWaiting`: called when it starts waiting.
+ * waits for it as for a reconnect, instead of failing: resolves once connected. `onWaiting`: called when it
+ * starts waiting.
  */
-export async function connectNats(url: string, name: string, log: Logger, opts: { onWaiting?: () => void } = {}): Promise<NatsLink> {
+export async function connectNats(
+  url: string,
+  name: string,
+  log: Logger,
+  opts: { onWaiting?: () => void } = {},
+): Promise<NatsLink> {
   const servers = url.split(',').map((s) => s.trim());
-  const options = { servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, reconnectJitter: 250, pingInterval: 5_000, maxPingOut: 2 };
+  const options = {
+    servers,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 250,
+    pingInterval: 5_000,
+    maxPingOut: 2,
+  };
   let nc: NatsConnection;
   try {
     nc = await connect(options);
   } catch (err) {
-    if (!isUnreachable(err)) throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
+    if (!isUnreachable(err))
+      throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
     log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
     opts.onWaiting?.();
     nc = await connect({ ...options, waitOnFirstConnect: true });

@@ -17,7 +17,16 @@ test('packed events come back as they went in, and are counted', () => {
 });
 
 test('utf8Length is the encoded size: ASCII, Cyrillic, emoji, lone surrogates', () => {
-  for (const text of ['', '{"a":1}', 'Привет, мир', '€ and 😀 and 中文', 'x\ud800y', '\udc00', 'end\ud83d', 'é'.repeat(1000)]) {
+  for (const text of [
+    '',
+    '{"a":1}',
+    'Привет, мир',
+    '€ and 😀 and 中文',
+    'x\ud800y',
+    '\udc00',
+    'end\ud83d',
+    'é'.repeat(1000),
+  ]) {
     assert.is(utf8Length(text), enc(text).byteLength, JSON.stringify(text));
   }
 });

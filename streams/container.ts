@@ -24,7 +24,8 @@ export function joinLines(chunks: readonly Uint8Array[], terminated = false): Ui
 const encoder = new TextEncoder();
 
 /** The message holding these events (JSON lines), encoded in one pass: one allocation per message, not per event. */
-export const packLines = (lines: readonly string[]): Uint8Array => encoder.encode(lines.length === 1 ? lines[0]! : lines.join('\n'));
+export const packLines = (lines: readonly string[]): Uint8Array =>
+  encoder.encode(lines.length === 1 ? lines[0]! : lines.join('\n'));
 
 /** Bytes of `text` in UTF-8, counted without encoding it (lone surrogates as U+FFFD, as TextEncoder writes them). */
 export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
@@ -55,5 +56,7 @@ export function countEvents(data: Uint8Array): number {
 /** Nats-Msg-Id of a message holding events with these ids. */
 export function messageIdOf(eventIds: readonly string[]): string {
   if (eventIds.length === 1) return eventIds[0]!;
-  return `batch:${createHash('sha256').update(`${eventIds.join('\n')}\n`).digest('base64url')}`;
+  return `batch:${createHash('sha256')
+    .update(`${eventIds.join('\n')}\n`)
+    .digest('base64url')}`;
 }

@@ -75,7 +75,13 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
 
 export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpec[] {
   return [
-    pullConsumer(SINK_CONSUMER, 'edge-events sink: batches into ClickHouse, acks after the insert', 'events.>', cfg.sink.batchSize, cfg.sink.ackWaitSeconds),
+    pullConsumer(
+      SINK_CONSUMER,
+      'edge-events sink: batches into ClickHouse, acks after the insert',
+      'events.>',
+      cfg.sink.batchSize,
+      cfg.sink.ackWaitSeconds,
+    ),
     ...cfg.relays.map((relay) =>
       pullConsumer(
         relayConsumer(relay.name),
@@ -90,7 +96,13 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpe
 }
 
 /** A durable pull consumer on EVENTS, as the sink and every relay use one. */
-function pullConsumer(name: string, description: string, filter: string, batch: number, ackWaitSeconds: number): ConsumerSpec {
+function pullConsumer(
+  name: string,
+  description: string,
+  filter: string,
+  batch: number,
+  ackWaitSeconds: number,
+): ConsumerSpec {
   return {
     stream: EVENTS_STREAM,
     config: {

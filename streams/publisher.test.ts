@@ -28,7 +28,13 @@ test.after(async (ctx) => {
 });
 
 /** One event in its own publish() call; throws why it was not stored. */
-const publishOne = async (pub: Publisher, subject: string, body: string, id: string, headers?: Record<string, string>) => {
+const publishOne = async (
+  pub: Publisher,
+  subject: string,
+  body: string,
+  id: string,
+  headers?: Record<string, string>,
+) => {
   const [err] = await pub.publish([{ subject, line: body, id }], headers);
   if (err) throw err;
 };
@@ -36,23 +42,32 @@ const publishOne = async (pub: Publisher, subject: string, body: string, id: str
 test('one message per event: acks resolve; the same id twice is stored once; headers travel', async ({ link, nc }) => {
   const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 1 });
   await Promise.all(Array.from({ length: 500 }, (_, i) => publishOne(pub, 'events.generic', `{"i":${i}}`, `id-${i}`)));
-  await publishOne(pub, 'events.generic', '{"i":0}', 'id-0', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+  await publishOne(pub, 'events.generic', '{"i":0}', 'id-0', {
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  });
   const jsm = await jetstreamManager(nc);
   assert.is((await jsm.streams.info(EVENTS_STREAM)).state.messages, 500);
-  await publishOne(pub, 'events.generic', '{"x":1}', 'with-trace', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+  await publishOne(pub, 'events.generic', '{"x":1}', 'with-trace', {
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  });
   const last = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: 'events.generic' });
   assert.is(last!.header.get('Nats-Msg-Id'), 'with-trace');
   assert.match(last!.header.get('traceparent'), /^00-4bf92f/);
 });
 
-test('coalesced: events of a subject published together share messages, in order, deduplicated as a batch', async ({ link, nc }) => {
+test('coalesced: events of a subject published together share messages, in order, deduplicated as a batch', async ({
+  link,
+  nc,
+}) => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.purge(EVENTS_STREAM);
   const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 300 });
   const trace = (i: number) => `00-4bf92f3577b34da6a3ce929d0e0e${String(i).padStart(4, '0')}-00f067aa0ba902b7-01`;
   const burst = () =>
     Promise.all([
-      ...Array.from({ length: 500 }, (_, i) => publishOne(pub, 'events.page_visit', `{"i":${i}}`, `pv-${i}`, { traceparent: trace(i) })),
+      ...Array.from({ length: 500 }, (_, i) =>
+        publishOne(pub, 'events.page_visit', `{"i":${i}}`, `pv-${i}`, { traceparent: trace(i) }),
+      ),
       publishOne(pub, 'events.cart_add', '{"c":1}', 'ca-1'),
     ]);
   await burst();
@@ -60,9 +75,15 @@ test('coalesced: events of a subject published together share messages, in order
   assert.is(info.state.messages, 3, 'page_visit: 300 + 200; cart_add: 1');
   const first = (await jsm.streams.getMessage(EVENTS_STREAM, { seq: info.state.first_seq }))!;
   assert.is(first.subject, 'events.page_visit');
-  assert.equal(eventsIn(first.data).map((b) => JSON.parse(new TextDecoder().decode(b)).i), Array.from({ length: 300 }, (_, i) => i));
+  assert.equal(
+    eventsIn(first.data).map((b) => JSON.parse(new TextDecoder().decode(b)).i),
+    Array.from({ length: 300 }, (_, i) => i),
+  );
   assert.is(first.header.get('Nats-Msg-Id'), messageIdOf(Array.from({ length: 300 }, (_, i) => `pv-${i}`)));
-  assert.equal(first.header.values('traceparent'), Array.from({ length: 300 }, (_, i) => trace(i)));
+  assert.equal(
+    first.header.values('traceparent'),
+    Array.from({ length: 300 }, (_, i) => trace(i)),
+  );
   const lone = (await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: 'events.cart_add' }))!;
   assert.is(lone.header.get('Nats-Msg-Id'), 'ca-1', 'a message of one event keeps its event_id');
   assert.is(new TextDecoder().decode(lone.data), '{"c":1}');
@@ -77,7 +98,9 @@ test('coalesced: a message stays under 256 KiB however many events share it', as
   const pub = createPublisher(link, { timeoutMs: 2000, maxEventsPerMessage: 1000 });
   // 5,000 characters, 10,000 bytes: messages are sized in UTF-8 bytes, not characters.
   const big = JSON.stringify({ pad: 'я'.repeat(5_000) });
-  const results = await pub.publish(Array.from({ length: 60 }, (_, i) => ({ subject: 'events.generic', line: big, id: `big-${i}` })));
+  const results = await pub.publish(
+    Array.from({ length: 60 }, (_, i) => ({ subject: 'events.generic', line: big, id: `big-${i}` })),
+  );
   assert.equal(results, new Array(60).fill(undefined));
   const { state } = await jsm.streams.info(EVENTS_STREAM);
   assert.is(state.messages, 3, '600 kB of events in three messages');

@@ -20,7 +20,9 @@ type Result = NotStored | undefined;
 const notStored = (reason: NotStored['reason'], message: string): NotStored => ({ reason, message });
 
 /** What JetStream answers on the reply subject: a PubAck, or an API error. */
-type PubAckReply = { stream: string; seq: number; duplicate?: boolean } | { error: { code: number; err_code?: number; description?: string } };
+type PubAckReply =
+  | { stream: string; seq: number; duplicate?: boolean }
+  | { error: { code: number; err_code?: number; description?: string } };
 
 /** One publish() call: its results, filled in as the messages holding its events are settled. */
 interface Call {
@@ -44,7 +46,8 @@ interface Open {
 /** Bytes a message may reach: well under nats-server's max_payload (1 MiB by default). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
-const defer: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+const defer: (f: () => void) => void =
+  typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 export function createPublisher(link: NatsLink, opts: PublisherOptions): Publisher {
   const prefix = `${createInbox()}.`;
@@ -69,9 +72,17 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
     callback: (_err, msg: Msg) => {
       const key = msg.subject.slice(prefix.length);
       // No stream listens on the subject (or, in a cluster, none has a leader right now): a 503 status, no ack.
-      if (msg.headers?.hasError) return settle(key, notStored('no-stream', `JetStream did not store it: ${msg.headers.code} ${msg.headers.description}`));
+      if (msg.headers?.hasError)
+        return settle(
+          key,
+          notStored('no-stream', `JetStream did not store it: ${msg.headers.code} ${msg.headers.description}`),
+        );
       const reply = msg.json<PubAckReply>();
-      if ('error' in reply) return settle(key, notStored('refused', `JetStream refused it: ${reply.error.description ?? reply.error.code}`));
+      if ('error' in reply)
+        return settle(
+          key,
+          notStored('refused', `JetStream refused it: ${reply.error.description ?? reply.error.code}`),
+        );
       settle(key);
     },
   });
@@ -87,7 +98,10 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
     try {
       link.nc.publish(m.subject, packLines(m.lines), { reply: prefix + key, headers: h });
     } catch (cause) {
-      settle(key, notStored(link.nc.isClosed() ? 'closed' : 'disconnected', `publish failed: ${(cause as Error).message}`));
+      settle(
+        key,
+        notStored(link.nc.isClosed() ? 'closed' : 'disconnected', `publish failed: ${(cause as Error).message}`),
+      );
     }
   };
   const flush = () => {
@@ -98,14 +112,17 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
   const failAll = (why: NotStored) => {
     for (const key of [...waiting.keys()]) settle(key, why);
   };
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [key, w] of waiting) {
-      if (w.deadline > now) break;
-      settle(key, notStored('timeout', `JetStream did not acknowledge within ${opts.timeoutMs} ms`));
-    }
-    if (!link.connected()) failAll(notStored('disconnected', 'NATS is disconnected'));
-  }, Math.min(100, opts.timeoutMs));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, w] of waiting) {
+        if (w.deadline > now) break;
+        settle(key, notStored('timeout', `JetStream did not acknowledge within ${opts.timeoutMs} ms`));
+      }
+      if (!link.connected()) failAll(notStored('disconnected', 'NATS is disconnected'));
+    },
+    Math.min(100, opts.timeoutMs),
+  );
   sweep.unref?.();
   link.nc.closed().then(() => {
     clearInterval(sweep);
@@ -116,17 +133,20 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
   return {
     publish(events, extra) {
       if (events.length === 0) return Promise.resolve([]);
-      if (!link.connected()) return Promise.resolve(events.map(() => notStored('disconnected', 'NATS is disconnected')));
+      if (!link.connected())
+        return Promise.resolve(events.map(() => notStored('disconnected', 'NATS is disconnected')));
       let call!: Call;
-      const done = new Promise<Result[]>((resolve) => (call = { results: new Array(events.length), left: events.length, resolve }));
+      const done = new Promise<Result[]>(
+        (resolve) => (call = { results: new Array(events.length), left: events.length, resolve }),
+      );
       events.forEach(({ subject, line, id }, index) => {
         const bytes = utf8Length(line) + 1;
         let m = open.get(subject);
-        if (m && m.bytes + bytes > MAX_MESSAGE_BYTES) send(m), (m = undefined);
+        if (m && m.bytes + bytes > MAX_MESSAGE_BYTES) (send(m), (m = undefined));
         if (!m) {
           m = { subject, lines: [], ids: [], bytes: 0, headers: [], calls: [], indexes: [] };
           open.set(subject, m);
-          if (!flushScheduled) (flushScheduled = true), defer(flush);
+          if (!flushScheduled) ((flushScheduled = true), defer(flush));
         }
         m.lines.push(line);
         m.ids.push(id);

@@ -8,7 +8,16 @@ import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCollector } from '../collector/mod.ts';
-import { countReaches, post, postJson, rows, startPipeline, startServices, type Pipeline, type Services } from './support/mod.ts';
+import {
+  countReaches,
+  post,
+  postJson,
+  rows,
+  startPipeline,
+  startServices,
+  type Pipeline,
+  type Services,
+} from './support/mod.ts';
 
 const WEB = 'web-key-123456';
 const CRM = 'crm-key-123456';
@@ -34,7 +43,12 @@ test.after(async (ctx) => {
 });
 
 const basic = (key: string) => ({ authorization: `Basic ${btoa(`${key}:`)}`, 'content-type': 'application/json' });
-const ev = (extra: Record<string, unknown> = {}) => ({ dt: '2024-01-01T00:00:00Z', event: 'click', user_id: 'u', ...extra });
+const ev = (extra: Record<string, unknown> = {}) => ({
+  dt: '2024-01-01T00:00:00Z',
+  event: 'click',
+  user_id: 'u',
+  ...extra,
+});
 
 test('the Segment SDK, unchanged: a typed track, an identify and a page land', async ({ p }) => {
   const analytics = new Segment({ writeKey: WEB, host: p.url, maxEventsInBatch: 10, flushInterval: 50 });
@@ -42,20 +56,50 @@ test('the Segment SDK, unchanged: a typed track, an identify and a page land', a
   analytics.on('error', (e) => errors.push(e));
   // messageId is not in the SDK's types, but it sends it through (as its users do for idempotency).
   const withId = <T>(params: T, messageId: string) => ({ ...params, messageId }) as T;
-  analytics.track(withId({ userId: '42', event: 'CartAdd', properties: { item_id: 7 }, timestamp: new Date('2024-02-03T04:05:06Z') }, 'seg-cart-1'));
+  analytics.track(
+    withId(
+      { userId: '42', event: 'CartAdd', properties: { item_id: 7 }, timestamp: new Date('2024-02-03T04:05:06Z') },
+      'seg-cart-1',
+    ),
+  );
   analytics.identify(withId({ userId: '42', traits: { plan: 'pro' } }, 'seg-id-1'));
   analytics.page(withId({ anonymousId: 'anon-9', name: 'Home', properties: { path: '/' } }, 'seg-page-1'));
   await analytics.closeAndFlush({ timeout: 10_000 });
   assert.equal(errors, []);
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id = 'seg-cart-1'", 1), 1);
+  assert.is(
+    await countReaches(p.sink, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id = 'seg-cart-1'", 1),
+    1,
+  );
   const [cart] = await rows(p.sink, "SELECT user_id, item_id FROM edge_events.cart_add WHERE event_id = 'seg-cart-1'");
   assert.equal(cart, { user_id: '42', item_id: '7' });
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event_id IN ('seg-id-1', 'seg-page-1')", 2), 2);
-  const got = await rows(p.sink, "SELECT type, name, user_id, anonymous_id, traits, properties, source FROM edge_events.segment_events WHERE event_id IN ('seg-id-1', 'seg-page-1') ORDER BY type");
-  assert.equal(got.map((r) => [r.type, r.name, r.user_id, r.anonymous_id, JSON.parse(r.traits as string), JSON.parse(r.properties as string), r.source]), [
-    ['identify', '', '42', '', { plan: 'pro' }, {}, 'web'],
-    ['page', 'Home', '', 'anon-9', {}, { path: '/' }, 'web'],
-  ]);
+  assert.is(
+    await countReaches(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.segment_events WHERE event_id IN ('seg-id-1', 'seg-page-1')",
+      2,
+    ),
+    2,
+  );
+  const got = await rows(
+    p.sink,
+    'SELECT type, name, user_id, anonymous_id, traits, properties, source FROM edge_events.segment_events ' +
+      "WHERE event_id IN ('seg-id-1', 'seg-page-1') ORDER BY type",
+  );
+  assert.equal(
+    got.map((r) => [
+      r.type,
+      r.name,
+      r.user_id,
+      r.anonymous_id,
+      JSON.parse(r.traits as string),
+      JSON.parse(r.properties as string),
+      r.source,
+    ]),
+    [
+      ['identify', '', '42', '', { plan: 'pro' }, {}, 'web'],
+      ['page', 'Home', '', 'anon-9', {}, { path: '/' }, 'web'],
+    ],
+  );
 });
 
 test('the RudderStack SDK, unchanged (gzip on): events land with their context', async ({ p }) => {
@@ -64,9 +108,26 @@ test('the RudderStack SDK, unchanged (gzip on): events land with their context',
   client.track({ userId: '7', event: 'Searching', properties: { query: 'red shoes' } });
   client.track({ anonymousId: 'a-7', event: 'Newsletter Opened', properties: { issue: 12 } });
   await client.flush();
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.searching WHERE query = 'red shoes' AND user_id = 7", 1), 1);
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event = 'Newsletter Opened'", 1), 1);
-  const [row] = await rows(p.sink, "SELECT anonymous_id, properties, context FROM edge_events.segment_events WHERE event = 'Newsletter Opened'");
+  assert.is(
+    await countReaches(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.searching WHERE query = 'red shoes' AND user_id = 7",
+      1,
+    ),
+    1,
+  );
+  assert.is(
+    await countReaches(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.segment_events WHERE event = 'Newsletter Opened'",
+      1,
+    ),
+    1,
+  );
+  const [row] = await rows(
+    p.sink,
+    "SELECT anonymous_id, properties, context FROM edge_events.segment_events WHERE event = 'Newsletter Opened'",
+  );
   assert.is(row!.anonymous_id, 'a-7');
   assert.equal(JSON.parse(row!.properties as string), { issue: 12 });
   assert.equal(JSON.parse(row!.context as string).library.name, 'analytics-node');
@@ -74,32 +135,78 @@ test('the RudderStack SDK, unchanged (gzip on): events land with their context',
 
 test('sentAt corrects a skewed client clock', async ({ p }) => {
   const clientNow = Date.now() + 3_600_000; // the client's clock is an hour fast
-  const res = await post(`${p.url}/v1/track`, JSON.stringify({ userId: 'u', event: 'Skewed', messageId: 'skew-1', timestamp: new Date(clientNow - 10_000).toISOString(), sentAt: new Date(clientNow).toISOString() }), basic(WEB));
+  const res = await post(
+    `${p.url}/v1/track`,
+    JSON.stringify({
+      userId: 'u',
+      event: 'Skewed',
+      messageId: 'skew-1',
+      timestamp: new Date(clientNow - 10_000).toISOString(),
+      sentAt: new Date(clientNow).toISOString(),
+    }),
+    basic(WEB),
+  );
   assert.is(res.status, 200);
   assert.equal(res.json, { success: true });
   await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event_id = 'skew-1'", 1);
-  const [row] = await rows<{ t: string }>(p.sink, "SELECT toUnixTimestamp(timestamp) AS t FROM edge_events.segment_events WHERE event_id = 'skew-1'");
+  const [row] = await rows<{ t: string }>(
+    p.sink,
+    "SELECT toUnixTimestamp(timestamp) AS t FROM edge_events.segment_events WHERE event_id = 'skew-1'",
+  );
   assert.ok(Math.abs(Number(row!.t) * 1000 - (Date.now() - 10_000)) < 15_000, 'stored on the server clock, 10 s ago');
 });
 
-test('write keys: missing or wrong → 401; Basic, Bearer, X-Write-Key and body writeKey work; types are enforced', async ({ p }) => {
-  const url = `${p.url}/v1/events`;
-  const none = await postJson(url, ev());
-  assert.is(none.status, 401);
-  assert.is(none.headers.get('www-authenticate'), 'Basic realm="edge-events"');
-  assert.not.match(none.text, /key-/);
-  assert.is((await post(url, JSON.stringify(ev()), basic('nope-nope-nope'))).status, 401);
-  assert.is((await post(url, JSON.stringify(ev()), basic(WEB))).status, 202);
-  assert.is((await post(url, JSON.stringify(ev()), { authorization: `Bearer ${WEB}`, 'content-type': 'application/json' })).status, 202);
-  assert.is((await post(url, JSON.stringify(ev()), { 'x-write-key': WEB, 'content-type': 'application/json' })).status, 202);
-  assert.is((await post(`${p.url}/v1/track`, JSON.stringify({ writeKey: WEB, userId: 'u', event: 'x' }), { 'content-type': 'application/json' })).status, 200);
-  const denied = await post(url, JSON.stringify({ event: 'CartAdd', timestamp: '2024-01-01 00:00:00', user_id: 1, item_id: 1 }), basic(CRM));
-  assert.is(denied.status, 403);
-  assert.match(denied.json.issues[0].message, /source "crm" may not send CartAdd/);
-  assert.is((await post(url, JSON.stringify({ event: 'PageVisit', timestamp: '2024-01-01 00:00:00', user_id: 1, page_id: 1 }), basic(CRM))).status, 202);
-});
+test(
+  'write keys: missing or wrong → 401; Basic, Bearer, X-Write-Key and body writeKey work; ' + 'types are enforced',
+  async ({ p }) => {
+    const url = `${p.url}/v1/events`;
+    const none = await postJson(url, ev());
+    assert.is(none.status, 401);
+    assert.is(none.headers.get('www-authenticate'), 'Basic realm="edge-events"');
+    assert.not.match(none.text, /key-/);
+    assert.is((await post(url, JSON.stringify(ev()), basic('nope-nope-nope'))).status, 401);
+    assert.is((await post(url, JSON.stringify(ev()), basic(WEB))).status, 202);
+    assert.is(
+      (await post(url, JSON.stringify(ev()), { authorization: `Bearer ${WEB}`, 'content-type': 'application/json' }))
+        .status,
+      202,
+    );
+    assert.is(
+      (await post(url, JSON.stringify(ev()), { 'x-write-key': WEB, 'content-type': 'application/json' })).status,
+      202,
+    );
+    assert.is(
+      (
+        await post(`${p.url}/v1/track`, JSON.stringify({ writeKey: WEB, userId: 'u', event: 'x' }), {
+          'content-type': 'application/json',
+        })
+      ).status,
+      200,
+    );
+    const denied = await post(
+      url,
+      JSON.stringify({ event: 'CartAdd', timestamp: '2024-01-01 00:00:00', user_id: 1, item_id: 1 }),
+      basic(CRM),
+    );
+    assert.is(denied.status, 403);
+    assert.match(denied.json.issues[0].message, /source "crm" may not send CartAdd/);
+    assert.is(
+      (
+        await post(
+          url,
+          JSON.stringify({ event: 'PageVisit', timestamp: '2024-01-01 00:00:00', user_id: 1, page_id: 1 }),
+          basic(CRM),
+        )
+      ).status,
+      202,
+    );
+  },
+);
 
-test('rate limits: per write key (events) and per client IP (requests) → 429 + Retry-After', async ({ p, services }) => {
+test('rate limits: per write key (events) and per client IP (requests) → 429 + Retry-After', async ({
+  p,
+  services,
+}) => {
   const batch = JSON.stringify(Array.from({ length: 4 }, () => ev()));
   assert.is((await post(`${p.url}/v1/events`, batch, basic(SLOW))).status, 202);
   const limited = await post(`${p.url}/v1/events`, batch, basic(SLOW));
@@ -138,7 +245,15 @@ test('size limits: 413 says which — the request or the event', async ({ p }) =
   assert.is(big.status, 413);
   assert.is(big.json.limit, 'request');
   // A valid event (reason_user_message allows 4 KiB) that is still over EVENT_LIMIT_BYTES.
-  const fatEvent = { event: 'ItemReturn', timestamp: '2024-01-01 00:00:00', user_id: 1, item_id: 1, order_id: 1, reason_type: 0, reason_user_message: 'x'.repeat(3000) };
+  const fatEvent = {
+    event: 'ItemReturn',
+    timestamp: '2024-01-01 00:00:00',
+    user_id: 1,
+    item_id: 1,
+    order_id: 1,
+    reason_type: 0,
+    reason_user_message: 'x'.repeat(3000),
+  };
   const fat = await post(url, JSON.stringify(fatEvent), basic(WEB));
   assert.is(fat.status, 413);
   assert.is(fat.json.limit, 'event');
@@ -149,7 +264,10 @@ test('size limits: 413 says which — the request or the event', async ({ p }) =
 
 test('browsers: CORS allowlist, preflight, and sendBeacon text/plain bodies', async ({ p }) => {
   const url = `${p.url}/v1/events`;
-  const pre = await fetch(url, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+  const pre = await fetch(url, {
+    method: 'OPTIONS',
+    headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+  });
   assert.is(pre.status, 204);
   assert.is(pre.headers.get('access-control-allow-origin'), ORIGIN);
   assert.match(pre.headers.get('access-control-allow-headers')!, /authorization/);
@@ -164,11 +282,18 @@ test('browsers: CORS allowlist, preflight, and sendBeacon text/plain bodies', as
   assert.is(beacon.status, 200);
   assert.is(beacon.headers.get('access-control-allow-origin'), ORIGIN);
   // Refused before the body is read (declared over BODY_LIMIT_BYTES): still readable by the page.
-  const big = await fetch(url, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(70_000) }) });
+  const big = await fetch(url, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
+  });
   assert.is(big.status, 413);
   assert.is(big.headers.get('access-control-allow-origin'), ORIGIN);
   assert.match(await big.text(), /exceeds the per-request limit of 65536 bytes/);
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event_id = 'beacon-1'", 1), 1);
+  assert.is(
+    await countReaches(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE event_id = 'beacon-1'", 1),
+    1,
+  );
 });
 
 test('GET /openapi.json: valid OpenAPI 3.1, every $ref resolves, same as the checked-in file', async ({ p }) => {
@@ -178,9 +303,11 @@ test('GET /openapi.json: valid OpenAPI 3.1, every $ref resolves, same as the che
   const result = await new Validator().validate(doc);
   assert.ok(result.valid, JSON.stringify(result.errors));
   const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
-  for (const r of new Set(refs)) assert.ok(doc.components.schemas[r.slice('"#/components/schemas/'.length, -1)], `${r} resolves`);
+  for (const r of new Set(refs))
+    assert.ok(doc.components.schemas[r.slice('"#/components/schemas/'.length, -1)], `${r} resolves`);
   assert.equal(doc, JSON.parse(readFileSync('shared/catalog/generated/openapi.json', 'utf8')));
-  for (const path of ['/v1/events', '/v1/track', '/v1/batch', '/events/', '/v1/producer/views']) assert.ok(doc.paths[path], path);
+  for (const path of ['/v1/events', '/v1/track', '/v1/batch', '/events/', '/v1/producer/views'])
+    assert.ok(doc.paths[path], path);
 });
 
 test.run();

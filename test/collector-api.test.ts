@@ -50,7 +50,12 @@ test('one valid event → 202 with its event_id; a client event_id is kept', asy
 });
 
 test('an invalid event → 400 naming every bad field', async ({ url, services }) => {
-  const res = await postJson(`${url}/v1/events`, { dt: '2024-01-02 03:04:05', event: '', amount: 'ten', event_id: 'has space' });
+  const res = await postJson(`${url}/v1/events`, {
+    dt: '2024-01-02 03:04:05',
+    event: '',
+    amount: 'ten',
+    event_id: 'has space',
+  });
   assert.is(res.status, 400);
   assert.is(res.json.error, 'invalid event');
   const paths = res.json.issues.map((i: { path: string }) => i.path).sort();
@@ -61,12 +66,28 @@ test('an invalid event → 400 naming every bad field', async ({ url, services }
 });
 
 test('typed events are checked against their schema (enum ranges, uuids, types)', async ({ url, services }) => {
-  const login = await postJson(`${url}/v1/events`, { event: 'LoggingIn', timestamp: '2024-01-02T03:04:05Z', user_id: 1, login_type: 3 });
+  const login = await postJson(`${url}/v1/events`, {
+    event: 'LoggingIn',
+    timestamp: '2024-01-02T03:04:05Z',
+    user_id: 1,
+    login_type: 3,
+  });
   assert.is(login.status, 400);
-  assert.equal(login.json.issues.map((i: { path: string }) => i.path), ['login_type']);
-  const view = await postJson(`${url}/v1/producer/views`, { user_id: 'nope', movie_id: '46a5143b-9fbe-4483-a9be-30ebccf7132c', movie_time_offset: 1.5 });
+  assert.equal(
+    login.json.issues.map((i: { path: string }) => i.path),
+    ['login_type'],
+  );
+  const view = await postJson(`${url}/v1/producer/views`, {
+    user_id: 'nope',
+    movie_id: '46a5143b-9fbe-4483-a9be-30ebccf7132c',
+    movie_time_offset: 1.5,
+  });
   assert.is(view.status, 400);
-  assert.equal(view.json.issues.map((i: { path: string }) => i.path).sort(), ['created_at', 'movie_time_offset', 'user_id']);
+  assert.equal(view.json.issues.map((i: { path: string }) => i.path).sort(), [
+    'created_at',
+    'movie_time_offset',
+    'user_id',
+  ]);
   assert.equal(await stored(services), []);
 });
 
@@ -74,17 +95,26 @@ test('batches answer per event: 202 all, 207 some, 400 none', async (ctx) => {
   const all = await postJson(`${ctx.url}/v1/events`, [good, { ...good, event: 'other' }]);
   assert.is(all.status, 202);
   assert.is(all.json.accepted, 2);
-  const some = await post(`${ctx.url}/v1/events`, `${JSON.stringify(good)}\n{broken\n${JSON.stringify({ ...good, user_id: null })}\n`, {
-    'content-type': 'application/x-ndjson',
-  });
+  const some = await post(
+    `${ctx.url}/v1/events`,
+    `${JSON.stringify(good)}\n{broken\n${JSON.stringify({ ...good, user_id: null })}\n`,
+    {
+      'content-type': 'application/x-ndjson',
+    },
+  );
   assert.is(some.status, 207);
-  assert.equal(some.json.results.map((r: { status: string }) => r.status), ['accepted', 'rejected', 'rejected']);
+  assert.equal(
+    some.json.results.map((r: { status: string }) => r.status),
+    ['accepted', 'rejected', 'rejected'],
+  );
   assert.match(some.json.results[1].issues[0].message, /invalid JSON/);
   assert.is(some.json.results[2].issues[0].path, 'user_id');
   const none = await postJson(`${ctx.url}/v1/events`, [{}, 5]);
   assert.is(none.status, 400);
   assert.is(none.json.accepted, 0);
-  const accepted = [...all.json.results, ...some.json.results].filter((r: { status: string }) => r.status === 'accepted');
+  const accepted = [...all.json.results, ...some.json.results].filter(
+    (r: { status: string }) => r.status === 'accepted',
+  );
   assert.equal((await stored(ctx.services)).sort(), accepted.map((r: { event_id: string }) => r.event_id).sort());
 });
 
@@ -93,7 +123,9 @@ test('malformed bodies → 400; unsupported content type → 415', async ({ url,
   assert.is((await post(`${url}/v1/events`, '', { 'content-type': 'application/json' })).status, 400);
   assert.is((await post(`${url}/v1/events`, '[]', { 'content-type': 'application/json' })).status, 400);
   assert.is((await post(`${url}/v1/events`, '"just a string"', { 'content-type': 'application/json' })).status, 400);
-  const garbage = await post(`${url}/v1/events`, new Uint8Array([0xff, 0xfe, 0x00, 0x81]) as unknown as string, { 'content-type': 'application/json' });
+  const garbage = await post(`${url}/v1/events`, new Uint8Array([0xff, 0xfe, 0x00, 0x81]) as unknown as string, {
+    'content-type': 'application/json',
+  });
   assert.is(garbage.status, 400);
   const csv = await post(`${url}/v1/events`, 'a,b', { 'content-type': 'text/csv' });
   assert.is(csv.status, 415);

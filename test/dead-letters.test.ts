@@ -9,7 +9,15 @@ import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLetters, startSink, type RunningSink } from '../sink/mod.ts';
-import { applyStreams, countReaches, rows, startServices, waitFor, waitUntilAcked, type Services } from './support/mod.ts';
+import {
+  applyStreams,
+  countReaches,
+  rows,
+  startServices,
+  waitFor,
+  waitUntilAcked,
+  type Services,
+} from './support/mod.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
 const ENV = { SINK_MAX_DELIVER: '2', SINK_ACK_WAIT_SECONDS: '2', SINK_BATCH_SIZE: '500' };
@@ -33,7 +41,14 @@ test.after(async (ctx) => {
 });
 
 const row = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ event_id: id, timestamp: '2024-01-02 03:04:05', user_id: 1, page_id: 2, received_at: '2024-01-02 03:04:05.000', ...extra });
+  JSON.stringify({
+    event_id: id,
+    timestamp: '2024-01-02 03:04:05',
+    user_id: 1,
+    page_id: 2,
+    received_at: '2024-01-02 03:04:05.000',
+    ...extra,
+  });
 const letters = async (nc: NatsConnection) => {
   const out = [];
   for await (const l of readLetters(nc)) out.push(l);
@@ -53,10 +68,18 @@ test('poison in a batch is bisected out and dead-lettered with headers; the rest
   }
   await ctx.js.publish('events.no_such_type', '{"event_id":"x"}');
   const before = ctx.sink!.stats.deadLettered;
-  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'good-%'", 57), 57);
+  assert.is(
+    await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'good-%'", 57),
+    57,
+  );
   await waitUntilAcked(ctx.services.nats.url);
   const got = await letters(ctx.nc);
-  assert.equal(got.map((l) => l.subject).sort(), ['dlq.no_such_type', 'dlq.page_visit', 'dlq.page_visit', 'dlq.page_visit']);
+  assert.equal(got.map((l) => l.subject).sort(), [
+    'dlq.no_such_type',
+    'dlq.page_visit',
+    'dlq.page_visit',
+    'dlq.page_visit',
+  ]);
   const bySeq = new Map(got.map((l) => [l.originalSequence, l]));
   for (const [i, body] of poison) {
     const l = bySeq.get(seqs.get(i)!);
@@ -76,7 +99,16 @@ test('poison in a batch is bisected out and dead-lettered with headers; the rest
 
 test('a dropped table is re-created and its events land', async (ctx) => {
   await ctx.sink!.clickhouse.client.command({ query: 'DROP TABLE edge_events.cart_add' });
-  await ctx.js.publish('events.cart_add', JSON.stringify({ event_id: 'after-drop', timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: 9, received_at: '2024-01-02 03:04:05.000' }));
+  await ctx.js.publish(
+    'events.cart_add',
+    JSON.stringify({
+      event_id: 'after-drop',
+      timestamp: '2024-01-02 03:04:05',
+      user_id: 1,
+      item_id: 9,
+      received_at: '2024-01-02 03:04:05.000',
+    }),
+  );
   assert.is(await countReaches(ctx.sink!, 'SELECT count() AS n FROM edge_events.cart_add', 1), 1);
 });
 
@@ -86,7 +118,7 @@ test('a message delivered more times than SINK_MAX_DELIVER is dead-lettered, not
   const ack = await ctx.js.publish('events.page_visit', row('too-often'));
   // Two deliveries that nobody acks, as two crashed sinks would leave behind (ack_wait is 2 s).
   const consumer = await ctx.js.consumers.get(EVENTS_STREAM, SINK_CONSUMER);
-  for (let deliveries = 0; deliveries < 2; ) {
+  for (let deliveries = 0; deliveries < 2;) {
     const m = await consumer.next({ expires: 5000 });
     if (m?.seq === ack.seq) deliveries = m.info.deliveryCount;
   }
@@ -94,8 +126,15 @@ test('a message delivered more times than SINK_MAX_DELIVER is dead-lettered, not
   await waitUntilAcked(ctx.services.nats.url);
   const l = (await letters(ctx.nc)).find((x) => x.originalSequence === ack.seq);
   assert.ok(l, 'dead-lettered');
-  assert.match(l!.reason, /delivered [3-9] times without an ack \(limit 2\)/, JSON.stringify({ ...l, data: undefined }));
-  const [n] = await rows<{ n: string }>(ctx.sink, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id = 'too-often'");
+  assert.match(
+    l!.reason,
+    /delivered [3-9] times without an ack \(limit 2\)/,
+    JSON.stringify({ ...l, data: undefined }),
+  );
+  const [n] = await rows<{ n: string }>(
+    ctx.sink,
+    "SELECT count() AS n FROM edge_events.page_visit WHERE event_id = 'too-often'",
+  );
   assert.is(Number(n!.n), 0);
 });
 
@@ -104,7 +143,17 @@ test('an insert slower than the ack wait keeps its messages: another puller gets
   const before = ctx.sink!.stats.acked;
   ch.freeze();
   try {
-    for (let i = 0; i < 10; i++) await ctx.js.publish('events.cart_add', JSON.stringify({ event_id: `slow-${i}`, timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: i, received_at: '2024-01-02 03:04:05.000' }));
+    for (let i = 0; i < 10; i++)
+      await ctx.js.publish(
+        'events.cart_add',
+        JSON.stringify({
+          event_id: `slow-${i}`,
+          timestamp: '2024-01-02 03:04:05',
+          user_id: 1,
+          item_id: i,
+          received_at: '2024-01-02 03:04:05.000',
+        }),
+      );
     const jsm = await jetstreamManager(ctx.nc);
     await waitFor('the sink to hold the batch', async () => {
       const info = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);
@@ -113,11 +162,18 @@ test('an insert slower than the ack wait keeps its messages: another puller gets
     // A second sink replica pulling for three ack waits while the insert hangs: nothing is redelivered.
     const consumer = await ctx.js.consumers.get(EVENTS_STREAM, SINK_CONSUMER);
     const stolen = await consumer.next({ expires: 6000 });
-    assert.is(stolen, null, `redelivered seq ${stolen?.seq} (delivery ${stolen?.info.deliveryCount}) while the sink held it`);
+    assert.is(
+      stolen,
+      null,
+      `redelivered seq ${stolen?.seq} (delivery ${stolen?.info.deliveryCount}) while the sink held it`,
+    );
   } finally {
     ch.thaw();
   }
-  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id LIKE 'slow-%'", 10), 10);
+  assert.is(
+    await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id LIKE 'slow-%'", 10),
+    10,
+  );
   await waitUntilAcked(ctx.services.nats.url);
   assert.is(ctx.sink!.stats.acked - before, 10);
   const info = await (await jetstreamManager(ctx.nc)).consumers.info(EVENTS_STREAM, SINK_CONSUMER);
@@ -127,13 +183,25 @@ test('an insert slower than the ack wait keeps its messages: another puller gets
 test('npm run dlq: list and show, then redrive after a fix lands the rows, and again adds none', async (ctx) => {
   // Poison of cart_add: garbage, a bad date, and a field the table does not have yet.
   const cart = (id: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ event_id: id, timestamp: '2024-01-02 03:04:05', user_id: 1, item_id: 2, received_at: '2024-01-02 03:04:05.000', ...extra });
-  for (const body of ['{garbage', cart('cart-bad-date', { timestamp: 'yesterday' }), cart('cart-gift', { gift_wrap: 'yes' })]) {
+    JSON.stringify({
+      event_id: id,
+      timestamp: '2024-01-02 03:04:05',
+      user_id: 1,
+      item_id: 2,
+      received_at: '2024-01-02 03:04:05.000',
+      ...extra,
+    });
+  for (const body of [
+    '{garbage',
+    cart('cart-bad-date', { timestamp: 'yesterday' }),
+    cart('cart-gift', { gift_wrap: 'yes' }),
+  ]) {
     await ctx.js.publish('events.cart_add', body);
   }
   await waitUntilAcked(ctx.services.nats.url);
   const env = { ...process.env, NATS_URL: ctx.services.nats.url };
-  const dlq = async (...args: string[]) => (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/dlq-cli.ts', ...args], { env })).stdout;
+  const dlq = async (...args: string[]) =>
+    (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/dlq-cli.ts', ...args], { env })).stdout;
   const listed = await dlq('list', '--type', 'cart_add');
   assert.match(listed, /3 dead letters/);
   const seq = /^\s+(\d+)\s/m.exec(listed)![1]!;
@@ -145,31 +213,51 @@ test('npm run dlq: list and show, then redrive after a fix lands the rows, and a
   await ctx.sink!.clickhouse.client.command({ query: 'ALTER TABLE edge_events.cart_add ADD COLUMN gift_wrap String' });
   const out = await dlq('redrive', '--type', 'cart_add');
   assert.match(out, /redriven: 3/, out);
-  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id = 'cart-gift'", 1), 1);
+  assert.is(
+    await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add WHERE event_id = 'cart-gift'", 1),
+    1,
+  );
   await waitUntilAcked(ctx.services.nats.url);
   const after = await letters(ctx.nc);
   assert.is(after.filter((l) => l.subject === 'dlq.cart_add').length, 2, 'the two still-bad letters came back');
   // Redriving the same letters again adds no rows to results.
   await dlq('redrive', '--type', 'cart_add');
   await waitUntilAcked(ctx.services.nats.url);
-  const [n] = await rows<{ n: string }>(ctx.sink!, "SELECT count() AS n FROM edge_events.cart_add FINAL WHERE event_id = 'cart-gift'");
+  const [n] = await rows<{ n: string }>(
+    ctx.sink!,
+    "SELECT count() AS n FROM edge_events.cart_add FINAL WHERE event_id = 'cart-gift'",
+  );
   assert.is(Number(n!.n), 1);
   const info = await (await jetstreamManager(ctx.nc)).streams.info(DLQ_STREAM);
   assert.is(info.state.messages, 2, 'garbage and the bad date remain');
 });
 
-test('one bad event in a message of many: the others land, it alone is dead-lettered, the message is acked', async (ctx) => {
-  const lines = [0, 1, 2, 3, 4].map((i) => (i === 2 ? row('multi-bad', { timestamp: 'not a time' }) : row(`multi-${i}`)));
-  const ack = await ctx.js.publish('events.page_visit', lines.join('\n'), { msgID: 'multi' });
-  assert.is(await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'multi-%'", 4), 4);
-  await waitUntilAcked(ctx.services.nats.url);
-  const l = (await letters(ctx.nc)).find((x) => x.originalSequence === ack.seq);
-  assert.ok(l, 'the bad event is in the DLQ');
-  assert.is(new TextDecoder().decode(l!.data), lines[2], 'the event alone, as it was');
-  assert.is(l!.line, 2);
-  assert.is(l!.originalSubject, 'events.page_visit');
-  const ids = await rows<{ event_id: string }>(ctx.sink!, "SELECT event_id FROM edge_events.page_visit WHERE event_id LIKE 'multi-%' ORDER BY event_id");
-  assert.equal(ids.map((r) => r.event_id), ['multi-0', 'multi-1', 'multi-3', 'multi-4']);
-});
+test(
+  'one bad event in a message of many: the others land, it alone is dead-lettered, ' + 'the message is acked',
+  async (ctx) => {
+    const lines = [0, 1, 2, 3, 4].map((i) =>
+      i === 2 ? row('multi-bad', { timestamp: 'not a time' }) : row(`multi-${i}`),
+    );
+    const ack = await ctx.js.publish('events.page_visit', lines.join('\n'), { msgID: 'multi' });
+    assert.is(
+      await countReaches(ctx.sink!, "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'multi-%'", 4),
+      4,
+    );
+    await waitUntilAcked(ctx.services.nats.url);
+    const l = (await letters(ctx.nc)).find((x) => x.originalSequence === ack.seq);
+    assert.ok(l, 'the bad event is in the DLQ');
+    assert.is(new TextDecoder().decode(l!.data), lines[2], 'the event alone, as it was');
+    assert.is(l!.line, 2);
+    assert.is(l!.originalSubject, 'events.page_visit');
+    const ids = await rows<{ event_id: string }>(
+      ctx.sink!,
+      "SELECT event_id FROM edge_events.page_visit WHERE event_id LIKE 'multi-%' ORDER BY event_id",
+    );
+    assert.equal(
+      ids.map((r) => r.event_id),
+      ['multi-0', 'multi-1', 'multi-3', 'multi-4'],
+    );
+  },
+);
 
 test.run();

@@ -17,10 +17,23 @@ test('the same batch inserted twice with its token is one physical row set; a ne
     assert.ok(ch.dedupToken, `ClickHouse ${ch.version} supports insert tokens`);
     await applySchema(ch);
     const body = new TextEncoder().encode(
-      ['a', 'b'].map((id) => JSON.stringify({ event_id: id, dt: '2024-01-01 00:00:00', event: 'tok', user_id: 'u', received_at: '2024-01-01 00:00:00.000' })).join('\n') + '\n',
+      ['a', 'b']
+        .map((id) =>
+          JSON.stringify({
+            event_id: id,
+            dt: '2024-01-01 00:00:00',
+            event: 'tok',
+            user_id: 'u',
+            received_at: '2024-01-01 00:00:00.000',
+          }),
+        )
+        .join('\n') + '\n',
     );
     const count = async () => {
-      const rs = await ch.client.query({ query: "SELECT count() AS n FROM edge_events.events WHERE event = 'tok'", format: 'JSONEachRow' });
+      const rs = await ch.client.query({
+        query: "SELECT count() AS n FROM edge_events.events WHERE event = 'tok'",
+        format: 'JSONEachRow',
+      });
       return Number((await rs.json<{ n: string }>())[0]!.n);
     };
     await insertRows(ch, 'events', body, 'batch-1');

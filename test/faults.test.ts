@@ -5,7 +5,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countReaches, postJson, rows, startPipeline, startServices, waitFor, type Pipeline, type Services } from './support/mod.ts';
+import {
+  countReaches,
+  postJson,
+  rows,
+  startPipeline,
+  startServices,
+  waitFor,
+  type Pipeline,
+  type Services,
+} from './support/mod.ts';
 import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
 const test = suite<{ services: Services; p: Pipeline }>('faults');
@@ -18,7 +27,12 @@ test.after(async (ctx) => {
   await ctx.services?.cleanup();
 });
 
-const event = (i: number, tag: string) => ({ event_id: `${tag}-${i}`, dt: '2024-03-04T05:06:07Z', event: tag, user_id: `u${i}` });
+const event = (i: number, tag: string) => ({
+  event_id: `${tag}-${i}`,
+  dt: '2024-03-04T05:06:07Z',
+  event: tag,
+  user_id: `u${i}`,
+});
 
 async function consumerState(services: Services) {
   const nc = await connect({ servers: services.nats.url });
@@ -49,15 +63,31 @@ test('ClickHouse down: 202s continue, nothing is acked, all events land once it 
   assert.is(during.pending, N, 'every event still waits in the stream');
 
   await services.clickhouse!.restart();
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.events FINAL WHERE event = 'outage'", N + 1, 30_000), N + 1);
-  const ids = await rows<{ event_id: string }>(p.sink, "SELECT event_id FROM edge_events.events FINAL WHERE event = 'outage'");
+  assert.is(
+    await countReaches(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.events FINAL WHERE event = 'outage'",
+      N + 1,
+      30_000,
+    ),
+    N + 1,
+  );
+  const ids = await rows<{ event_id: string }>(
+    p.sink,
+    "SELECT event_id FROM edge_events.events FINAL WHERE event = 'outage'",
+  );
   assert.equal(new Set(ids.map((r) => r.event_id)), new Set(Array.from({ length: N + 1 }, (_, i) => `outage-${i}`)));
   await waitFor('all acked', async () => ((await consumerState(services)).pending === 0 ? true : undefined));
 });
 
-test('NATS down: 503 with Retry-After promptly, never hanging; back to 202 when it returns', async ({ services, p }) => {
+test('NATS down: 503 with Retry-After promptly, never hanging; back to 202 when it returns', async ({
+  services,
+  p,
+}) => {
   await services.nats.stop();
-  await waitFor('collector to notice', async () => ((await fetch(`${p.url}/readyz`)).status === 503 ? true : undefined));
+  await waitFor('collector to notice', async () =>
+    (await fetch(`${p.url}/readyz`)).status === 503 ? true : undefined,
+  );
   for (let i = 0; i < 5; i++) {
     const started = Date.now();
     const res = await postJson(`${p.url}/v1/events`, event(i, 'nats-down'));
@@ -67,11 +97,21 @@ test('NATS down: 503 with Retry-After promptly, never hanging; back to 202 when 
     assert.ok(ms < 500, `answered in ${ms} ms`);
   }
   await services.nats.restart();
-  await waitFor('collector to reconnect', async () => ((await fetch(`${p.url}/readyz`)).status === 200 ? true : undefined), 20_000);
+  await waitFor(
+    'collector to reconnect',
+    async () => ((await fetch(`${p.url}/readyz`)).status === 200 ? true : undefined),
+    20_000,
+  );
   const res = await postJson(`${p.url}/v1/events`, event(99, 'nats-back'));
   assert.is(res.status, 202);
-  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'nats-back'", 1, 30_000), 1);
-  const [lost] = await rows<{ n: string }>(p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'nats-down'");
+  assert.is(
+    await countReaches(p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'nats-back'", 1, 30_000),
+    1,
+  );
+  const [lost] = await rows<{ n: string }>(
+    p.sink,
+    "SELECT count() AS n FROM edge_events.events WHERE event = 'nats-down'",
+  );
   assert.is(Number(lost!.n), 0, 'no 503-answered event was stored');
 });
 

@@ -27,7 +27,8 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
 const nodeSide = (file: string) => file.startsWith('shared/node/') || file.startsWith('shared/clickhouse/');
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
 /** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
-const unitOf = (file: string) => /^(shared\/node|shared\/clickhouse|collector\/core|test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
+const unitOf = (file: string) =>
+  /^(shared\/node|shared\/clickhouse|collector\/core|test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
 
 const RUNTIME_SPECIFIC = (spec: string) =>
   isNodeBuiltin(spec) || /^(uWebSockets\.js|hyper-express|pino|chdb|@clickhouse\/)/.test(spec);
@@ -39,8 +40,10 @@ test('lower layers never import upper ones; the runtime-neutral shared door neve
     if (!layer || isTest(file)) continue;
     for (const target of imports) {
       const allowed = layer[1].some((folder) => target.startsWith(folder));
-      const neutralReachesNode = (file.startsWith('shared/') || file.startsWith('collector/core/')) && !nodeSide(file) && nodeSide(target);
-      const coreLeaves = file.startsWith('collector/core/') && target.startsWith('collector/') && !target.startsWith('collector/core/');
+      const neutralReachesNode =
+        (file.startsWith('shared/') || file.startsWith('collector/core/')) && !nodeSide(file) && nodeSide(target);
+      const coreLeaves =
+        file.startsWith('collector/core/') && target.startsWith('collector/') && !target.startsWith('collector/core/');
       if (!allowed || neutralReachesNode || coreLeaves) wrong.push(`${file} → ${target}`);
     }
   }
@@ -61,33 +64,59 @@ test('other folders are entered only through their door (a mod.ts)', () => {
 });
 
 test('no files import each other in a circle (type-only imports included)', () => {
-  assert.equal(cycles(graph, (f) => !isTest(f)), []);
+  assert.equal(
+    cycles(graph, (f) => !isTest(f)),
+    [],
+  );
 });
 
 test('collector/core reaches nothing runtime-specific through any import path', () => {
   const core = [...graph.files.keys()].filter((f) => f.startsWith('collector/core/') && !isTest(f));
   assert.ok(core.length >= 10, `found the core (${core.length} files)`);
   const reached = closure(graph, core);
-  const outside = [...reached].filter((f) => !f.startsWith('collector/core/') && !(f.startsWith('shared/') && !nodeSide(f)));
+  const outside = [...reached].filter(
+    (f) => !f.startsWith('collector/core/') && !(f.startsWith('shared/') && !nodeSide(f)),
+  );
   assert.equal(outside, [], 'files outside the core and the neutral shared door');
-  const specific = [...reached].flatMap((f) => (graph.packages.get(f) ?? []).filter(RUNTIME_SPECIFIC).map((p) => `${f} → ${p}`));
+  const specific = [...reached].flatMap((f) =>
+    (graph.packages.get(f) ?? []).filter(RUNTIME_SPECIFIC).map((p) => `${f} → ${p}`),
+  );
   assert.equal(specific, []);
 });
 
-test('the production bundles carry no test support, no process spawning; the collector no ClickHouse client', async () => {
-  const metafile = await buildBundles({ write: false });
-  for (const [role, entry] of Object.entries(BUNDLES)) {
-    const output = metafile.outputs[bundleOf(entry)];
-    assert.ok(output, `esbuild built ${bundleOf(entry)}`);
-    const inputs = Object.keys(output!.inputs);
-    const externals = output!.imports.filter((i) => i.external).map((i) => i.path);
-    assert.equal(inputs.filter((f) => /^(test|bench|local|tools|deploy)\//.test(f)), [], `${role}: inputs from outside the product`);
-    assert.equal(externals.filter((p) => /^(node:)?child_process$/.test(p)), [], `${role}: spawns processes`);
-    if (role === 'collector') {
-      assert.equal(inputs.filter((f) => f.startsWith('sink/')), [], 'collector: sink code');
-      assert.equal(externals.filter((p) => /^(@clickhouse\/|chdb)/.test(p)), [], 'collector: a ClickHouse client');
+test(
+  'the production bundles carry no test support, no process spawning; ' + 'the collector no ClickHouse client',
+  async () => {
+    const metafile = await buildBundles({ write: false });
+    for (const [role, entry] of Object.entries(BUNDLES)) {
+      const output = metafile.outputs[bundleOf(entry)];
+      assert.ok(output, `esbuild built ${bundleOf(entry)}`);
+      const inputs = Object.keys(output!.inputs);
+      const externals = output!.imports.filter((i) => i.external).map((i) => i.path);
+      assert.equal(
+        inputs.filter((f) => /^(test|bench|local|tools|deploy)\//.test(f)),
+        [],
+        `${role}: inputs from outside the product`,
+      );
+      assert.equal(
+        externals.filter((p) => /^(node:)?child_process$/.test(p)),
+        [],
+        `${role}: spawns processes`,
+      );
+      if (role === 'collector') {
+        assert.equal(
+          inputs.filter((f) => f.startsWith('sink/')),
+          [],
+          'collector: sink code',
+        );
+        assert.equal(
+          externals.filter((p) => /^(@clickhouse\/|chdb)/.test(p)),
+          [],
+          'collector: a ClickHouse client',
+        );
+      }
     }
-  }
-});
+  },
+);
 
 test.run();

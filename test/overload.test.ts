@@ -2,7 +2,15 @@
 // 503 + Retry-After within its publish timeout, never hanging — and its memory stays bounded.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, postJson, startServices, waitFor, type Services, spawnService } from './support/mod.ts';
+import {
+  applyStreams,
+  freePort,
+  postJson,
+  startServices,
+  waitFor,
+  type Services,
+  spawnService,
+} from './support/mod.ts';
 
 const test = suite<{ services: Services }>('overload');
 test.before(async (ctx) => {
@@ -26,7 +34,14 @@ test('a flood while NATS hangs: bounded in-flight, prompt 503s, bounded memory, 
   await applyStreams(services.config(env));
   const collector = await spawnService('collector', env, services.dir);
   const url = `http://127.0.0.1:${env.PORT}/v1/events`;
-  const batch = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ dt: '2024-01-01T00:00:00Z', event: 'flood', user_id: `u${i}`, elem: 'x'.repeat(64) })));
+  const batch = JSON.stringify(
+    Array.from({ length: 200 }, (_, i) => ({
+      dt: '2024-01-01T00:00:00Z',
+      event: 'flood',
+      user_id: `u${i}`,
+      elem: 'x'.repeat(64),
+    })),
+  );
   const baseline = collector.peakRssMiB();
 
   services.nats.freeze();
@@ -48,7 +63,10 @@ test('a flood while NATS hangs: bounded in-flight, prompt 503s, bounded memory, 
     }),
   );
   const peak = collector.peakRssMiB();
-  console.log(`sent ${sentEvents} events: ${JSON.stringify(Object.fromEntries(statuses))}; slowest ${slowest} ms; RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB`);
+  console.log(
+    `sent ${sentEvents} events: ${JSON.stringify(Object.fromEntries(statuses))}; slowest ${slowest} ms; ` +
+      `RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB`,
+  );
   assert.equal([...statuses.keys()], [503], 'nothing is accepted while JetStream hangs');
   assert.ok(statuses.get(503)! > 100, 'the flood was answered, not queued');
   assert.ok(slowest < PUBLISH_TIMEOUT_MS + 1000, `no request waited past the publish timeout (slowest ${slowest} ms)`);
@@ -56,7 +74,14 @@ test('a flood while NATS hangs: bounded in-flight, prompt 503s, bounded memory, 
   assert.ok(peak < 200, `peak RSS ${peak.toFixed(0)} MiB`);
 
   services.nats.thaw();
-  await waitFor('202 again', async () => ((await postJson(url, { dt: '2024-01-01T00:00:00Z', event: 'after', user_id: 'u' })).status === 202 ? true : undefined), 20_000);
+  await waitFor(
+    '202 again',
+    async () =>
+      (await postJson(url, { dt: '2024-01-01T00:00:00Z', event: 'after', user_id: 'u' })).status === 202
+        ? true
+        : undefined,
+    20_000,
+  );
   await collector.terminate();
 });
 

@@ -7,7 +7,15 @@ import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLetters } from '../sink/mod.ts';
-import { countReaches, postJson, startPipeline, startServices, waitFor, type Pipeline, type Services } from './support/mod.ts';
+import {
+  countReaches,
+  postJson,
+  startPipeline,
+  startServices,
+  waitFor,
+  type Pipeline,
+  type Services,
+} from './support/mod.ts';
 import { eventsIn, RELAYED_STREAM } from '../streams/mod.ts';
 
 interface Ctx {
@@ -43,7 +51,9 @@ test.before(async (ctx) => {
   const sub = ctx.nc.subscribe('relay.crm.>');
   void (async () => {
     // A relayed message holds one or more events, one JSON per line.
-    for await (const m of sub) for (const e of eventsIn(m.data)) ctx.crm.push(`${m.subject} ${JSON.parse(new TextDecoder().decode(e)).event_id}`);
+    for await (const m of sub)
+      for (const e of eventsIn(m.data))
+        ctx.crm.push(`${m.subject} ${JSON.parse(new TextDecoder().decode(e)).event_id}`);
   })();
   ctx.p = await startPipeline(ctx.services, {
     SINK_RETRY_BASE_MS: '100',
@@ -74,44 +84,66 @@ const events = [
   { event: 'signup', event_id: 'g-1', dt: ts, user_id: 'u1' },
 ];
 
-test('each relay gets its types; retries honour Retry-After; refusals and exhausted attempts are dead letters', async (ctx) => {
-  assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
+test(
+  'each relay gets its types; retries honour Retry-After; ' + 'refusals and exhausted attempts are dead letters',
+  async (ctx) => {
+    assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
 
-  // NATS relay: exactly the three page visits, on relay.crm.<original subject>, and kept in RELAYED.
-  await waitFor('3 relayed page visits', async () => (ctx.crm.length >= 3 ? true : undefined));
-  assert.equal(ctx.crm.sort(), ['relay.crm.events.page_visit pv-1', 'relay.crm.events.page_visit pv-2', 'relay.crm.events.page_visit pv-3']);
-  const jsm = await jetstreamManager(ctx.nc);
-  assert.is((await jsm.streams.info(RELAYED_STREAM)).state.messages, 1, 'sent in one request, the three share a message');
+    // NATS relay: exactly the three page visits, on relay.crm.<original subject>, and kept in RELAYED.
+    await waitFor('3 relayed page visits', async () => (ctx.crm.length >= 3 ? true : undefined));
+    assert.equal(ctx.crm.sort(), [
+      'relay.crm.events.page_visit pv-1',
+      'relay.crm.events.page_visit pv-2',
+      'relay.crm.events.page_visit pv-3',
+    ]);
+    const jsm = await jetstreamManager(ctx.nc);
+    assert.is(
+      (await jsm.streams.info(RELAYED_STREAM)).state.messages,
+      1,
+      'sent in one request, the three share a message',
+    );
 
-  // Flaky webhook: 503 twice (Retry-After: 1), then every page visit and cart add, as NDJSON.
-  await waitFor('the flaky webhook to accept', async () => (ctx.got.get('flaky')?.some((r) => r.status === 200) ? true : undefined), 20_000);
-  const flaky = ctx.got.get('flaky')!;
-  assert.equal(flaky.slice(0, 3).map((r) => r.status), [503, 503, 200]);
-  assert.ok(flaky[1]!.at - flaky[0]!.at >= 950, `waited the Retry-After second (${flaky[1]!.at - flaky[0]!.at} ms)`);
-  const delivered = flaky.filter((r) => r.status === 200).flatMap((r) => r.lines.map((l) => JSON.parse(l).event_id));
-  assert.equal(delivered.sort(), ['ca-1', 'ca-2', 'pv-1', 'pv-2', 'pv-3']);
+    // Flaky webhook: 503 twice (Retry-After: 1), then every page visit and cart add, as NDJSON.
+    await waitFor(
+      'the flaky webhook to accept',
+      async () => (ctx.got.get('flaky')?.some((r) => r.status === 200) ? true : undefined),
+      20_000,
+    );
+    const flaky = ctx.got.get('flaky')!;
+    assert.equal(
+      flaky.slice(0, 3).map((r) => r.status),
+      [503, 503, 200],
+    );
+    assert.ok(flaky[1]!.at - flaky[0]!.at >= 950, `waited the Retry-After second (${flaky[1]!.at - flaky[0]!.at} ms)`);
+    const delivered = flaky.filter((r) => r.status === 200).flatMap((r) => r.lines.map((l) => JSON.parse(l).event_id));
+    assert.equal(delivered.sort(), ['ca-1', 'ca-2', 'pv-1', 'pv-2', 'pv-3']);
 
-  // Refused (400): dead-lettered at once. Down (500): dead-lettered after its 2 attempts.
-  await waitFor('two relay dead letters', async () => {
-    let n = 0;
-    for await (const l of readLetters(ctx.nc)) if (l.by.startsWith('relay:')) n++;
-    return n >= 2 ? true : undefined;
-  }, 20_000);
-  const letters = [];
-  for await (const l of readLetters(ctx.nc)) letters.push(l);
-  const refused = letters.find((l) => l.subject === 'dlq.relay.refuse.ordering')!;
-  assert.ok(refused, letters.map((l) => l.subject).join());
-  assert.is(refused.code, 400);
-  assert.is(refused.by, 'relay:refuse');
-  assert.is(ctx.got.get('refuse')!.length, 1, 'a refusal is not retried');
-  const down = letters.find((l) => l.subject === 'dlq.relay.down.order_cancel')!;
-  assert.match(down.reason, /gave up after 2 attempts: webhook down answered 500/);
-  assert.is(ctx.got.get('down')!.length, 2);
-  assert.is(JSON.parse(new TextDecoder().decode(down.data)).event_id, 'oc-1');
+    // Refused (400): dead-lettered at once. Down (500): dead-lettered after its 2 attempts.
+    await waitFor(
+      'two relay dead letters',
+      async () => {
+        let n = 0;
+        for await (const l of readLetters(ctx.nc)) if (l.by.startsWith('relay:')) n++;
+        return n >= 2 ? true : undefined;
+      },
+      20_000,
+    );
+    const letters = [];
+    for await (const l of readLetters(ctx.nc)) letters.push(l);
+    const refused = letters.find((l) => l.subject === 'dlq.relay.refuse.ordering')!;
+    assert.ok(refused, letters.map((l) => l.subject).join());
+    assert.is(refused.code, 400);
+    assert.is(refused.by, 'relay:refuse');
+    assert.is(ctx.got.get('refuse')!.length, 1, 'a refusal is not retried');
+    const down = letters.find((l) => l.subject === 'dlq.relay.down.order_cancel')!;
+    assert.match(down.reason, /gave up after 2 attempts: webhook down answered 500/);
+    assert.is(ctx.got.get('down')!.length, 2);
+    assert.is(JSON.parse(new TextDecoder().decode(down.data)).event_id, 'oc-1');
 
-  // The relays are independent of the sink: everything also landed in ClickHouse.
-  assert.is(await countReaches(ctx.p.sink, "SELECT count() AS n FROM edge_events.page_visit", 3), 3);
-  assert.is(await countReaches(ctx.p.sink, "SELECT count() AS n FROM edge_events.order_cancel", 1), 1);
-});
+    // The relays are independent of the sink: everything also landed in ClickHouse.
+    assert.is(await countReaches(ctx.p.sink, 'SELECT count() AS n FROM edge_events.page_visit', 3), 3);
+    assert.is(await countReaches(ctx.p.sink, 'SELECT count() AS n FROM edge_events.order_cancel', 1), 1);
+  },
+);
 
 test.run();

@@ -2,7 +2,16 @@
 // in JetStream exactly as under Node, and each runtime exits 0 on SIGTERM.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, freePort, post, postJson, startServices, storedEvents, type Services, spawnService } from './support/mod.ts';
+import {
+  applyStreams,
+  freePort,
+  post,
+  postJson,
+  startServices,
+  storedEvents,
+  type Services,
+  spawnService,
+} from './support/mod.ts';
 
 const test = suite<{ services: Services }>('other runtimes');
 test.before(async (ctx) => {
@@ -19,9 +28,24 @@ for (const role of ['collector:deno', 'collector:bun'] as const) {
     const proc = await spawnService(role, env, services.dir);
     const url = `http://127.0.0.1:${env.PORT}`;
     const tag = role.replace('collector:', '');
-    const one = await postJson(`${url}/v1/events`, { event_id: `${tag}-1`, dt: '2024-01-01T00:00:00Z', event: tag, user_id: 'u' });
+    const one = await postJson(`${url}/v1/events`, {
+      event_id: `${tag}-1`,
+      dt: '2024-01-01T00:00:00Z',
+      event: tag,
+      user_id: 'u',
+    });
     assert.is(one.status, 202, one.text);
-    const ndjson = [2, 3].map((i) => JSON.stringify({ event_id: `${tag}-${i}`, event: 'PageVisit', timestamp: '2024-01-01 00:00:00', user_id: i, page_id: i })).join('\n');
+    const ndjson = [2, 3]
+      .map((i) =>
+        JSON.stringify({
+          event_id: `${tag}-${i}`,
+          event: 'PageVisit',
+          timestamp: '2024-01-01 00:00:00',
+          user_id: i,
+          page_id: i,
+        }),
+      )
+      .join('\n');
     assert.is((await post(`${url}/v1/events`, ndjson, { 'content-type': 'application/x-ndjson' })).status, 202);
     const form = new FormData();
     form.append('dt', '2025-03-01T11:11:11Z');
@@ -33,7 +57,10 @@ for (const role of ['collector:deno', 'collector:bun'] as const) {
     assert.is((await fetch(`${url}/openapi.json`)).status, 200);
 
     const ids = (await storedEvents(services.nats.url)).map((e) => e.event_id);
-    assert.ok([1, 2, 3, 4].every((i) => ids.includes(`${tag}-${i}`)), ids.join());
+    assert.ok(
+      [1, 2, 3, 4].every((i) => ids.includes(`${tag}-${i}`)),
+      ids.join(),
+    );
     assert.is(await proc.terminate(), 0);
   });
 }

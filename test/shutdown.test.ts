@@ -3,7 +3,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
-import { applyStreams, processEnv, startServices, waitFor, waitUntilAcked, type Services, runLoad, spawnService, checkLanding } from './support/mod.ts';
+import {
+  applyStreams,
+  processEnv,
+  startServices,
+  waitFor,
+  waitUntilAcked,
+  type Services,
+  runLoad,
+  spawnService,
+  checkLanding,
+} from './support/mod.ts';
 
 const test = suite<{ services: Services }>('SIGTERM');
 test.before(async (ctx) => {
@@ -20,20 +30,27 @@ test('collector and sink drain on SIGTERM and exit 0; every accepted event lands
   const sink = await spawnService('sink', env, services.dir);
   const collector = await spawnService('collector', env, services.dir);
   const codes: (number | string)[] = [];
-  const load = runLoad({ url: `http://127.0.0.1:${env.PORT}`, tag: 'sigterm', total: 6000, batch: 20, concurrency: 4 }, (r) => {
-    const done = r.accepted.size;
-    if (done >= 1500 && codes.length === 0) {
-      codes.push('pending');
-      void (async () => {
-        codes[0] = await collector.terminate();
-        await collector.start();
-        codes.push(await sink.terminate());
-        await sink.start();
-      })();
-    }
-  });
+  const load = runLoad(
+    { url: `http://127.0.0.1:${env.PORT}`, tag: 'sigterm', total: 6000, batch: 20, concurrency: 4 },
+    (r) => {
+      const done = r.accepted.size;
+      if (done >= 1500 && codes.length === 0) {
+        codes.push('pending');
+        void (async () => {
+          codes[0] = await collector.terminate();
+          await collector.start();
+          codes.push(await sink.terminate());
+          await sink.start();
+        })();
+      }
+    },
+  );
   const result = await load;
-  await waitFor('both restarts', async () => (codes.length === 2 && typeof codes[0] === 'number' ? true : undefined), 30_000);
+  await waitFor(
+    'both restarts',
+    async () => (codes.length === 2 && typeof codes[0] === 'number' ? true : undefined),
+    30_000,
+  );
   assert.equal(codes, [0, 0], 'both exited 0 on SIGTERM');
 
   await waitUntilAcked(services.nats.url);

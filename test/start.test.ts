@@ -15,18 +15,31 @@ const test = suite('npm start');
 // Seed 000's examples, as written there, but for the port this run listens on.
 const SEED_CURLS = [
   `curl -X POST "http://localhost:18888/events/" -F dt=2025-03-01T11:11:11Z -F event=test -F userid=1`,
-  `curl -X POST "http://localhost:18888/events/" -H "Content-Type: application/json" --data '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "main", "elem": "screen"}'`,
-  `curl -X POST "http://localhost:18888/events/" -H "Content-Type: application/json" --data '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "course", "elem": "screen", "amount": 100}'`,
-  `curl -X POST "http://localhost:18888/events/" -F dt=2020-01-01T14:16:34Z -F event=pay -F userid=1 -F screen=payment -F amount=100`,
+  `curl -X POST "http://localhost:18888/events/" -H "Content-Type: application/json" ` +
+    `--data '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "main", "elem": "screen"}'`,
+  `curl -X POST "http://localhost:18888/events/" -H "Content-Type: application/json" ` +
+    `--data '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "course", "elem": "screen", ` +
+    `"amount": 100}'`,
+  `curl -X POST "http://localhost:18888/events/" -F dt=2020-01-01T14:16:34Z -F event=pay -F userid=1 ` +
+    `-F screen=payment -F amount=100`,
 ];
 
 test('starts, accepts the seed curl examples, shows them via npm run query, stops on Ctrl-C', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-start-'));
   const [port, sinkPort] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), SINK_PORT: String(sinkPort), LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dir,
+    PORT: String(port),
+    SINK_PORT: String(sinkPort),
+    LOG_LEVEL: 'info',
+  };
   delete env.NATS_URL;
   delete env.CLICKHOUSE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -38,18 +51,25 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
       const { stdout } = await run('bash', ['-c', `${cmd.replace(':18888', `:${port}`)} -s -w ' %{http_code}'`]);
       assert.match(stdout, /"status":"accepted".* 200$/, cmd);
     }
-    const query = "SELECT event, screen, amount FROM edge_events.events FINAL ORDER BY event, screen FORMAT TSV";
+    const query = 'SELECT event, screen, amount FROM edge_events.events FINAL ORDER BY event, screen FORMAT TSV';
     let tsv = '';
-    await waitFor('four rows', async () => {
-      tsv = (await run(process.execPath, ['--import', 'tsx', 'sink/query-cli.ts', query], { env })).stdout;
-      return tsv.trim().split('\n').length === 4 ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'four rows',
+      async () => {
+        tsv = (await run(process.execPath, ['--import', 'tsx', 'sink/query-cli.ts', query], { env })).stdout;
+        return tsv.trim().split('\n').length === 4 ? true : undefined;
+      },
+      30_000,
+    );
     assert.is(tsv, 'pay\tpayment\t100\ntest\t\t0\nview\tcourse\t100\nview\tmain\t0\n');
 
     child.kill('SIGINT');
     assert.is(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]), 0);
     assert.match(out, /"acked":4/);
-    const natsLeft = await run('pgrep', ['-f', join(dir, 'nats', 'store')]).then((r) => r.stdout, () => '');
+    const natsLeft = await run('pgrep', ['-f', join(dir, 'nats', 'store')]).then(
+      (r) => r.stdout,
+      () => '',
+    );
     assert.is(natsLeft, '', 'the nats-server child was stopped');
   } catch (err) {
     console.error(out);

@@ -6,7 +6,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyStreams, postJson, processEnv, startServices, waitFor, type Services, spawnService, type ServiceProcess } from './support/mod.ts';
+import {
+  applyStreams,
+  postJson,
+  processEnv,
+  startServices,
+  waitFor,
+  type Services,
+  spawnService,
+  type ServiceProcess,
+} from './support/mod.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -34,7 +43,8 @@ test.before(async (ctx) => {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       for (const rs of JSON.parse(body).resourceSpans ?? []) {
-        const service = rs.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value.stringValue;
+        const service = rs.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value
+          .stringValue;
         for (const ss of rs.scopeSpans) for (const s of ss.spans) ctx.spans.push({ ...s, service });
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -57,32 +67,41 @@ test.after(async (ctx) => {
   await ctx.services?.cleanup();
 });
 
-test("one event's spans join up: client → collector request → (traceparent) → sink batch → insert", async (ctx) => {
-  const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-  const clientSpan = '00f067aa0ba902b7';
-  const res = await fetch(`http://127.0.0.1:${ctx.env.PORT}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: `00-${clientTrace}-${clientSpan}-01` },
-    body: JSON.stringify({ dt: '2024-01-01T00:00:00Z', event: 'traced', user_id: 'u' }),
-  });
-  assert.is(res.status, 202);
-  let request: OtlpSpan | undefined;
-  let batch: OtlpSpan | undefined;
-  let insert: OtlpSpan | undefined;
-  await waitFor('spans from both processes', async () => {
-    request = ctx.spans.find((s) => s.traceId === clientTrace && s.name === 'POST /v1/events');
-    batch = request && ctx.spans.find((s) => s.name === 'sink batch' && s.links?.some((l) => l.spanId === request!.spanId));
-    insert = batch && ctx.spans.find((s) => s.name === 'clickhouse insert' && s.parentSpanId === batch!.spanId);
-    return insert ? true : undefined;
-  }, 20_000).catch(() => undefined);
-  assert.ok(request, 'the collector recorded the request span');
-  assert.is(request!.parentSpanId, clientSpan, "continuing the client's trace");
-  assert.is(request!.service, 'edge-events-collector');
-  assert.ok(batch, "the sink's batch span links to the request span");
-  assert.is(batch!.links!.find((l) => l.spanId === request!.spanId)!.traceId, clientTrace);
-  assert.is(batch!.service, 'edge-events-sink');
-  assert.ok(insert, 'the insert is a child of the batch span');
-});
+test(
+  "one event's spans join up: client → collector request → " + '(traceparent) → sink batch → insert',
+  async (ctx) => {
+    const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const clientSpan = '00f067aa0ba902b7';
+    const res = await fetch(`http://127.0.0.1:${ctx.env.PORT}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${clientTrace}-${clientSpan}-01` },
+      body: JSON.stringify({ dt: '2024-01-01T00:00:00Z', event: 'traced', user_id: 'u' }),
+    });
+    assert.is(res.status, 202);
+    let request: OtlpSpan | undefined;
+    let batch: OtlpSpan | undefined;
+    let insert: OtlpSpan | undefined;
+    await waitFor(
+      'spans from both processes',
+      async () => {
+        request = ctx.spans.find((s) => s.traceId === clientTrace && s.name === 'POST /v1/events');
+        batch =
+          request &&
+          ctx.spans.find((s) => s.name === 'sink batch' && s.links?.some((l) => l.spanId === request!.spanId));
+        insert = batch && ctx.spans.find((s) => s.name === 'clickhouse insert' && s.parentSpanId === batch!.spanId);
+        return insert ? true : undefined;
+      },
+      20_000,
+    ).catch(() => undefined);
+    assert.ok(request, 'the collector recorded the request span');
+    assert.is(request!.parentSpanId, clientSpan, "continuing the client's trace");
+    assert.is(request!.service, 'edge-events-collector');
+    assert.ok(batch, "the sink's batch span links to the request span");
+    assert.is(batch!.links!.find((l) => l.spanId === request!.spanId)!.traceId, clientTrace);
+    assert.is(batch!.service, 'edge-events-sink');
+    assert.ok(insert, 'the insert is a child of the batch span');
+  },
+);
 
 test('Prometheus metrics on both processes count what happened', async (ctx) => {
   assert.is((await postJson(`http://127.0.0.1:${ctx.env.PORT}/v1/events`, { event: 'bad' })).status, 400);
@@ -109,10 +128,17 @@ test('Prometheus metrics on both processes count what happened', async (ctx) => 
 
   // The Grafana dashboard queries only metrics these processes expose.
   const dashboard = JSON.parse(readFileSync('deploy/grafana/edge-events.json', 'utf8'));
-  const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
-  const queried = new Set(exprs.flatMap((e) => e.match(/\b(edge_events_\w+|process_\w+)/g) ?? []).map((m) => m.replace(/_(bucket|count|sum)$/, '')));
+  const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) =>
+    p.targets.map((t) => t.expr),
+  );
+  const queried = new Set(
+    exprs
+      .flatMap((e) => e.match(/\b(edge_events_\w+|process_\w+)/g) ?? [])
+      .map((m) => m.replace(/_(bucket|count|sum)$/, '')),
+  );
   assert.ok(queried.size >= 12, `the dashboard covers the pipeline (${queried.size} metrics)`);
-  for (const name of queried) assert.ok(collector.includes(`# TYPE ${name} `) || sink.includes(`# TYPE ${name} `), `${name} is exposed`);
+  for (const name of queried)
+    assert.ok(collector.includes(`# TYPE ${name} `) || sink.includes(`# TYPE ${name} `), `${name} is exposed`);
 });
 
 test.run();

@@ -5,7 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 test('tsc --noEmit reports no errors', async () => {
-  const result = await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']).then(
+  const result = await promisify(execFile)(process.execPath, [
+    'node_modules/typescript/bin/tsc',
+    '--noEmit',
+    '-p',
+    '.',
+  ]).then(
     () => '',
     (err: { stdout: string }) => err.stdout,
   );

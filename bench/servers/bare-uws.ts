@@ -8,7 +8,10 @@ uws
   .post('/*', (res) => {
     res.onAborted(() => {});
     res.onData((_chunk, last) => {
-      if (last) res.cork(() => res.writeStatus('202 Accepted').writeHeader('content-type', 'application/json').end('{"status":"accepted"}'));
+      if (last)
+        res.cork(() =>
+          res.writeStatus('202 Accepted').writeHeader('content-type', 'application/json').end('{"status":"accepted"}'),
+        );
     });
   })
   .listen('127.0.0.1', port, (ok) => {

@@ -16,7 +16,11 @@ const port = Number(portText);
 const cfg = loadConfig(process.env);
 const link = await connectNats(cfg.nats.url!, `bench ${http} ${publish}`, createLogger('bench', 'warn'));
 
-const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (status: number, body: unknown) => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** The handler a team would write: parse, validate with the catalog's valibot schema, stamp, publish, answer. */
 function plain(): Collector {
@@ -29,7 +33,8 @@ function plain(): Collector {
     } catch {
       return json(400, { error: 'invalid JSON' });
     }
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) return json(400, { error: 'expected one JSON object' });
+    if (typeof event !== 'object' || event === null || Array.isArray(event))
+      return json(400, { error: 'expected one JSON object' });
     const type = eventTypeOf(event as Record<string, unknown>);
     const checked = validateEvent(type, event);
     if (!checked.ok) return json(400, { error: 'invalid event', issues: checked.issues });
@@ -47,13 +52,24 @@ function plain(): Collector {
 const handle: Collector =
   publish === 'js'
     ? plain()
-    : createCollector({ publisher: createPublisher(link, { timeoutMs: cfg.collector.publishTimeoutMs, maxEventsPerMessage: cfg.collector.maxEventsPerMessage }), ...cfg.collector });
+    : createCollector({
+        publisher: createPublisher(link, {
+          timeoutMs: cfg.collector.publishTimeoutMs,
+          maxEventsPerMessage: cfg.collector.maxEventsPerMessage,
+        }),
+        ...cfg.collector,
+      });
 
 if (http === 'node-http') {
   createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const out = await handle({ method: req.method!, path: req.url!.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: Buffer.concat(chunks) });
+    const out = await handle({
+      method: req.method!,
+      path: req.url!.split('?')[0]!,
+      header: (n) => req.headers[n] as string | undefined,
+      body: Buffer.concat(chunks),
+    });
     res.writeHead(out.status, out.headers).end(out.body);
   }).listen(port, '127.0.0.1', () => console.log(`listening ${port}`));
 } else if (http === 'fastify') {
@@ -62,7 +78,12 @@ if (http === 'node-http') {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/*', async (req, reply) => {
-    const out = await handle({ method: 'POST', path: req.url.split('?')[0]!, header: (n) => req.headers[n] as string | undefined, body: req.body as Buffer });
+    const out = await handle({
+      method: 'POST',
+      path: req.url.split('?')[0]!,
+      header: (n) => req.headers[n] as string | undefined,
+      body: req.body as Buffer,
+    });
     reply.code(out.status).headers(out.headers).send(out.body);
   });
   await app.listen({ port, host: '127.0.0.1' });

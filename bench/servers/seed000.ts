@@ -10,10 +10,16 @@ const cfg = loadConfig(process.env);
 const ch = createClient({ url: cfg.clickhouse.url, max_open_connections: 100 });
 await ch.command({ query: 'CREATE DATABASE IF NOT EXISTS seed000' });
 await ch.command({
-  query: `CREATE TABLE IF NOT EXISTS seed000.demo_events (dt DateTime, event String, user_id String, screen String, elem String, amount Int64)
+  query:
+    'CREATE TABLE IF NOT EXISTS seed000.demo_events ' +
+    `(dt DateTime, event String, user_id String, screen String, elem String, amount Int64)
           ENGINE = MergeTree() PARTITION BY toYYYYMM(dt) ORDER BY (dt, event)`,
 });
-await ch.command({ query: 'CREATE TABLE IF NOT EXISTS seed000.demo_events_buff AS seed000.demo_events ENGINE = Buffer(seed000, demo_events, 1, 10, 30, 10000, 1000000, 10000000, 100000000)' });
+await ch.command({
+  query:
+    'CREATE TABLE IF NOT EXISTS seed000.demo_events_buff AS seed000.demo_events ' +
+    'ENGINE = Buffer(seed000, demo_events, 1, 10, 30, 10000, 1000000, 10000000, 100000000)',
+});
 
 createServer(async (req, res) => {
   const chunks: Buffer[] = [];

@@ -2,7 +2,8 @@
 // limit, keeps request bodies in memory within a budget, and hands the core plain inputs.
 import { bodyAdmission, concatBytes, type Collector, type CoreResponse } from '../core/mod.ts';
 
-const toResponse = (out: CoreResponse) => new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
+const toResponse = (out: CoreResponse) =>
+  new Response(out.body === '' ? null : out.body, { status: out.status, headers: out.headers });
 
 /** Reads a body up to `limit + 1` bytes: enough for the core to see it is over the limit. */
 async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
@@ -17,18 +18,36 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
   return concatBytes(chunks, size);
 }
 
-export function fetchHandler(collector: Collector, opts: { bodyLimitBytes: number; maxInflightBytes: number; corsOrigins?: readonly string[] }) {
+export function fetchHandler(
+  collector: Collector,
+  opts: { bodyLimitBytes: number; maxInflightBytes: number; corsOrigins?: readonly string[] },
+) {
   const admission = bodyAdmission(opts);
   return async (request: Request, ip?: string): Promise<Response> => {
-    const reserved = admission.admit(request.method, request.headers.get('content-length'), request.headers.get('origin'));
+    const reserved = admission.admit(
+      request.method,
+      request.headers.get('content-length'),
+      request.headers.get('origin'),
+    );
     if (typeof reserved !== 'number') return toResponse(reserved);
     try {
       const body = reserved ? await readLimited(request.body, opts.bodyLimitBytes) : new Uint8Array(0);
       const url = new URL(request.url);
-      return toResponse(await collector({ method: request.method, path: url.pathname, header: (n) => request.headers.get(n) ?? undefined, body, ip }));
+      return toResponse(
+        await collector({
+          method: request.method,
+          path: url.pathname,
+          header: (n) => request.headers.get(n) ?? undefined,
+          body,
+          ip,
+        }),
+      );
     } catch (err) {
       console.error(err);
-      return new Response('{"error":"internal error"}', { status: 500, headers: { 'content-type': 'application/json' } });
+      return new Response('{"error":"internal error"}', {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
     } finally {
       admission.release(reserved);
     }

@@ -56,7 +56,8 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
       if (!res.completed) send(res, out);
     } catch (err) {
       opts.onError(err);
-      if (!res.completed) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
+      if (!res.completed)
+        send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
     } finally {
       admission.release(reserved);
     }

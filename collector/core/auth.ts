@@ -37,6 +37,11 @@ export class Sources {
     const key = writeKeyOf(req, bodyWriteKey);
     const source = key === undefined ? undefined : this.#byKey.get(key);
     if (source) return source;
-    throw new HttpError(401, key === undefined ? 'a write key is required' : 'unknown write key', {}, { 'www-authenticate': 'Basic realm="edge-events"' });
+    throw new HttpError(
+      401,
+      key === undefined ? 'a write key is required' : 'unknown write key',
+      {},
+      { 'www-authenticate': 'Basic realm="edge-events"' },
+    );
   }
 }

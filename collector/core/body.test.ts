@@ -17,7 +17,11 @@ async function refused(contentType: string | undefined, body: string | Uint8Arra
 }
 
 test('JSON object, JSON array, and no content type at all', async () => {
-  assert.equal(await parseBody('application/json; charset=utf-8', bytes('{"a":1}')), { items: [{ ok: true, value: { a: 1 } }], batch: false, form: false });
+  assert.equal(await parseBody('application/json; charset=utf-8', bytes('{"a":1}')), {
+    items: [{ ok: true, value: { a: 1 } }],
+    batch: false,
+    form: false,
+  });
   const arr = await parseBody('application/json', bytes('[{"a":1},{"a":2}]'));
   assert.is(arr.items.length, 2);
   assert.ok(arr.batch);
@@ -26,12 +30,18 @@ test('JSON object, JSON array, and no content type at all', async () => {
 
 test('NDJSON: one event per line, blank lines skipped, a bad line is one rejected item', async () => {
   const r = await parseBody('application/x-ndjson', bytes('{"a":1}\n\n{oops\r\n{"a":3}\n'));
-  assert.equal(r.items.map((i) => i.ok), [true, false, true]);
+  assert.equal(
+    r.items.map((i) => i.ok),
+    [true, false, true],
+  );
   assert.ok(r.batch);
 });
 
 test('urlencoded and multipart forms give string values', async () => {
-  const url = await parseBody('application/x-www-form-urlencoded', bytes('dt=2025-03-01T11%3A11%3A11Z&event=test&userid=1'));
+  const url = await parseBody(
+    'application/x-www-form-urlencoded',
+    bytes('dt=2025-03-01T11%3A11%3A11Z&event=test&userid=1'),
+  );
   assert.equal(url.items[0], { ok: true, value: { dt: '2025-03-01T11:11:11Z', event: 'test', userid: '1' } });
   assert.ok(url.form);
   const fd = new FormData();

@@ -15,19 +15,36 @@ export interface ParsedBody {
 
 // text/plain: what navigator.sendBeacon sends for a string body (no preflight needed).
 const JSON_TYPES = new Set(['', 'application/json', 'text/json', 'text/plain']);
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+]);
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export const SUPPORTED_TYPES = ['application/json', 'text/plain (JSON, for sendBeacon)', 'application/x-ndjson', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+export const SUPPORTED_TYPES = [
+  'application/json',
+  'text/plain (JSON, for sendBeacon)',
+  'application/x-ndjson',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+];
 
 export async function parseBody(contentType: string | undefined, body: Uint8Array): Promise<ParsedBody> {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const known = JSON_TYPES.has(media) || media.endsWith('+json') || NDJSON_TYPES.has(media) || media === 'application/x-www-form-urlencoded' || media === 'multipart/form-data';
+  const known =
+    JSON_TYPES.has(media) ||
+    media.endsWith('+json') ||
+    NDJSON_TYPES.has(media) ||
+    media === 'application/x-www-form-urlencoded' ||
+    media === 'multipart/form-data';
   if (!known) {
     throw new HttpError(415, `unsupported content type ${JSON.stringify(media)}`, { supported: SUPPORTED_TYPES });
   }
   if (body.byteLength === 0) throw new HttpError(400, 'empty body: expected an event');
-  if (media === 'multipart/form-data') return { items: [await multipart(contentType!, body)], batch: false, form: true };
+  if (media === 'multipart/form-data')
+    return { items: [await multipart(contentType!, body)], batch: false, form: true };
   const text = decode(body);
   if (NDJSON_TYPES.has(media)) return { items: ndjson(text), batch: true, form: false };
   if (media === 'application/x-www-form-urlencoded') {
@@ -77,7 +94,8 @@ async function multipart(contentType: string, body: Uint8Array): Promise<BodyIte
   }
   const value: Record<string, string> = {};
   for (const [name, field] of form.entries()) {
-    if (typeof field !== 'string') throw new HttpError(400, `field ${JSON.stringify(name)} is a file; events take text fields only`);
+    if (typeof field !== 'string')
+      throw new HttpError(400, `field ${JSON.stringify(name)} is a file; events take text fields only`);
     value[name] = field;
   }
   return { ok: true, value };

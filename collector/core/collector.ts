@@ -1,7 +1,19 @@
 // The collector's routes over plain inputs: the v1 API, the seed routes verbatim, Segment's tracking
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
-import { extractContext, findEventType, movieView, SpanKind, SpanStatusCode, traceHeaders, tracer, tracingOn, type EventType, type Publisher, type Source } from '../../shared/mod.ts';
+import {
+  extractContext,
+  findEventType,
+  movieView,
+  SpanKind,
+  SpanStatusCode,
+  traceHeaders,
+  tracer,
+  tracingOn,
+  type EventType,
+  type Publisher,
+  type Source,
+} from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { corsHeaders, preflight } from './cors.ts';
@@ -37,7 +49,14 @@ type Target = { segment?: SegmentRoute; type?: EventType; shape: Shape };
 /** A bounded label for a path (metrics, span names). */
 function routeName(path: string): string {
   if (path.startsWith('/v1/events/')) return '/v1/events/{type}';
-  if (path === '/v1/events' || path === '/events' || path === '/events/' || path === '/v1/producer/views' || SEGMENT_ROUTES[path]) return path;
+  if (
+    path === '/v1/events' ||
+    path === '/events' ||
+    path === '/events/' ||
+    path === '/v1/producer/views' ||
+    SEGMENT_ROUTES[path]
+  )
+    return path;
   return ['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(path) ? path : 'other';
 }
 
@@ -88,7 +107,8 @@ export function createCollector(opts: CollectorOptions): Collector {
       const ready = await opts.publisher.ready();
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
-    if (req.path === '/openapi.json' && opts.openapi) return { status: 200, headers: { 'content-type': 'application/json' }, body: opts.openapi };
+    if (req.path === '/openapi.json' && opts.openapi)
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: opts.openapi };
     const target = route(req.path);
     if (!target) throw new HttpError(404, `no route for ${req.path}`);
     if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
@@ -157,25 +177,30 @@ export function createCollector(opts: CollectorOptions): Collector {
     const route = routeName(req.path);
     // One span per request, continuing the client's trace when it sent a traceparent.
     const parent = extractContext(req.header);
-    return traces.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route } }, parent, async (span) => {
-      let res: CoreResponse;
-      try {
-        res = await handle(req);
-      } catch (err) {
-        if (!(err instanceof HttpError)) {
-          // A bug: the adapter logs it with this trace id, so the log line and the span match.
-          span.recordException(err as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
-          throw new RequestFailed(span.spanContext().traceId, err);
+    return traces.startActiveSpan(
+      `${req.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route } },
+      parent,
+      async (span) => {
+        let res: CoreResponse;
+        try {
+          res = await handle(req);
+        } catch (err) {
+          if (!(err instanceof HttpError)) {
+            // A bug: the adapter logs it with this trace id, so the log line and the span match.
+            span.recordException(err as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            span.end();
+            throw new RequestFailed(span.spanContext().traceId, err);
+          }
+          res = errorResponse(err);
         }
-        res = errorResponse(err);
-      }
-      span.setAttribute('http.response.status_code', res.status);
-      if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      return finish(req, route, res, started);
-    });
+        span.setAttribute('http.response.status_code', res.status);
+        if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        return finish(req, route, res, started);
+      },
+    );
   };
   // Tracing is decided once, at start-up: when off, requests pay nothing for it.
   return tracingOn() ? traced : untraced;

@@ -15,7 +15,12 @@ export function preflight(origin: string | undefined, allowed: readonly string[]
   if (!cors['access-control-allow-origin']) return { status: 403, headers: {}, body: '' };
   return {
     status: 204,
-    headers: { ...cors, 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': ALLOW_HEADERS, 'access-control-max-age': '86400' },
+    headers: {
+      ...cors,
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': ALLOW_HEADERS,
+      'access-control-max-age': '86400',
+    },
     body: '',
   };
 }

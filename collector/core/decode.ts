@@ -3,12 +3,20 @@
 import { concatBytes } from './bytes.ts';
 import { HttpError, tooLarge } from './http-error.ts';
 
-export async function decodeBody(body: Uint8Array, encoding: string | undefined, limitBytes: number): Promise<Uint8Array> {
+export async function decodeBody(
+  body: Uint8Array,
+  encoding: string | undefined,
+  limitBytes: number,
+): Promise<Uint8Array> {
   const enc = (encoding ?? 'identity').trim().toLowerCase();
   if (enc === 'identity' || enc === '') return body;
   const format = enc === 'gzip' || enc === 'x-gzip' ? 'gzip' : enc === 'deflate' ? 'deflate' : undefined;
-  if (!format) throw new HttpError(415, `unsupported content encoding ${JSON.stringify(enc)}`, { supported: ['gzip', 'deflate'] });
-  const reader = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  if (!format)
+    throw new HttpError(415, `unsupported content encoding ${JSON.stringify(enc)}`, { supported: ['gzip', 'deflate'] });
+  const reader = new Blob([body as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream(format))
+    .getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

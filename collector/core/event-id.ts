@@ -25,5 +25,8 @@ export function newEventId(): string {
   const i = at;
   at += 10;
   // rand_a: 12 bits; variant 0b10 + rand_b: 62 bits.
-  return `${prefix}${HEX[r[i]! & 0x0f]![1]}${HEX[r[i + 1]!]}-${HEX[(r[i + 2]! & 0x3f) | 0x80]}${HEX[r[i + 3]!]}-${HEX[r[i + 4]!]}${HEX[r[i + 5]!]}${HEX[r[i + 6]!]}${HEX[r[i + 7]!]}${HEX[r[i + 8]!]}${HEX[r[i + 9]!]}`;
+  return (
+    `${prefix}${HEX[r[i]! & 0x0f]![1]}${HEX[r[i + 1]!]}-${HEX[(r[i + 2]! & 0x3f) | 0x80]}${HEX[r[i + 3]!]}-` +
+    `${HEX[r[i + 4]!]}${HEX[r[i + 5]!]}${HEX[r[i + 6]!]}${HEX[r[i + 7]!]}${HEX[r[i + 8]!]}${HEX[r[i + 9]!]}`
+  );
 }

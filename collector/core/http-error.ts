@@ -28,7 +28,10 @@ export class RequestFailed extends Error {
 export const RETRY_AFTER_SECONDS = '1';
 
 export const tooLarge = (limitBytes: number, how = 'exceeds') =>
-  new HttpError(413, `body ${how} the per-request limit of ${limitBytes} bytes`, { limit: 'request', limit_bytes: limitBytes });
+  new HttpError(413, `body ${how} the per-request limit of ${limitBytes} bytes`, {
+    limit: 'request',
+    limit_bytes: limitBytes,
+  });
 
 export const overloaded = () =>
   new HttpError(503, 'collector overloaded, retry later', {}, { 'retry-after': RETRY_AFTER_SECONDS });

@@ -2,7 +2,17 @@
 // (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it. Every outcome is a
 // value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a metric label.
 import { newEventId } from './event-id.ts';
-import { eventTypeOf, formatUtc, isRecord, validateEvent, type EventType, type Issue, type NotStoredReason, type Publisher, type Source } from '../../shared/mod.ts';
+import {
+  eventTypeOf,
+  formatUtc,
+  isRecord,
+  validateEvent,
+  type EventType,
+  type Issue,
+  type NotStoredReason,
+  type Publisher,
+  type Source,
+} from '../../shared/mod.ts';
 import type { IngestItem } from './segment.ts';
 import type { Budget } from './limiter.ts';
 import type { CollectorObserver, EventOutcome } from './types.ts';
@@ -34,7 +44,12 @@ export interface IngestOptions {
 const encoder = new TextEncoder();
 const subjects = new Map<string, string>();
 const subjectOf = (key: string) => subjects.get(key) ?? subjects.set(key, `events.${key}`).get(key)!;
-const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => ({ status: 'rejected', refusal, issues, type });
+const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => ({
+  status: 'rejected',
+  refusal,
+  issues,
+  type,
+});
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const receivedAt = formatUtc(opts.now, true);
@@ -46,7 +61,9 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     const type = opts.type ?? item.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
     if (!type) return void (outcomes[index] = rejected('invalid', [{ path: '', message: 'expected a JSON object' }]));
     if (opts.source?.types && !opts.source.types.includes(type.key)) {
-      const issues = [{ path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` }];
+      const issues = [
+        { path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` },
+      ];
       return void (outcomes[index] = rejected('forbidden', issues, type.key));
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });

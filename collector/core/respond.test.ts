@@ -96,11 +96,14 @@ test('batch, none accepted: 400, whatever the refusals', () => {
   const b = body(res);
   assert.is(b.accepted, 0);
   assert.is(b.rejected, 3);
-  assert.equal((b.results as { index: number; status: string }[]).map((r) => [r.index, r.status]), [
-    [0, 'rejected'],
-    [1, 'rejected'],
-    [2, 'rejected'],
-  ]);
+  assert.equal(
+    (b.results as { index: number; status: string }[]).map((r) => [r.index, r.status]),
+    [
+      [0, 'rejected'],
+      [1, 'rejected'],
+      [2, 'rejected'],
+    ],
+  );
 });
 
 test('batch, any unavailable: 503 + Retry-After, even beside accepted and rejected events', () => {

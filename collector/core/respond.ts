@@ -35,9 +35,9 @@ export function respond(outcomes: Outcome[], batch: boolean, shape: Shape): Core
   let bad = 0;
   let down = 0;
   const results = outcomes.map((o, index) => {
-    if (o.status === 'accepted') return ok++, { index, status: 'accepted', event_id: o.event_id, type: o.type };
-    if (o.status === 'rejected') return bad++, { index, status: 'rejected', issues: o.issues };
-    return down++, { index, status: 'unavailable', error: o.error };
+    if (o.status === 'accepted') return (ok++, { index, status: 'accepted', event_id: o.event_id, type: o.type });
+    if (o.status === 'rejected') return (bad++, { index, status: 'rejected', issues: o.issues });
+    return (down++, { index, status: 'unavailable', error: o.error });
   });
   if (down === 0 && bad === 0 && shape.all) return shape.all(ok);
   const status = down > 0 ? 503 : bad === 0 ? 202 : ok === 0 ? 400 : 207;

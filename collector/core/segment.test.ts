@@ -189,10 +189,12 @@ test('clock skew: timestamp + (now − sentAt), with sentAt in the message or gi
 });
 
 test('times: zone-less is UTC whatever the server zone; not-quite-dates and skews past the range are refused', () => {
-  const item = (input: Record<string, unknown>) => segmentItem('track', { userId: 'u', event: 'x', ...input }, { now: NOW });
+  const item = (input: Record<string, unknown>) =>
+    segmentItem('track', { userId: 'u', event: 'x', ...input }, { now: NOW });
   assert.is(ok(item({ timestamp: '2025-03-01T10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
   assert.is(ok(item({ timestamp: '2025-03-01 10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
-  for (const timestamp of ['1', 'March 7', '+275760-09-13T00:00:00Z']) assert.equal(paths(item({ timestamp })), ['timestamp'], timestamp);
+  for (const timestamp of ['1', 'March 7', '+275760-09-13T00:00:00Z'])
+    assert.equal(paths(item({ timestamp })), ['timestamp'], timestamp);
   // A valid time that the skew correction pushes out of range is a 400, not a crash.
   const skewed = item({ timestamp: '2105-12-31T00:00:00Z', sentAt: '1971-01-01T00:00:00Z' });
   assert.equal(paths(skewed), ['timestamp']);

@@ -40,7 +40,8 @@ export interface SegmentBody {
 export function segmentBody(route: SegmentRoute, body: unknown): SegmentBody {
   if (!isRecord(body)) throw new HttpError(400, 'expected a JSON object');
   if (route !== 'batch') return { messages: [body], batch: false, writeKey: body.writeKey };
-  if (!Array.isArray(body.batch) || body.batch.length === 0) throw new HttpError(400, 'expected a non-empty "batch" array');
+  if (!Array.isArray(body.batch) || body.batch.length === 0)
+    throw new HttpError(400, 'expected a non-empty "batch" array');
   return { messages: body.batch, batch: true, writeKey: body.writeKey, sentAt: body.sentAt };
 }
 
@@ -63,15 +64,24 @@ function correctedTime(msg: SegmentMessage, sentAt: unknown, now: number): numbe
   return at >= 0 && at <= LAST_MS ? at : undefined;
 }
 
-export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: number; sentAt?: unknown; source?: Source }): IngestItem {
+export function segmentItem(
+  route: SegmentRoute,
+  input: unknown,
+  ctx: { now: number; sentAt?: unknown; source?: Source },
+): IngestItem {
   if (!isRecord(input)) return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
   const parsed = v.safeParse(segmentMessage, route === 'batch' ? input : { ...input, type: route });
-  if (!parsed.success) return { ok: false, issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })) };
+  if (!parsed.success)
+    return { ok: false, issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })) };
   const msg = parsed.output;
   const userId = idOf(msg.userId);
   const anonymousId = idOf(msg.anonymousId);
   const at = correctedTime(msg, ctx.sentAt, ctx.now);
-  if (at === undefined) return { ok: false, issues: [{ path: 'timestamp', message: 'corrected for the clock skew of sentAt, out of range' }] };
+  if (at === undefined)
+    return {
+      ok: false,
+      issues: [{ path: 'timestamp', message: 'corrected for the clock skew of sentAt, out of range' }],
+    };
   const time = new Date(at).toISOString();
   const properties = msg.properties ?? {};
 
@@ -80,8 +90,13 @@ export function segmentItem(route: SegmentRoute, input: unknown, ctx: { now: num
     // A typed event: its fields come from properties; who and when from the call.
     const userColumn = typed.fields.user_id ? columnType(typed.fields.user_id) : undefined;
     const numericUser = /^(Int|UInt)/.test(userColumn ?? '');
-    const user = properties.user_id ?? (numericUser && userId && /^\d+$/.test(userId) ? Number(userId) : (userId ?? anonymousId));
-    return { ok: true, type: typed, value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId || undefined } };
+    const user =
+      properties.user_id ?? (numericUser && userId && /^\d+$/.test(userId) ? Number(userId) : (userId ?? anonymousId));
+    return {
+      ok: true,
+      type: typed,
+      value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId || undefined },
+    };
   }
   return {
     ok: true,

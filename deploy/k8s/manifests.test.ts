@@ -19,7 +19,17 @@ import { consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
-import { buildOverlay, findKubectl, K8S_DIR, named, ofKind, overlayNames, readObjects, REPO_DIR, type Build } from './checks/render.ts';
+import {
+  buildOverlay,
+  findKubectl,
+  K8S_DIR,
+  named,
+  ofKind,
+  overlayNames,
+  readObjects,
+  REPO_DIR,
+  type Build,
+} from './checks/render.ts';
 import { isScaledObject, validateObject } from './checks/schema.ts';
 import { confSetting, containerPort, EXTERNAL_SECRETS, natsOf, one, processes, seconds } from './checks/stack.ts';
 import { allContainers, containerEnv, imageTag, quantity, roleOf, workloads, type Role } from './checks/workloads.ts';
@@ -42,7 +52,9 @@ const INSERT_TIMEOUT_S = 60;
 const STOP_MARGIN_S = 10;
 
 const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(REPO_DIR, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
+const lock = JSON.parse(readFileSync(join(REPO_DIR, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean; optional?: boolean }>;
+};
 const stages = dockerStages();
 const targets = { collector: resolveStage(stages, 'collector'), sink: resolveStage(stages, 'sink') };
 const imageUid = Number(last(targets.sink.instructions, 'USER')?.split(':')[0]);
@@ -55,13 +67,17 @@ const maxOldSpaceMiB = (args: string) => Number(/--max-old-space-size=(\d+)/.exe
 
 test('kubectl is on PATH and every overlay builds with kubectl kustomize', () => {
   assert.ok(kubectl, 'kubectl not found on PATH (npm test installs Debian kubernetes-client when missing)');
-  assert.equal(builds.map((b) => b.overlay), ['dev', 'prod']);
+  assert.equal(
+    builds.map((b) => b.overlay),
+    ['dev', 'prod'],
+  );
   for (const b of builds) assert.is(b.error, undefined, `overlay ${b.overlay}: ${b.error}`);
 });
 
 test('every object validates against the Kubernetes API schemas (KEDA ScaledObject by hand)', async () => {
   const errors: string[] = [];
-  for (const obj of [...adapterRules, ...builds.flatMap((b) => b.objects)]) await validateObject(obj).catch((err: Error) => errors.push(err.message));
+  for (const obj of [...adapterRules, ...builds.flatMap((b) => b.objects)])
+    await validateObject(obj).catch((err: Error) => errors.push(err.message));
   assert.equal(errors, []);
 });
 
@@ -70,12 +86,20 @@ test('everything lives in the namespace the overlay creates; mounted ConfigMaps 
     const [ns, ...more] = ofKind(b.objects, Namespace.is);
     assert.is(more.length, 0);
     const outside = b.objects.filter((o) => !Namespace.is(o) && o.metadata.namespace !== ns?.metadata.name);
-    assert.equal(outside.map((o) => `${o.kind} ${o.metadata.name}`), [], `${b.overlay}: outside namespace ${ns?.metadata.name}`);
+    assert.equal(
+      outside.map((o) => `${o.kind} ${o.metadata.name}`),
+      [],
+      `${b.overlay}: outside namespace ${ns?.metadata.name}`,
+    );
     const exists = (kind: string, name = '') => b.objects.some((o) => o.kind === kind && o.metadata.name === name);
     const dangling = workloads(b.objects).flatMap((w) =>
-      (w.pod.volumes ?? []).filter(
-        (v) => (v.configMap && !exists('ConfigMap', v.configMap.name)) || (v.secret && !exists('Secret', v.secret.secretName) && !((v.secret.secretName ?? '') in EXTERNAL_SECRETS)),
-      ).map((v) => `${w.name}: volume ${v.name}`),
+      (w.pod.volumes ?? [])
+        .filter(
+          (v) =>
+            (v.configMap && !exists('ConfigMap', v.configMap.name)) ||
+            (v.secret && !exists('Secret', v.secret.secretName) && !((v.secret.secretName ?? '') in EXTERNAL_SECRETS)),
+        )
+        .map((v) => `${w.name}: volume ${v.name}`),
     );
     assert.equal(dangling, [], `${b.overlay}: volumes of missing ConfigMaps or Secrets`);
   }
@@ -85,9 +109,11 @@ test('settings: variables set on our containers are ones the processes read; req
   const problems: string[] = [];
   for (const p of builds.flatMap(processes)) {
     for (const [name, { source }] of p.env) {
-      if (!ENV_VARS.includes(name) && name !== 'NODE_OPTIONS' && !/^OTEL_[A-Z0-9_]+$/.test(name)) problems.push(`${p.where}: ${name} (${source}) is read by nothing`);
+      if (!ENV_VARS.includes(name) && name !== 'NODE_OPTIONS' && !/^OTEL_[A-Z0-9_]+$/.test(name))
+        problems.push(`${p.where}: ${name} (${source}) is read by nothing`);
     }
-    for (const name of REQUIRED[p.role]) if (!p.env.get(name)?.value) problems.push(`${p.where}: ${p.role} needs ${name}`);
+    for (const name of REQUIRED[p.role])
+      if (!p.env.get(name)?.value) problems.push(`${p.where}: ${p.role} needs ${name}`);
   }
   assert.equal(problems, []);
 });
@@ -95,26 +121,47 @@ test('settings: variables set on our containers are ones the processes read; req
 test('settings: every variable the processes read is set by some overlay (ConfigMap, Secret or container)', () => {
   const set = new Set(builds.flatMap(processes).flatMap((p) => [...p.env.keys()]));
   const missing = ENV_VARS.filter((name) => !set.has(name) && !(name in NOT_SET));
-  assert.equal(missing, [], 'add them to edge-events-config in deploy/k8s/base/kustomization.yaml (or to NOT_SET here, with the reason)');
-  assert.equal(Object.keys(NOT_SET).filter((name) => !ENV_VARS.includes(name)), [], 'NOT_SET names variables nothing reads');
+  assert.equal(
+    missing,
+    [],
+    'add them to edge-events-config in deploy/k8s/base/kustomization.yaml (or to NOT_SET here, with the reason)',
+  );
+  assert.equal(
+    Object.keys(NOT_SET).filter((name) => !ENV_VARS.includes(name)),
+    [],
+    'NOT_SET names variables nothing reads',
+  );
 });
 
 test('settings: addresses name Services of the build, ports and files match the containers', () => {
   for (const b of builds) {
     const services = ofKind(b.objects, Service.is);
     for (const p of processes(b)) {
-      for (const address of [...(p.cfg.nats.url?.split(',') ?? []), ...(p.cfg.clickhouse.url ? [p.cfg.clickhouse.url] : [])]) {
+      for (const address of [
+        ...(p.cfg.nats.url?.split(',') ?? []),
+        ...(p.cfg.clickhouse.url ? [p.cfg.clickhouse.url] : []),
+      ]) {
         const url = new URL(address.trim());
         const service = services.find((s) => s.metadata.name === url.hostname.split('.')[0]);
-        assert.ok(service?.spec?.ports?.some((port) => port.port === Number(url.port)), `${p.where}: ${address} is no Service port`);
+        assert.ok(
+          service?.spec?.ports?.some((port) => port.port === Number(url.port)),
+          `${p.where}: ${address} is no Service port`,
+        );
       }
       const port = { collector: p.cfg.collector.port, sink: p.cfg.sink.port }[p.role as 'collector' | 'sink'];
-      if (port !== undefined) assert.ok(p.container.ports?.some((cp) => cp.containerPort === port), `${p.where}: listens on ${port}`);
+      if (port !== undefined)
+        assert.ok(
+          p.container.ports?.some((cp) => cp.containerPort === port),
+          `${p.where}: listens on ${port}`,
+        );
       const file = p.cfg.collector.sourcesFile;
       if (file) {
         const mount = p.container.volumeMounts?.find((m) => dirname(file) === m.mountPath);
         const volume = p.workload.pod.volumes?.find((v) => v.name === mount?.name);
-        assert.ok(volume?.secret?.secretName === 'collector-sources' && file.endsWith('/sources.json'), `${p.where}: ${file} is the mounted Secret's key`);
+        assert.ok(
+          volume?.secret?.secretName === 'collector-sources' && file.endsWith('/sources.json'),
+          `${p.where}: ${file} is the mounted Secret's key`,
+        );
       }
     }
   }
@@ -125,10 +172,16 @@ test('streams Job declares the consumer the sink pulls from, on streams the NATS
     const [job, sink] = [one(b, 'streams:apply').cfg, one(b, 'sink').cfg];
     assert.equal(consumerSpecs(job), consumerSpecs(sink), `${b.overlay}: same SINK_* and RELAYS for Job and sink`);
     const { sts: nats, env: natsEnv } = natsOf(b);
-    assert.ok(streamSpecs(job.stream).every((s) => (s.num_replicas ?? 1) <= (nats.spec?.replicas ?? 1)), `${b.overlay}: STREAM_REPLICAS`);
+    assert.ok(
+      streamSpecs(job.stream).every((s) => (s.num_replicas ?? 1) <= (nats.spec?.replicas ?? 1)),
+      `${b.overlay}: STREAM_REPLICAS`,
+    );
     const maxFileStore = Number(natsEnv.get('JS_MAX_FILE_STORE')?.value);
     const volume = quantity(nats.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage);
-    assert.ok(2 * job.stream.maxBytes < maxFileStore && maxFileStore < volume, `${b.overlay}: 2 × STREAM_MAX_BYTES < JS_MAX_FILE_STORE < volume`);
+    assert.ok(
+      2 * job.stream.maxBytes < maxFileStore && maxFileStore < volume,
+      `${b.overlay}: 2 × STREAM_MAX_BYTES < JS_MAX_FILE_STORE < volume`,
+    );
   }
 });
 
@@ -139,16 +192,22 @@ test('pods run as non-root with read-only root, no privileges, capabilities or s
       const where = `${b.overlay} ${w.kind} ${w.name}`;
       const pod = w.pod.securityContext;
       if (w.pod.automountServiceAccountToken !== false) problems.push(`${where}: automountServiceAccountToken`);
-      if (pod?.runAsNonRoot !== true || !(Number(pod.runAsUser) > 0)) problems.push(`${where}: runAsNonRoot with a numeric runAsUser`);
+      if (pod?.runAsNonRoot !== true || !(Number(pod.runAsUser) > 0))
+        problems.push(`${where}: runAsNonRoot with a numeric runAsUser`);
       for (const c of allContainers(w)) {
         const sc = c.securityContext;
-        if ((sc?.seccompProfile ?? pod?.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where} ${c.name}: seccompProfile`);
-        if (sc?.allowPrivilegeEscalation !== false || sc.readOnlyRootFilesystem !== true || sc.privileged) problems.push(`${where} ${c.name}: escalation/read-only`);
-        if (!sc?.capabilities?.drop?.includes('ALL') || sc.capabilities.add?.length) problems.push(`${where} ${c.name}: capabilities`);
+        if ((sc?.seccompProfile ?? pod?.seccompProfile)?.type !== 'RuntimeDefault')
+          problems.push(`${where} ${c.name}: seccompProfile`);
+        if (sc?.allowPrivilegeEscalation !== false || sc.readOnlyRootFilesystem !== true || sc.privileged)
+          problems.push(`${where} ${c.name}: escalation/read-only`);
+        if (!sc?.capabilities?.drop?.includes('ALL') || sc.capabilities.add?.length)
+          problems.push(`${where} ${c.name}: capabilities`);
         if (!roleOf(c)) continue;
-        if ((sc?.runAsUser ?? pod?.runAsUser) !== imageUid) problems.push(`${where} ${c.name}: runs as the image's user ${imageUid}`);
+        if ((sc?.runAsUser ?? pod?.runAsUser) !== imageUid)
+          problems.push(`${where} ${c.name}: runs as the image's user ${imageUid}`);
         const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
-        if (!w.pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir) problems.push(`${where} ${c.name}: emptyDir at /tmp (tsx cache)`);
+        if (!w.pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir)
+          problems.push(`${where} ${c.name}: emptyDir at /tmp (tsx cache)`);
       }
     }
   }
@@ -163,12 +222,16 @@ test('every container has CPU and memory requests within limits; heap caps fit t
         const where = `${b.overlay} ${w.kind} ${w.name} ${c.name}`;
         for (const r of ['cpu', 'memory']) {
           const [request, limit] = [c.resources?.requests?.[r], c.resources?.limits?.[r]];
-          if (request === undefined || limit === undefined || quantity(request) > quantity(limit)) problems.push(`${where}: ${r} request ${request} limit ${limit}`);
+          if (request === undefined || limit === undefined || quantity(request) > quantity(limit))
+            problems.push(`${where}: ${r} request ${request} limit ${limit}`);
         }
         const role = roleOf(c);
-        const heapArgs = c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? (role === 'collector' ? last(targets.collector.instructions, 'CMD')! : '');
+        const heapArgs =
+          c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ??
+          (role === 'collector' ? last(targets.collector.instructions, 'CMD')! : '');
         const heap = maxOldSpaceMiB(heapArgs) * 2 ** 20;
-        if (heap >= quantity(c.resources?.limits?.memory)) problems.push(`${where}: heap ${heapArgs} over the memory limit`);
+        if (heap >= quantity(c.resources?.limits?.memory))
+          problems.push(`${where}: heap ${heapArgs} over the memory limit`);
       }
     }
   }
@@ -179,14 +242,25 @@ test('long-running containers are probed; ours on /readyz and /healthz of their 
   for (const b of builds) {
     for (const w of workloads(b.objects).filter((w) => w.kind !== 'Job')) {
       for (const c of w.pod.containers) {
-        assert.ok(c.readinessProbe && c.livenessProbe, `${b.overlay} ${w.name} ${c.name}: readiness and liveness probes`);
+        assert.ok(
+          c.readinessProbe && c.livenessProbe,
+          `${b.overlay} ${w.name} ${c.name}: readiness and liveness probes`,
+        );
       }
     }
     for (const p of processes(b).filter((p) => p.role === 'collector' || p.role === 'sink')) {
       const port = p.role === 'collector' ? p.cfg.collector.port : p.cfg.sink.port;
       const { readinessProbe: ready, livenessProbe: live } = p.container;
-      assert.equal([ready?.httpGet?.path, containerPort(p.container, ready?.httpGet?.port)], ['/readyz', port], `${p.where}: readiness`);
-      assert.equal([live?.httpGet?.path, containerPort(p.container, live?.httpGet?.port)], ['/healthz', port], `${p.where}: liveness`);
+      assert.equal(
+        [ready?.httpGet?.path, containerPort(p.container, ready?.httpGet?.port)],
+        ['/readyz', port],
+        `${p.where}: readiness`,
+      );
+      assert.equal(
+        [live?.httpGet?.path, containerPort(p.container, live?.httpGet?.port)],
+        ['/healthz', port],
+        `${p.where}: liveness`,
+      );
     }
   }
 });
@@ -197,12 +271,19 @@ test('termination grace periods outlast the drains (collector, sink, NATS lame d
     const sleep = Number(collector.container.lifecycle?.preStop?.exec?.command?.join(' ').match(/^sleep (\d+)$/)?.[1]);
     assert.ok(sleep >= 1, `${b.overlay}: collector preStop sleep`);
     const collectorDrain = sleep + collector.cfg.collector.publishTimeoutMs / 1000 + STOP_MARGIN_S;
-    assert.ok(Number(collector.workload.pod.terminationGracePeriodSeconds) >= collectorDrain, `${b.overlay}: collector grace ≥ ${collectorDrain} s`);
+    assert.ok(
+      Number(collector.workload.pod.terminationGracePeriodSeconds) >= collectorDrain,
+      `${b.overlay}: collector grace ≥ ${collectorDrain} s`,
+    );
     const sink = one(b, 'sink');
     const sinkDrain = INSERT_TIMEOUT_S + sink.cfg.sink.batchWaitMs / 1000 + STOP_MARGIN_S;
-    assert.ok(Number(sink.workload.pod.terminationGracePeriodSeconds) >= sinkDrain, `${b.overlay}: sink grace ≥ ${sinkDrain} s`);
+    assert.ok(
+      Number(sink.workload.pod.terminationGracePeriodSeconds) >= sinkDrain,
+      `${b.overlay}: sink grace ≥ ${sinkDrain} s`,
+    );
     const { conf, pod } = natsOf(b);
-    const lameDuck = seconds(confSetting(conf, 'lame_duck_grace_period')) + seconds(confSetting(conf, 'lame_duck_duration'));
+    const lameDuck =
+      seconds(confSetting(conf, 'lame_duck_grace_period')) + seconds(confSetting(conf, 'lame_duck_duration'));
     assert.ok(Number(pod.terminationGracePeriodSeconds) > lameDuck, `${b.overlay}: NATS grace > ${lameDuck} s`);
   }
 });
@@ -211,42 +292,77 @@ test('NATS: JetStream cluster with named servers, routes, file store on volumes,
   for (const b of builds) {
     const { sts, container: c, conf, env } = natsOf(b);
     const replicas = sts.spec?.replicas ?? 1;
-    assert.ok(replicas >= 3 && sts.spec?.podManagementPolicy === 'Parallel', `${b.overlay}: 3+ servers started together`);
+    assert.ok(
+      replicas >= 3 && sts.spec?.podManagementPolicy === 'Parallel',
+      `${b.overlay}: 3+ servers started together`,
+    );
     assert.match(c.image ?? '', /^nats:2\.10\.\d+(-alpine)?$/);
     const headless = named(ofKind(b.objects, Service.is), sts.spec!.serviceName!);
-    assert.ok(headless.spec?.clusterIP === 'None' && headless.spec.publishNotReadyAddresses, `${b.overlay}: headless, names before readiness`);
-    assert.equal([...conf.matchAll(/nats:\/\/([\w.-]+):6222/g)].map((m) => m[1]), [...Array(replicas).keys()].map((i) => `nats-${i}.${headless.metadata.name}`));
-    assert.ok(confSetting(conf, 'server_name') === '$POD_NAME' && env.get('POD_NAME')?.value === '<metadata.name>', `${b.overlay}: server_name`);
+    assert.ok(
+      headless.spec?.clusterIP === 'None' && headless.spec.publishNotReadyAddresses,
+      `${b.overlay}: headless, names before readiness`,
+    );
+    assert.equal(
+      [...conf.matchAll(/nats:\/\/([\w.-]+):6222/g)].map((m) => m[1]),
+      [...Array(replicas).keys()].map((i) => `nats-${i}.${headless.metadata.name}`),
+    );
+    assert.ok(
+      confSetting(conf, 'server_name') === '$POD_NAME' && env.get('POD_NAME')?.value === '<metadata.name>',
+      `${b.overlay}: server_name`,
+    );
     assert.is(confSetting(conf, 'max_file_store'), '$JS_MAX_FILE_STORE');
     const data = sts.spec?.volumeClaimTemplates?.map((t) => t.metadata?.name) ?? [];
-    assert.ok(c.volumeMounts?.some((m) => m.mountPath === confSetting(conf, 'store_dir') && data.includes(m.name)), `${b.overlay}: store_dir on a claim`);
+    assert.ok(
+      c.volumeMounts?.some((m) => m.mountPath === confSetting(conf, 'store_dir') && data.includes(m.name)),
+      `${b.overlay}: store_dir on a claim`,
+    );
     const pidFile = confSetting(conf, 'pid_file');
     assert.equal(c.lifecycle?.preStop?.exec?.command, ['nats-server', '--signal', `ldm=${pidFile}`]);
-    assert.ok(c.volumeMounts?.some((m) => m.mountPath === dirname(pidFile)), `${b.overlay}: pid file on a volume`);
+    assert.ok(
+      c.volumeMounts?.some((m) => m.mountPath === dirname(pidFile)),
+      `${b.overlay}: pid file on a volume`,
+    );
     const monitor = Number(confSetting(conf, 'http_port'));
-    assert.equal([c.readinessProbe?.httpGet?.path, containerPort(c, c.readinessProbe?.httpGet?.port)], ['/healthz?js-enabled-only=true', monitor]);
-    assert.ok(c.livenessProbe?.httpGet?.path?.startsWith('/healthz') && containerPort(c, c.livenessProbe.httpGet.port) === monitor);
-    const pdb = ofKind(b.objects, PodDisruptionBudget.is).find((p) => p.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === 'nats');
+    assert.equal(
+      [c.readinessProbe?.httpGet?.path, containerPort(c, c.readinessProbe?.httpGet?.port)],
+      ['/healthz?js-enabled-only=true', monitor],
+    );
+    assert.ok(
+      c.livenessProbe?.httpGet?.path?.startsWith('/healthz') &&
+        containerPort(c, c.livenessProbe.httpGet.port) === monitor,
+    );
+    const pdb = ofKind(b.objects, PodDisruptionBudget.is).find(
+      (p) => p.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === 'nats',
+    );
     assert.is(pdb?.spec?.maxUnavailable, 1, `${b.overlay}: NATS keeps its quorum through drains`);
   }
 });
 
-test('ClickHouse: the sink\'s credentials and database, data on a volume, a writable users.d', () => {
+test("ClickHouse: the sink's credentials and database, data on a volume, a writable users.d", () => {
   for (const b of builds) {
     const ch = named(ofKind(b.objects, StatefulSet.is), 'clickhouse');
     const c = ch.spec!.template.spec!.containers[0]!;
     const env = containerEnv(c, b.objects, EXTERNAL_SECRETS);
     const sink = one(b, 'sink');
-    for (const name of ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD']) assert.equal(env.get(name), sink.env.get(name), `${b.overlay}: ${name}`);
+    for (const name of ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'])
+      assert.equal(env.get(name), sink.env.get(name), `${b.overlay}: ${name}`);
     assert.is(env.get('CLICKHOUSE_DB')?.value, sink.cfg.clickhouse.database);
     const claims = ch.spec?.volumeClaimTemplates?.map((t) => t.metadata?.name) ?? [];
-    assert.ok(c.volumeMounts?.some((m) => m.mountPath === '/var/lib/clickhouse' && claims.includes(m.name)), `${b.overlay}: data on a claim`);
-    assert.ok(c.volumeMounts?.some((m) => m.mountPath === '/etc/clickhouse-server/users.d'), `${b.overlay}: the entrypoint writes the user there`);
+    assert.ok(
+      c.volumeMounts?.some((m) => m.mountPath === '/var/lib/clickhouse' && claims.includes(m.name)),
+      `${b.overlay}: data on a claim`,
+    );
+    assert.ok(
+      c.volumeMounts?.some((m) => m.mountPath === '/etc/clickhouse-server/users.d'),
+      `${b.overlay}: the entrypoint writes the user there`,
+    );
   }
 });
 
-test('collector: HPA on CPU and requests/s (the adapter rule\'s metric), PDB, replicas left to the HPA', () => {
-  const rules = parseYaml(named(ofKind(adapterRules, ConfigMap.is), 'prometheus-adapter-edge-events').data?.['config.yaml'] ?? '') as {
+test("collector: HPA on CPU and requests/s (the adapter rule's metric), PDB, replicas left to the HPA", () => {
+  const rules = parseYaml(
+    named(ofKind(adapterRules, ConfigMap.is), 'prometheus-adapter-edge-events').data?.['config.yaml'] ?? '',
+  ) as {
     rules: Array<{ seriesQuery: string; name: { as: string } }>;
   };
   const rule = rules.rules.find((r) => r.seriesQuery.startsWith('edge_events_http_requests_total'));
@@ -254,13 +370,22 @@ test('collector: HPA on CPU and requests/s (the adapter rule\'s metric), PDB, re
     const hpa = named(ofKind(b.objects, HorizontalPodAutoscaler.is), 'collector');
     const target = named(ofKind(b.objects, Deployment.is), hpa.spec!.scaleTargetRef.name);
     assert.is(target.spec?.replicas, undefined, `${b.overlay}: replicas in the Deployment would fight the HPA`);
-    assert.ok(hpa.spec?.metrics?.some((m) => m.resource?.name === 'cpu'), `${b.overlay}: CPU`);
-    for (const m of hpa.spec?.metrics?.filter((m) => m.type === 'Pods') ?? []) assert.is(m.pods?.metric.name, rule?.name.as);
-    const pdb = ofKind(b.objects, PodDisruptionBudget.is).find((p) => p.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === 'collector');
+    assert.ok(
+      hpa.spec?.metrics?.some((m) => m.resource?.name === 'cpu'),
+      `${b.overlay}: CPU`,
+    );
+    for (const m of hpa.spec?.metrics?.filter((m) => m.type === 'Pods') ?? [])
+      assert.is(m.pods?.metric.name, rule?.name.as);
+    const pdb = ofKind(b.objects, PodDisruptionBudget.is).find(
+      (p) => p.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === 'collector',
+    );
     assert.ok(pdb, `${b.overlay}: collector PDB`);
   }
   const prodHpa = named(ofKind(prod?.objects ?? [], HorizontalPodAutoscaler.is), 'collector');
-  assert.ok((prodHpa.spec?.minReplicas ?? 1) >= 3 && prodHpa.spec?.metrics?.some((m) => m.type === 'Pods'), 'prod: 3+ collectors, requests/s');
+  assert.ok(
+    (prodHpa.spec?.minReplicas ?? 1) >= 3 && prodHpa.spec?.metrics?.some((m) => m.type === 'Pods'),
+    'prod: 3+ collectors, requests/s',
+  );
 });
 
 test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_ack_pending lets sinks take', () => {
@@ -271,7 +396,8 @@ test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_a
       assert.is(target.spec?.replicas, undefined, `${b.overlay}: replicas left to KEDA`);
       const sink = one(b, 'sink');
       assert.is(sink.workload.name, target.metadata.name);
-      const maxAckPending = consumerSpecs(sink.cfg).find((c) => c.config.durable_name === SINK_CONSUMER)?.config.max_ack_pending ?? 0;
+      const maxAckPending =
+        consumerSpecs(sink.cfg).find((c) => c.config.durable_name === SINK_CONSUMER)?.config.max_ack_pending ?? 0;
       const [trigger, ...more] = so.spec.triggers;
       assert.is(more.length, 0);
       const { sts } = natsOf(b);
@@ -285,9 +411,15 @@ test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_a
           consumer: SINK_CONSUMER,
         },
       });
-      assert.ok(Number(trigger?.metadata.lagThreshold) >= maxAckPending, `${b.overlay}: lagThreshold ≥ max_ack_pending ${maxAckPending}`);
+      assert.ok(
+        Number(trigger?.metadata.lagThreshold) >= maxAckPending,
+        `${b.overlay}: lagThreshold ≥ max_ack_pending ${maxAckPending}`,
+      );
       assert.ok((so.spec.minReplicaCount ?? 0) >= 1, `${b.overlay}: never 0 (the relays run in the sink)`);
-      assert.ok((so.spec.maxReplicaCount ?? 100) * sink.cfg.sink.batchSize <= maxAckPending, `${b.overlay}: maxReplicaCount × SINK_BATCH_SIZE ≤ max_ack_pending`);
+      assert.ok(
+        (so.spec.maxReplicaCount ?? 100) * sink.cfg.sink.batchSize <= maxAckPending,
+        `${b.overlay}: maxReplicaCount × SINK_BATCH_SIZE ≤ max_ack_pending`,
+      );
     }
   }
 });
@@ -304,12 +436,23 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
   for (const b of builds) {
     const policies = ofKind(b.objects, NetworkPolicy.is);
     const pods = workloads(b.objects).map((w) => ({
-      endpoint: { name: w.labels['app.kubernetes.io/name'] ?? w.name, namespace: w.namespace, labels: w.labels } as Endpoint,
+      endpoint: {
+        name: w.labels['app.kubernetes.io/name'] ?? w.name,
+        namespace: w.namespace,
+        labels: w.labels,
+      } as Endpoint,
       ports: allContainers(w).flatMap((c) => c.ports?.map((p) => p.containerPort) ?? []),
     }));
     const outside: Endpoint = { name: 'outside', labels: {} };
-    const targets = [...pods.flatMap((p) => p.ports.map((port) => ({ to: p.endpoint, port }))), { to: outside, port: 443 }];
-    const reach = (from: Endpoint) => targets.filter((t) => allows(policies, from, t.to, t.port)).map((t) => `${t.to.name}:${t.port}`).sort();
+    const targets = [
+      ...pods.flatMap((p) => p.ports.map((port) => ({ to: p.endpoint, port }))),
+      { to: outside, port: 443 },
+    ];
+    const reach = (from: Endpoint) =>
+      targets
+        .filter((t) => allows(policies, from, t.to, t.port))
+        .map((t) => `${t.to.name}:${t.port}`)
+        .sort();
     assert.equal(reach(outside), ['collector:8080', 'outside:443'], `${b.overlay}: from outside`);
     const dns: Endpoint = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
     for (const { endpoint } of pods) {
@@ -322,7 +465,8 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
     assert.ok(allows(policies, from('keda'), natsPod, 8222), `${b.overlay}: KEDA reads NATS monitoring`);
     assert.ok(allows(policies, from('monitoring'), sinkPod, 8081), `${b.overlay}: Prometheus scrapes the sink`);
     const collectorPod = pods.find((p) => p.endpoint.name === 'collector')!.endpoint;
-    for (const pod of [collectorPod, sinkPod]) assert.ok(allows(policies, pod, from('monitoring'), 4318), `${b.overlay}: ${pod.name} sends traces`);
+    for (const pod of [collectorPod, sinkPod])
+      assert.ok(allows(policies, pod, from('monitoring'), 4318), `${b.overlay}: ${pod.name} sends traces`);
   }
 });
 
@@ -331,57 +475,108 @@ test('Jobs run npm scripts of package.json, retry until their service answers, a
     for (const job of ofKind(b.objects, Job.is)) {
       const script = job.spec?.template.spec?.containers[0]?.command?.[2] ?? '';
       assert.ok(pkg.scripts[script], `${b.overlay}: Job ${job.metadata.name} runs npm script ${script}`);
-      assert.ok((job.spec?.backoffLimit ?? 0) >= 3 && job.spec?.ttlSecondsAfterFinished !== undefined, `${b.overlay}: Job ${job.metadata.name} retries, then goes`);
+      assert.ok(
+        (job.spec?.backoffLimit ?? 0) >= 3 && job.spec?.ttlSecondsAfterFinished !== undefined,
+        `${b.overlay}: Job ${job.metadata.name} retries, then goes`,
+      );
     }
-    assert.equal(processes(b).map((p) => p.role).sort(), ['collector', 'schema:apply', 'sink', 'streams:apply']);
+    assert.equal(
+      processes(b)
+        .map((p) => p.role)
+        .sort(),
+      ['collector', 'schema:apply', 'sink', 'streams:apply'],
+    );
   }
 });
 
 test('images carry explicit tags (never latest) in every overlay', () => {
-  const images = builds.flatMap((b) => workloads(b.objects).flatMap((w) => allContainers(w).map((c) => `${b.overlay}: ${c.image}`)));
-  assert.equal(images.filter((i) => [undefined, 'latest'].includes(imageTag(i.split(': ')[1]!))), []);
+  const images = builds.flatMap((b) =>
+    workloads(b.objects).flatMap((w) => allContainers(w).map((c) => `${b.overlay}: ${c.image}`)),
+  );
+  assert.equal(
+    images.filter((i) => [undefined, 'latest'].includes(imageTag(i.split(': ')[1]!))),
+    [],
+  );
 });
 
 test('Dockerfile: Debian slim, production packages without chdb, non-root, targets run the npm scripts', () => {
   for (const [name, target] of Object.entries(targets)) {
     assert.match(target.base, /^node:20-(bookworm|trixie)-slim$/, `${name}: glibc (uWebSockets.js), small`);
-    assert.equal(JSON.parse(last(target.instructions, 'CMD') ?? '[]'), pkg.scripts[name]?.split(' '), `${name}: CMD is npm run ${name}`);
-    assert.ok(imageUid > 0 && last(target.instructions, 'USER') === last(targets.sink.instructions, 'USER'), `${name}: non-root`);
+    assert.equal(
+      JSON.parse(last(target.instructions, 'CMD') ?? '[]'),
+      pkg.scripts[name]?.split(' '),
+      `${name}: CMD is npm run ${name}`,
+    );
+    assert.ok(
+      imageUid > 0 && last(target.instructions, 'USER') === last(targets.sink.instructions, 'USER'),
+      `${name}: non-root`,
+    );
   }
   const installs = stages.flatMap((s) => s.instructions).filter((i) => i.op === 'RUN' && i.args.includes('npm ci'));
   assert.ok(installs.length > 0);
   for (const i of installs) {
     assert.ok(i.args.includes('--omit=dev') && i.args.includes('--omit=optional'), 'no devDependencies, no chdb');
-    assert.not.ok(i.args.includes('--ignore-scripts'), "esbuild's install script fetches its binary when optional packages are omitted");
+    assert.not.ok(
+      i.args.includes('--ignore-scripts'),
+      "esbuild's install script fetches its binary when optional packages are omitted",
+    );
   }
 });
 
-test('Dockerfile: the build context holds every file the entry points load; they import production packages only', () => {
-  const copied = stages.flatMap((s) => s.instructions).filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-  const npmScript = (name: string) => /tsx (\S+)$/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
-  // A target running a bundle (dist/) loads what its entry point loads; the image must build it.
-  const sourceOf = (file: string) => Object.values(BUNDLES).find((entry) => bundleOf(entry) === file) ?? file;
-  const commands = Object.values(targets).map((t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]').at(-1) as string);
-  for (const [name, target] of Object.entries(targets)) {
-    const command = JSON.parse(last(target.instructions, 'CMD') ?? '[]').at(-1) as string;
-    if (command.startsWith('dist/')) assert.ok(target.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build'), `${name}: the image builds ${command}`);
-  }
-  const entries = [...commands.map(sourceOf), 'tools/build.ts', npmScript('streams:apply'), npmScript('schema:apply')];
-  const { files, packages } = runtimeImports(entries);
-  assert.equal(files.filter((f) => dockerIgnored(f) || !copied.some((c) => f === c || f.startsWith(`${c}/`))), [], 'not in the image');
-  for (const source of copied) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);
-  assert.ok(dockerIgnored('node_modules') && dockerIgnored('.data') && dockerIgnored('sink/retry.test.ts'));
-  const unavailable = [...packages].filter(([name, dynamicOnly]) => {
-    const entry = lock.packages[`node_modules/${name}`];
-    return !entry || entry.dev || (entry.optional && !dynamicOnly);
-  });
-  assert.equal(unavailable.map(([name]) => name), [], 'imported at runtime but not installed by npm ci --omit=dev --omit=optional');
-});
+test(
+  'Dockerfile: the build context holds every file the entry points load; ' + 'they import production packages only',
+  () => {
+    const copied = stages
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const npmScript = (name: string) => /tsx (\S+)$/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
+    // A target running a bundle (dist/) loads what its entry point loads; the image must build it.
+    const sourceOf = (file: string) => Object.values(BUNDLES).find((entry) => bundleOf(entry) === file) ?? file;
+    const commands = Object.values(targets).map(
+      (t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]').at(-1) as string,
+    );
+    for (const [name, target] of Object.entries(targets)) {
+      const command = JSON.parse(last(target.instructions, 'CMD') ?? '[]').at(-1) as string;
+      if (command.startsWith('dist/'))
+        assert.ok(
+          target.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build'),
+          `${name}: the image builds ${command}`,
+        );
+    }
+    const entries = [
+      ...commands.map(sourceOf),
+      'tools/build.ts',
+      npmScript('streams:apply'),
+      npmScript('schema:apply'),
+    ];
+    const { files, packages } = runtimeImports(entries);
+    assert.equal(
+      files.filter((f) => dockerIgnored(f) || !copied.some((c) => f === c || f.startsWith(`${c}/`))),
+      [],
+      'not in the image',
+    );
+    for (const source of copied) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);
+    assert.ok(dockerIgnored('node_modules') && dockerIgnored('.data') && dockerIgnored('sink/retry.test.ts'));
+    const unavailable = [...packages].filter(([name, dynamicOnly]) => {
+      const entry = lock.packages[`node_modules/${name}`];
+      return !entry || entry.dev || (entry.optional && !dynamicOnly);
+    });
+    assert.equal(
+      unavailable.map(([name]) => name),
+      [],
+      'imported at runtime but not installed by npm ci --omit=dev --omit=optional',
+    );
+  },
+);
 
 test('README: how to create the Secrets the prod overlay expects', () => {
   const readme = readFileSync(join(K8S_DIR, 'README.md'), 'utf8');
   for (const [name, keys] of Object.entries(EXTERNAL_SECRETS)) {
-    assert.ok(readme.includes(`create secret generic ${name}`) && keys.every((k) => readme.includes(k)), `README creates Secret ${name}`);
+    assert.ok(
+      readme.includes(`create secret generic ${name}`) && keys.every((k) => readme.includes(k)),
+      `README creates Secret ${name}`,
+    );
   }
 });
 

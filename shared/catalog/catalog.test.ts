@@ -26,17 +26,30 @@ test('types resolve by seed name, snake_case and lower case; unknown names are g
 test('generic events: userid alias, defaults, zone required, number user ids as text', () => {
   const ok = validateEvent(generic, { dt: '2020-01-01T14:16:34+03:00', event: 'view', userid: 7 });
   assert.ok(ok.ok);
-  if (ok.ok) assert.equal(ok.row, { dt: '2020-01-01 11:16:34', event: 'view', user_id: '7', screen: '', elem: '', amount: 0 });
+  if (ok.ok)
+    assert.equal(ok.row, { dt: '2020-01-01 11:16:34', event: 'view', user_id: '7', screen: '', elem: '', amount: 0 });
   const bad = validateEvent(generic, { dt: '2020-01-01T14:16:34', event: 'view', user_id: '1' });
   assert.not.ok(bad.ok);
-  if (!bad.ok) assert.equal(bad.issues.map((i) => i.path), ['dt']);
+  if (!bad.ok)
+    assert.equal(
+      bad.issues.map((i) => i.path),
+      ['dt'],
+    );
 });
 
 test('form values are coerced by column type, and only when numeric', () => {
-  const ok = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '100', screen: '' }, { fromForm: true });
+  const ok = validateEvent(
+    generic,
+    { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '100', screen: '' },
+    { fromForm: true },
+  );
   assert.ok(ok.ok);
   if (ok.ok) assert.is(ok.row.amount, 100);
-  const bad = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '1e' }, { fromForm: true });
+  const bad = validateEvent(
+    generic,
+    { dt: '2020-01-01T00:00:00Z', event: 'pay', userid: '1', amount: '1e' },
+    { fromForm: true },
+  );
   assert.not.ok(bad.ok);
   const asJson = validateEvent(generic, { dt: '2020-01-01T00:00:00Z', event: 'pay', user_id: '1', amount: '100' });
   assert.not.ok(asJson.ok, 'JSON bodies are not coerced');
@@ -72,7 +85,9 @@ test('event time: the UTC fast path agrees with the full parser on 20,000 near-v
     const sep = ['T', 't', ' ', 'x'][rand(4)];
     const frac = ['', '.5', ',123', '.123456789', '.1234567890', '.', '.12a'][rand(7)];
     const zone = ['Z', 'z', '', '+00:00', '-01:30', 'ZZ'][rand(6)];
-    const text = `${1968 + rand(140)}-${two(rand(14))}-${two(rand(33))}${sep}${two(rand(25))}:${two(rand(61))}:${two(rand(61))}${frac}${zone}`;
+    const text =
+      `${1968 + rand(140)}-${two(rand(14))}-${two(rand(33))}${sep}` +
+      `${two(rand(25))}:${two(rand(61))}:${two(rand(61))}${frac}${zone}`;
     for (const rule of ['required', 'optional'] as const) {
       const fast = utcTextOf(text, rule);
       const full = parseEventTime(text, rule);
@@ -104,7 +119,10 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
 
 test('checked-in generated files are current (npm run generate)', () => {
   for (const [name, content] of Object.entries(generatedFiles())) {
-    assert.ok(readFileSync(generatedPath(name), 'utf8') === content, `shared/catalog/${name} is stale: run npm run generate`);
+    assert.ok(
+      readFileSync(generatedPath(name), 'utf8') === content,
+      `shared/catalog/${name} is stale: run npm run generate`,
+    );
   }
   const schema = JSON.parse(generatedFiles()['generated/events.schema.json']!);
   assert.is(Object.keys(schema.$defs).length, eventTypes.length);

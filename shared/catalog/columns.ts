@@ -8,18 +8,28 @@ const column = <T>(type: string) => v.metadata<T, Record<string, string>>({ [CH]
 
 export const int = () => v.pipe(v.number(), v.safeInteger(), column<number>('Int64'));
 export const intIn = (min: number, max: number) =>
-  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max), column<number>(max <= 255 && min >= 0 ? 'UInt8' : 'Int32'));
+  v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(min),
+    v.maxValue(max),
+    column<number>(max <= 255 && min >= 0 ? 'UInt8' : 'Int32'),
+  );
 export const float = () => v.pipe(v.number(), v.finite(), column<number>('Float64'));
 export const text = (maxLength = 1024) => v.pipe(v.string(), v.maxLength(maxLength), column<string>('String'));
 /** Short, repetitive strings (event names, screens): LowCardinality where the server has it. */
-export const label = (maxLength = 256) => v.pipe(v.string(), v.maxLength(maxLength), column<string>('LowCardinality(String)'));
+export const label = (maxLength = 256) =>
+  v.pipe(v.string(), v.maxLength(maxLength), column<string>('LowCardinality(String)'));
 export const uuid = () => v.pipe(v.string(), v.uuid(), v.toLowerCase(), column<string>('UUID'));
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   v.pipe(v.picklist(values), column<T[number]>('LowCardinality(String)'));
 /** An identifier the client may send as a string or a number; stored as text. */
 export const idText = (maxLength = 256) =>
   v.pipe(
-    v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(maxLength)), v.pipe(v.number(), v.safeInteger(), v.toString())]),
+    v.union([
+      v.pipe(v.string(), v.minLength(1), v.maxLength(maxLength)),
+      v.pipe(v.number(), v.safeInteger(), v.toString()),
+    ]),
     column('String'),
   );
 /** An event time: normalised to UTC "YYYY-MM-DD hh:mm:ss" for a DateTime('UTC') column. */
@@ -47,7 +57,13 @@ export const eventTime = (zone: ZoneRule) =>
 
 /** The event id: client-given (idempotent retries) or assigned at the collector. */
 export const eventId = () =>
-  v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'), column<string>('String'));
+  v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(128),
+    v.regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'),
+    column<string>('String'),
+  );
 
 /** The ClickHouse type a schema declares (unwrapping optional/nullable), or undefined. */
 export function columnType(schema: v.GenericSchema): string | undefined {

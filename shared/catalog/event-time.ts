@@ -56,14 +56,22 @@ export function utcTextOf(text: string, zone: ZoneRule): string | undefined {
     if (n !== 20 && !fraction) return undefined;
   } else if (n !== 19 || zone === 'required') return undefined;
   const t = text[10];
-  if (text[4] !== '-' || text[7] !== '-' || (t !== 'T' && t !== 't' && t !== ' ') || text[13] !== ':' || text[16] !== ':') return undefined;
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    (t !== 'T' && t !== 't' && t !== ' ') ||
+    text[13] !== ':' ||
+    text[16] !== ':'
+  )
+    return undefined;
   const y = digits(text, 0, 4);
   const mo = digits(text, 5, 7);
   const d = digits(text, 8, 10);
   const h = digits(text, 11, 13);
   const mi = digits(text, 14, 16);
   const s = digits(text, 17, 19);
-  if (y < 1970 || y > 2105 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  if (y < 1970 || y > 2105 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59)
+    return undefined;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > DAYS[mo - 1]! + (leap ? 1 : 0)) return undefined;
   return `${text.slice(0, 10)} ${text.slice(11, 19)}`;
@@ -74,6 +82,8 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 /** "YYYY-MM-DD hh:mm:ss" in UTC; with `millis`, ".mmm" appended (DateTime64(3)). */
 export function formatUtc(ms: number, millis = false): string {
   const d = new Date(ms);
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const base =
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   return millis ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
 }

@@ -39,7 +39,10 @@ export interface EventTypeSpec {
 }
 
 export const snakeCase = (name: string) =>
-  name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 
 export function defineEventType(spec: EventTypeSpec): EventType {
   if (!(spec.timeField in spec.fields)) throw new Error(`${spec.name}: time field ${spec.timeField} is not a field`);

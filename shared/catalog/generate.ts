@@ -9,7 +9,9 @@ import { openApiDocument } from './openapi.ts';
 export const generatedFiles = (): Record<string, string> => ({
   'generated/schema.sql':
     '-- ClickHouse DDL for database edge_events, generated from shared/catalog (npm run generate).\n\n' +
-    catalogDdl('edge_events').map((s) => `${s};\n`).join('\n'),
+    catalogDdl('edge_events')
+      .map((s) => `${s};\n`)
+      .join('\n'),
   'generated/events.schema.json': `${JSON.stringify(eventJsonSchema(), null, 2)}\n`,
   'generated/openapi.json': `${JSON.stringify(openApiDocument(), null, 2)}\n`,
 });
@@ -27,7 +29,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (current === content) continue;
     stale++;
     if (check) console.error(`stale: shared/catalog/${name}`);
-    else writeFileSync(generatedPath(name), content), console.log(`wrote shared/catalog/${name}`);
+    else (writeFileSync(generatedPath(name), content), console.log(`wrote shared/catalog/${name}`));
   }
   if (check && stale) process.exit(1);
 }

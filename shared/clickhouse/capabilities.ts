@@ -16,7 +16,8 @@ export function capabilitiesOf(version: string): Capabilities {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   const at = (M: number, m: number) => major > M || (major === M && minor >= m);
   if (at(22, 8)) return { version, dialect: modernDialect, insertSettings: {}, dedupToken: true };
-  if (at(20, 1)) return { version, dialect: { ...modernDialect, dedupWindow: false }, insertSettings: {}, dedupToken: false };
+  if (at(20, 1))
+    return { version, dialect: { ...modernDialect, dedupWindow: false }, insertSettings: {}, dedupToken: false };
   return {
     version,
     dedupToken: false,

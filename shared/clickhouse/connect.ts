@@ -23,17 +23,27 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
   let client: ClickHouseClient;
   let location: string;
   if (cfg.url) {
-    client = createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000, log: { level: ClickHouseLogLevel.OFF } });
+    client = createClient({
+      url: cfg.url,
+      username: cfg.user,
+      password: cfg.password,
+      request_timeout: 60_000,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
     location = cfg.url;
   } else {
     location = resolve(join(dataDir, 'chdb'));
     const chdb = await import('chdb/connection').catch((cause) => {
       throw new EmbeddedEngineMissing(
-        'the embedded ClickHouse engine (npm package chdb) is not installed: run `npm install chdb` or set CLICKHOUSE_URL',
+        'the embedded ClickHouse engine (npm package chdb) is not installed: ' +
+          'run `npm install chdb` or set CLICKHOUSE_URL',
         { cause },
       );
     });
-    client = createClient({ connection: chdb.createChdbConnection({ path: location }), log: { level: ClickHouseLogLevel.OFF } } as Parameters<typeof createClient>[0]);
+    client = createClient({
+      connection: chdb.createChdbConnection({ path: location }),
+      log: { level: ClickHouseLogLevel.OFF },
+    } as Parameters<typeof createClient>[0]);
   }
   let row: { v: string } | undefined;
   try {
@@ -65,7 +75,8 @@ export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: stri
       return ch;
     } catch (err) {
       if (!isUnreachable(err)) throw err;
-      if (attempt === 0) log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
+      if (attempt === 0)
+        log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
     }
   }

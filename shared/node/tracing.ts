@@ -10,11 +10,12 @@ export interface Tracing {
  *  producer span it carries). */
 export async function startTracing(service: string, cfg: Config['telemetry'], linkLimit = 10_000): Promise<Tracing> {
   if (!cfg.tracing) return { shutdown: async () => {} };
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/resources'),
-  ]);
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+    ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': cfg.serviceName ?? service }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],

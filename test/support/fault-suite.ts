@@ -39,10 +39,18 @@ export interface FaultReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runFaultScenario(fault: Fault, size: FaultSize, onProgress?: (done: number) => void): Promise<FaultReport> {
+export async function runFaultScenario(
+  fault: Fault,
+  size: FaultSize,
+  onProgress?: (done: number) => void,
+): Promise<FaultReport> {
   const started = Date.now();
   const services = await startServices('server');
-  const env = await processEnv(services, { SINK_ACK_WAIT_SECONDS: '3', SINK_RETRY_BASE_MS: '200', SINK_RETRY_MAX_MS: '2000' });
+  const env = await processEnv(services, {
+    SINK_ACK_WAIT_SECONDS: '3',
+    SINK_RETRY_BASE_MS: '200',
+    SINK_RETRY_MAX_MS: '2000',
+  });
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);
@@ -68,7 +76,14 @@ export async function runFaultScenario(fault: Fault, size: FaultSize, onProgress
   };
   try {
     const load: LoadResult = await runLoad(
-      { url: `http://127.0.0.1:${env.PORT}`, tag, total: size.events, batch: size.batch, concurrency: size.concurrency, invalidEvery: 97 },
+      {
+        url: `http://127.0.0.1:${env.PORT}`,
+        tag,
+        total: size.events,
+        batch: size.batch,
+        concurrency: size.concurrency,
+        invalidEvery: 97,
+      },
       (r) => {
         const done = r.accepted.size + r.rejected.size;
         onProgress?.(done);
@@ -123,10 +138,15 @@ async function insertRunning(url: string, withinMs: number): Promise<boolean> {
 }
 
 export function reportTable(reports: FaultReport[]): string {
-  const head = '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | lost | duplicated | refused yet stored | dead-lettered | extra physical rows | killed at | seconds |';
+  const head =
+    '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | lost | duplicated | refused yet stored | ' +
+    'dead-lettered | extra physical rows | killed at | seconds |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
-  const rows = reports.map((r) =>
-    `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''} | ${r.events} | ${r.accepted} | ${r.rejected} | ${r.unanswered} | **${r.lost}** | **${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ${Math.round(r.killedAt * 100)}% | ${r.seconds.toFixed(1)} |`,
+  const rows = reports.map(
+    (r) =>
+      `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''} | ${r.events} | ${r.accepted} | ${r.rejected} | ` +
+      `${r.unanswered} | **${r.lost}** | **${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ` +
+      `${Math.round(r.killedAt * 100)}% | ${r.seconds.toFixed(1)} |`,
   );
   return [head, rule, ...rows].join('\n');
 }

@@ -56,7 +56,10 @@ export async function startServices(engine: Engine | 'none' = 'server'): Promise
 }
 
 /** The environment for the collector and sink as processes against `services`, on fixed free ports. */
-export async function processEnv(services: Services, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function processEnv(
+  services: Services,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
   return {
     NATS_URL: services.nats.url,
     ...(services.clickhouse ? { CLICKHOUSE_URL: services.clickhouse.url } : {}),
@@ -98,7 +101,11 @@ export async function startPipeline(services: Services, env: Record<string, stri
   };
 }
 
-export async function post(url: string, body: string | FormData | URLSearchParams, headers: Record<string, string> = {}) {
+export async function post(
+  url: string,
+  body: string | FormData | URLSearchParams,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(url, { method: 'POST', body, headers });
   const text = await res.text();
   let json: any;
@@ -110,7 +117,8 @@ export async function post(url: string, body: string | FormData | URLSearchParam
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export const postJson = (url: string, value: unknown) => post(url, JSON.stringify(value), { 'content-type': 'application/json' });
+export const postJson = (url: string, value: unknown) =>
+  post(url, JSON.stringify(value), { 'content-type': 'application/json' });
 
 /** Rows of a query, as JSON objects. */
 export async function rows<T = Record<string, unknown>>(sink: RunningSink, query: string): Promise<T[]> {
@@ -119,7 +127,12 @@ export async function rows<T = Record<string, unknown>>(sink: RunningSink, query
 }
 
 /** Waits until `query` (a count) reaches `expected`; returns the final count. */
-export async function countReaches(sink: RunningSink, query: string, expected: number, timeoutMs = 20_000): Promise<number> {
+export async function countReaches(
+  sink: RunningSink,
+  query: string,
+  expected: number,
+  timeoutMs = 20_000,
+): Promise<number> {
   let last = -1;
   await waitFor(
     `${query} to reach ${expected} (last ${last})`,
@@ -138,10 +151,14 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
   const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
   try {
     const jsm = await jetstreamManager(nc);
-    await waitFor(`consumer ${consumer} to ack everything`, async () => {
-      const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
-      return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
-    }, timeoutMs);
+    await waitFor(
+      `consumer ${consumer} to ack everything`,
+      async () => {
+        const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
+        return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+      },
+      timeoutMs,
+    );
   } finally {
     await nc.close();
   }
@@ -156,7 +173,8 @@ export async function storedEvents(natsUrl: string): Promise<Record<string, unkn
     if (messages === 0) return events;
     const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM);
     const batch = await consumer.fetch({ max_messages: messages, expires: 2000 });
-    for await (const m of batch) for (const line of eventsIn(m.data)) events.push(JSON.parse(new TextDecoder().decode(line)));
+    for await (const m of batch)
+      for (const line of eventsIn(m.data)) events.push(JSON.parse(new TextDecoder().decode(line)));
     return events;
   } finally {
     await nc.close();

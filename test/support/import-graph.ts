@@ -29,8 +29,14 @@ export function importGraph(root: string): ImportGraph {
   for (const file of sources(root)) {
     const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
     const specs = importedFiles.map((i) => i.fileName);
-    files.set(file, specs.filter((s) => s.startsWith('.')).map((s) => normalize(join(dirname(file), s))));
-    packages.set(file, specs.filter((s) => !s.startsWith('.')));
+    files.set(
+      file,
+      specs.filter((s) => s.startsWith('.')).map((s) => normalize(join(dirname(file), s))),
+    );
+    packages.set(
+      file,
+      specs.filter((s) => !s.startsWith('.')),
+    );
   }
   return { files, packages };
 }

@@ -2,7 +2,18 @@
 // collector over real HTTP, through real JetStream, and comes out of ClickHouse with the right values.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countReaches, post, postJson, rows, startPipeline, startServices, waitFor, type Engine, type Pipeline, type Services } from './harness.ts';
+import {
+  countReaches,
+  post,
+  postJson,
+  rows,
+  startPipeline,
+  startServices,
+  waitFor,
+  type Engine,
+  type Pipeline,
+  type Services,
+} from './harness.ts';
 import { marketplaceSamples, seedView, TS, TS_ROW } from './fixtures.ts';
 
 export function landingSuite(engine: Engine) {
@@ -25,18 +36,41 @@ export function landingSuite(engine: Engine) {
     };
     const answers = [
       await post(url, form({ dt: '2025-03-01T11:11:11Z', event: 'test', userid: '1' })),
-      await post(url, '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "main", "elem": "screen"}', { 'content-type': 'application/json' }),
-      await post(url, '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "course", "elem": "screen", "amount": 100}', { 'content-type': 'application/json' }),
-      await post(url, form({ dt: '2020-01-01T14:16:34Z', event: 'pay', userid: '1', screen: 'payment', amount: '100' })),
+      await post(
+        url,
+        '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "main", "elem": "screen"}',
+        { 'content-type': 'application/json' },
+      ),
+      await post(
+        url,
+        '{"dt":"2020-01-01T14:16:34Z", "userid": "1", "event": "view", "screen": "course", "elem": "screen", ' +
+          '"amount": 100}',
+        { 'content-type': 'application/json' },
+      ),
+      await post(
+        url,
+        form({ dt: '2020-01-01T14:16:34Z', event: 'pay', userid: '1', screen: 'payment', amount: '100' }),
+      ),
     ];
     for (const a of answers) assert.is(a.status, 200, a.text);
     const ids = answers.map((a) => a.json.event_id as string);
     assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.events', 4), 4);
-    const got = await rows(p.sink, `SELECT event_id, dt, event, user_id, screen, elem, amount FROM edge_events.events FINAL ORDER BY dt, screen`);
+    const got = await rows(
+      p.sink,
+      `SELECT event_id, dt, event, user_id, screen, elem, amount FROM edge_events.events FINAL ORDER BY dt, screen`,
+    );
     assert.equal(
       got.map(({ event_id, ...r }) => ({ ...r, amount: Number(r.amount), id: ids.indexOf(event_id as string) })),
       [
-        { dt: '2020-01-01 14:16:34', event: 'view', user_id: '1', screen: 'course', elem: 'screen', amount: 100, id: 2 },
+        {
+          dt: '2020-01-01 14:16:34',
+          event: 'view',
+          user_id: '1',
+          screen: 'course',
+          elem: 'screen',
+          amount: 100,
+          id: 2,
+        },
         { dt: '2020-01-01 14:16:34', event: 'view', user_id: '1', screen: 'main', elem: 'screen', amount: 0, id: 1 },
         { dt: '2020-01-01 14:16:34', event: 'pay', user_id: '1', screen: 'payment', elem: '', amount: 100, id: 3 },
         { dt: '2025-03-01 11:11:11', event: 'test', user_id: '1', screen: '', elem: '', amount: 0, id: 0 },
@@ -48,12 +82,25 @@ export function landingSuite(engine: Engine) {
     const first = await postJson(`${p.url}/v1/producer/views`, seedView);
     assert.is(first.status, 201);
     assert.equal(first.json, { message: 'acknowledged', status: 'success' });
-    const later = await postJson(`${p.url}/v1/producer/views`, { ...seedView, movie_time_offset: 130000, created_at: '2022-02-03 12:05:00' });
+    const later = await postJson(`${p.url}/v1/producer/views`, {
+      ...seedView,
+      movie_time_offset: 130000,
+      created_at: '2022-02-03 12:05:00',
+    });
     assert.is(later.status, 201);
     assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.movie_views', 2), 2);
     // The view's part commits just after the table's: wait for the view's own answer.
-    const query = 'SELECT toString(user_id) AS user_id, toString(movie_id) AS movie_id, movie_time_offset, created_at FROM edge_events.latest_view FINAL';
-    const expected = [{ user_id: seedView.user_id, movie_id: seedView.movie_id, movie_time_offset: 130000, created_at: '2022-02-03 12:05:00' }];
+    const query =
+      'SELECT toString(user_id) AS user_id, toString(movie_id) AS movie_id, movie_time_offset, created_at ' +
+      'FROM edge_events.latest_view FINAL';
+    const expected = [
+      {
+        user_id: seedView.user_id,
+        movie_id: seedView.movie_id,
+        movie_time_offset: 130000,
+        created_at: '2022-02-03 12:05:00',
+      },
+    ];
     let latest: Record<string, unknown>[] = [];
     await waitFor('latest_view to show the later offset', async () => {
       latest = (await rows(p.sink, query)).map((r) => ({ ...r, movie_time_offset: Number(r.movie_time_offset) }));
@@ -91,8 +138,18 @@ export function landingSuite(engine: Engine) {
     });
     assert.is(res.status, 202, res.text);
     assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.playback', 1), 1);
-    const [row] = await rows(p.sink, 'SELECT user_id, content_id, session_id, action, position_seconds, client_time FROM edge_events.playback');
-    assert.equal(row, { user_id: 'u-1', content_id: 'film-9', session_id: '', action: 'seek', position_seconds: 61.5, client_time: TS_ROW });
+    const [row] = await rows(
+      p.sink,
+      'SELECT user_id, content_id, session_id, action, position_seconds, client_time FROM edge_events.playback',
+    );
+    assert.equal(row, {
+      user_id: 'u-1',
+      content_id: 'film-9',
+      session_id: '',
+      action: 'seek',
+      position_seconds: 61.5,
+      client_time: TS_ROW,
+    });
   });
 
   test('the same event_id sent twice is one row in query results', async ({ p }) => {
@@ -100,7 +157,10 @@ export function landingSuite(engine: Engine) {
     assert.is((await postJson(`${p.url}/v1/events`, event)).status, 202);
     assert.is((await postJson(`${p.url}/v1/events`, event)).status, 202);
     await countReaches(p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'retry'", 1);
-    const [row] = await rows<{ n: string }>(p.sink, "SELECT count() AS n FROM edge_events.events FINAL WHERE event_id = 'client-retry-1'");
+    const [row] = await rows<{ n: string }>(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.events FINAL WHERE event_id = 'client-retry-1'",
+    );
     assert.is(Number(row!.n), 1);
   });
 

@@ -30,7 +30,14 @@ export const loadEventId = (tag: string, i: number) => `${tag}-${i}`;
 
 export async function runLoad(opts: LoadOptions, progress?: (r: LoadResult) => void): Promise<LoadResult> {
   const started = Date.now();
-  const result: LoadResult = { accepted: new Set(), rejected: new Set(), unanswered: new Set(), requests: 0, retries: 0, elapsedMs: 0 };
+  const result: LoadResult = {
+    accepted: new Set(),
+    rejected: new Set(),
+    unanswered: new Set(),
+    requests: 0,
+    retries: 0,
+    elapsedMs: 0,
+  };
   const retryForMs = opts.retryForMs ?? 60_000;
   let next = 0;
   const event = (i: number) => ({

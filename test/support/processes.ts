@@ -38,7 +38,12 @@ let built: Promise<unknown> | undefined;
  * `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. Started means
  * `readyPath` answers 2xx (/healthz: live, for a process that waits for NATS before it is ready).
  */
-export async function spawnService(role: Role, env: Record<string, string>, dir: string, opts: { readyPath?: string } = {}): Promise<ServiceProcess> {
+export async function spawnService(
+  role: Role,
+  env: Record<string, string>,
+  dir: string,
+  opts: { readyPath?: string } = {},
+): Promise<ServiceProcess> {
   const readyPath = opts.readyPath ?? '/readyz';
   const port = role.startsWith('collector') ? env.PORT : env.SINK_PORT;
   if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
@@ -53,7 +58,11 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
     const died = proc.exited.then((code) => {
       throw new Error(`${role} exited (${code}) before it was ready; see ${join(dir, `${role}.log`)}`);
     });
-    const ready = waitFor(`${role} ${readyPath}`, async () => ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok ? true : undefined), 30_000);
+    const ready = waitFor(
+      `${role} ${readyPath}`,
+      async () => ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok ? true : undefined),
+      30_000,
+    );
     await Promise.race([ready, died]);
   };
   await start();
@@ -71,7 +80,8 @@ export async function spawnService(role: Role, env: Record<string, string>, dir:
     },
     kill: () => proc.kill(),
     log: () => readFileSync(join(dir, `${role}.log`), 'utf8'),
-    peakRssMiB: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    peakRssMiB: () =>
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     start,
   };
 }

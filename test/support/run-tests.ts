@@ -54,7 +54,9 @@ function runFile(file: string): Promise<FileResult> {
 }
 
 const only = process.argv.slice(2);
-const files = find(ROOT).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = find(ROOT)
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
 const queue = [...files];
 const results: FileResult[] = [];
 await Promise.all(

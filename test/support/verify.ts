@@ -15,7 +15,12 @@ export interface Landing {
   extraRows: number;
 }
 
-export async function checkLanding(client: ClickHouseClient, database: string, tag: string, load: LoadResult): Promise<Landing> {
+export async function checkLanding(
+  client: ClickHouseClient,
+  database: string,
+  tag: string,
+  load: LoadResult,
+): Promise<Landing> {
   // Inlined rather than bound: ClickHouse 18.16 has no query parameters.
   if (!/^\w+$/.test(tag)) throw new Error(`tag must be a word: ${tag}`);
   const rs = await client.query({
@@ -23,7 +28,10 @@ export async function checkLanding(client: ClickHouseClient, database: string, t
     format: 'JSONEachRow',
   });
   const counts = new Map((await rs.json<{ event_id: string; n: string }>()).map((r) => [r.event_id, Number(r.n)]));
-  const raw = await client.query({ query: `SELECT count() AS n FROM ${database}.events WHERE event = '${tag}'`, format: 'JSONEachRow' });
+  const raw = await client.query({
+    query: `SELECT count() AS n FROM ${database}.events WHERE event = '${tag}'`,
+    format: 'JSONEachRow',
+  });
   const [rawRow] = await raw.json<{ n: string }>();
   return {
     landed: counts.size,

@@ -13,7 +13,11 @@ export interface Stage {
 
 /** The stages of the Dockerfile, with `${ARG}` in FROM lines replaced by the ARG's default. */
 export function dockerStages(text = readFileSync(join(REPO_DIR, 'Dockerfile'), 'utf8')): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args = new Map<string, string>();
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -24,7 +28,11 @@ export function dockerStages(text = readFileSync(join(REPO_DIR, 'Dockerfile'), '
       args.set(key, value);
     } else if (upper === 'FROM') {
       const [, image = '', name = image] = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(rest) ?? [];
-      stages.push({ name, from: image.replace(/\$\{(\w+)\}/g, (_, key: string) => args.get(key) ?? ''), instructions: [] });
+      stages.push({
+        name,
+        from: image.replace(/\$\{(\w+)\}/g, (_, key: string) => args.get(key) ?? ''),
+        instructions: [],
+      });
     } else {
       stages.at(-1)?.instructions.push({ op: upper, args: rest });
     }
@@ -42,11 +50,15 @@ export function resolveStage(stages: Stage[], name: string): { base: string; ins
 }
 
 /** The last value of an instruction (USER, CMD, …) in a resolved target. */
-export const last = (instructions: Stage['instructions'], op: string) => instructions.filter((i) => i.op === op).at(-1)?.args;
+export const last = (instructions: Stage['instructions'], op: string) =>
+  instructions.filter((i) => i.op === op).at(-1)?.args;
 
 /** Whether .dockerignore keeps a path out of the build context (the last matching pattern decides). */
 export function dockerIgnored(path: string): boolean {
-  const patterns = readFileSync(join(REPO_DIR, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = readFileSync(join(REPO_DIR, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const prefixes = path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
   let ignored = false;
   for (const pattern of patterns) {
@@ -91,7 +103,10 @@ export function runtimeImports(entries: string[]): Imports {
     for (const { spec, dynamic } of found) {
       if (spec.startsWith('.')) visit(relative(REPO_DIR, join(REPO_DIR, dirname(file), spec)));
       else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
-        const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+        const name = spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/');
         packages.set(name, (packages.get(name) ?? true) && dynamic);
       }
     }

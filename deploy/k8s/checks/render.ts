@@ -34,7 +34,10 @@ export function overlayNames(): string[] {
 
 export function buildOverlay(kubectl: string, overlay: string): Build {
   try {
-    const out = execFileSync(kubectl, ['kustomize', join(K8S_DIR, 'overlays', overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(kubectl, ['kustomize', join(K8S_DIR, 'overlays', overlay)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { overlay, objects: parseObjects(out, `overlay ${overlay}`) };
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr;
@@ -62,7 +65,10 @@ function isObject(value: unknown): value is K8sObject {
 }
 
 /** The objects a kubernetes-models type guard accepts (`Deployment.is`, `Service.is`, …). */
-export function ofKind<T extends TypeMeta>(objects: K8sObject[], is: (value: unknown) => value is T): Array<T & K8sObject> {
+export function ofKind<T extends TypeMeta>(
+  objects: K8sObject[],
+  is: (value: unknown) => value is T,
+): Array<T & K8sObject> {
   return objects.filter((o): o is T & K8sObject => is(o));
 }
 

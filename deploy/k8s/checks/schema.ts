@@ -10,7 +10,10 @@ type ModelClass = new (data: unknown) => Validatable;
 /** Throws naming every schema violation of the object; unknown kinds are refused. */
 export async function validateObject(obj: K8sObject): Promise<void> {
   if (obj.apiVersion === 'keda.sh/v1alpha1' && obj.kind === 'ScaledObject') return validateScaledObject(obj);
-  const module = (await import(`kubernetes-models/${obj.apiVersion}/${obj.kind}`).catch(() => ({}))) as Record<string, ModelClass>;
+  const module = (await import(`kubernetes-models/${obj.apiVersion}/${obj.kind}`).catch(() => ({}))) as Record<
+    string,
+    ModelClass
+  >;
   const Model = module[obj.kind];
   if (!Model) throw new Error(`${obj.kind} ${obj.metadata.name}: no schema for ${obj.apiVersion} ${obj.kind}`);
   try {
@@ -42,12 +45,17 @@ function validateScaledObject(obj: K8sObject): void {
   if (typeof spec?.scaleTargetRef?.name !== 'string') problems.push('spec.scaleTargetRef.name must be a string');
   for (const field of ['pollingInterval', 'cooldownPeriod', 'minReplicaCount', 'maxReplicaCount'] as const) {
     const value = spec?.[field];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) problems.push(`spec.${field} must be a whole number`);
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+      problems.push(`spec.${field} must be a whole number`);
   }
-  if (spec?.fallback && !(Number.isInteger(spec.fallback.failureThreshold) && Number.isInteger(spec.fallback.replicas))) {
+  if (
+    spec?.fallback &&
+    !(Number.isInteger(spec.fallback.failureThreshold) && Number.isInteger(spec.fallback.replicas))
+  ) {
     problems.push('spec.fallback needs whole failureThreshold and replicas');
   }
-  if (!Array.isArray(spec?.triggers) || spec.triggers.length === 0) problems.push('spec.triggers must be a non-empty list');
+  if (!Array.isArray(spec?.triggers) || spec.triggers.length === 0)
+    problems.push('spec.triggers must be a non-empty list');
   for (const [i, trigger] of (spec?.triggers ?? []).entries()) {
     if (typeof trigger.type !== 'string') problems.push(`spec.triggers[${i}].type must be a string`);
     for (const [key, value] of Object.entries(trigger.metadata ?? {})) {

@@ -5,10 +5,21 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig, type Config } from '../../../shared/mod.ts';
 import { named, ofKind, type Build } from './render.ts';
-import { allContainers, containerEnv, roleOf, workloads, type EnvValue, type Role, type Workload } from './workloads.ts';
+import {
+  allContainers,
+  containerEnv,
+  roleOf,
+  workloads,
+  type EnvValue,
+  type Role,
+  type Workload,
+} from './workloads.ts';
 
 /** Secrets the operator creates (deploy/k8s/README.md) with their keys; prod references them. */
-export const EXTERNAL_SECRETS = { 'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'], 'collector-sources': ['sources.json'] };
+export const EXTERNAL_SECRETS = {
+  'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  'collector-sources': ['sources.json'],
+};
 
 export interface Process {
   where: string;
@@ -52,5 +63,6 @@ export function natsOf(b: Build) {
 }
 
 /** A top-level `key: value` of nats.conf. */
-export const confSetting = (conf: string, key: string) => new RegExp(`^\\s*${key}:\\s*(\\S+)`, 'm').exec(conf)?.[1] ?? '';
+export const confSetting = (conf: string, key: string) =>
+  new RegExp(`^\\s*${key}:\\s*(\\S+)`, 'm').exec(conf)?.[1] ?? '';
 export const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1] ?? NaN);

@@ -43,7 +43,13 @@ export function roleOf(c: IContainer): Role | undefined {
   if (!target) return undefined;
   const [npm, run, script] = c.command ?? [];
   if (!c.command) return target as Role;
-  if (npm === 'npm' && run === 'run' && (script === 'streams:apply' || script === 'schema:apply') && c.command.length === 3) return script;
+  if (
+    npm === 'npm' &&
+    run === 'run' &&
+    (script === 'streams:apply' || script === 'schema:apply') &&
+    c.command.length === 3
+  )
+    return script;
   throw new Error(`container ${c.name}: unexpected command ${JSON.stringify(c.command)}`);
 }
 
@@ -60,7 +66,11 @@ export interface EnvValue {
  * (created by the operator, listed in `external` with their keys) read as `<secret name>`; field references
  * as `<field path>`. Throws on a reference to anything that does not exist.
  */
-export function containerEnv(c: IContainer, objects: K8sObject[], external: Record<string, string[]>): Map<string, EnvValue> {
+export function containerEnv(
+  c: IContainer,
+  objects: K8sObject[],
+  external: Record<string, string[]>,
+): Map<string, EnvValue> {
   const env = new Map<string, EnvValue>();
   const configMaps = ofKind(objects, ConfigMap.is);
   const secrets = ofKind(objects, Secret.is);
@@ -72,24 +82,32 @@ export function containerEnv(c: IContainer, objects: K8sObject[], external: Reco
       if (data === undefined) throw new Error(`Secret ${name} has no key ${key}`);
       return Buffer.from(data, 'base64').toString('utf8');
     }
-    if (!external[name]?.includes(key)) throw new Error(`Secret ${name} (key ${key}) is neither in the build nor a documented external Secret`);
+    if (!external[name]?.includes(key))
+      throw new Error(`Secret ${name} (key ${key}) is neither in the build nor a documented external Secret`);
     return `<${name}>`;
   };
   for (const from of c.envFrom ?? []) {
     if (from.prefix) throw new Error(`container ${c.name}: envFrom prefixes are not used here`);
     if (from.configMapRef) {
-      for (const [key, value] of Object.entries(configMapData(from.configMapRef.name))) env.set(key, { source: `ConfigMap ${from.configMapRef.name}`, value });
+      for (const [key, value] of Object.entries(configMapData(from.configMapRef.name)))
+        env.set(key, { source: `ConfigMap ${from.configMapRef.name}`, value });
     } else if (from.secretRef) {
       const secret = named(secrets, from.secretRef.name ?? '');
-      for (const key of Object.keys(secret.data ?? {})) env.set(key, { source: `Secret ${secret.metadata.name}`, value: secretValue(secret.metadata.name, key) });
+      for (const key of Object.keys(secret.data ?? {}))
+        env.set(key, { source: `Secret ${secret.metadata.name}`, value: secretValue(secret.metadata.name, key) });
     }
   }
   for (const e of c.env ?? []) {
     const ref = e.valueFrom;
-    if (ref?.secretKeyRef) env.set(e.name, { source: `Secret ${ref.secretKeyRef.name}`, value: secretValue(ref.secretKeyRef.name, ref.secretKeyRef.key) });
+    if (ref?.secretKeyRef)
+      env.set(e.name, {
+        source: `Secret ${ref.secretKeyRef.name}`,
+        value: secretValue(ref.secretKeyRef.name, ref.secretKeyRef.key),
+      });
     else if (ref?.configMapKeyRef) {
       const value = configMapData(ref.configMapKeyRef.name)[ref.configMapKeyRef.key];
-      if (value === undefined) throw new Error(`ConfigMap ${ref.configMapKeyRef.name} has no key ${ref.configMapKeyRef.key}`);
+      if (value === undefined)
+        throw new Error(`ConfigMap ${ref.configMapKeyRef.name} has no key ${ref.configMapKeyRef.key}`);
       env.set(e.name, { source: `ConfigMap ${ref.configMapKeyRef.name}`, value });
     } else if (ref?.fieldRef) env.set(e.name, { source: 'pod field', value: `<${ref.fieldRef.fieldPath}>` });
     else if (ref) throw new Error(`container ${c.name}: ${e.name} uses an unsupported valueFrom`);
@@ -103,6 +121,7 @@ export function quantity(q: string | number | undefined): number {
   if (typeof q === 'number') return q;
   const m = /^(\d+(?:\.\d+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.exec(q ?? '');
   if (!m) throw new Error(`not a quantity: ${q}`);
-  const unit = { m: 1e-3, k: 1e3, Ki: 2 ** 10, M: 1e6, Mi: 2 ** 20, G: 1e9, Gi: 2 ** 30, T: 1e12, Ti: 2 ** 40 }[m[2] ?? ''] ?? 1;
+  const unit =
+    { m: 1e-3, k: 1e3, Ki: 2 ** 10, M: 1e6, Mi: 2 ** 20, G: 1e9, Gi: 2 ** 30, T: 1e12, Ti: 2 ** 40 }[m[2] ?? ''] ?? 1;
   return Number(m[1]) * unit;
 }
