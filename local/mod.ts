@@ -1,4 +1,4 @@
 // local/: edge-events on one machine — `npm start` (local/start.ts) and the server processes it owns: a nats-server
 // child with its store in DATA_DIR, started, stopped, and killed with us. Test support builds on the same runner.
 export { startNatsServer, type NatsServer } from './nats-server.ts';
-export { spawnOwned, waitFor, type OwnedProcess } from './process.ts';
+export { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from './process.ts';

@@ -2,20 +2,12 @@
 // free port; restart() reuses the same port and store, as a crashed server coming back would.
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnOwned, waitFor, type OwnedProcess } from './process.ts';
+import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from './process.ts';
 
-export interface NatsServer {
+export interface NatsServer extends ServerControl {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
-  /** The server's current process id (it changes on restart). */
-  readonly pid: number;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-  restart(): Promise<void>;
-  /** SIGSTOP: the server keeps its sockets but answers nothing, like a hung or overloaded server. */
-  freeze(): void;
-  thaw(): void;
 }
 
 export async function startNatsServer(opts: { dir: string; port?: number; detached?: boolean }): Promise<NatsServer> {
@@ -45,24 +37,13 @@ export async function startNatsServer(opts: { dir: string; port?: number; detach
   };
 
   await launch();
-  return {
-    get url() {
-      return `nats://127.0.0.1:${port}`;
+  // Read on each use: with -p -1 the port is known only once the server has bound it (a restart reuses it).
+  return Object.defineProperties(
+    serverControl(() => proc, launch),
+    {
+      url: { get: () => `nats://127.0.0.1:${port}`, enumerable: true },
+      port: { get: () => port, enumerable: true },
+      dir: { value: opts.dir, enumerable: true },
     },
-    get port() {
-      return port;
-    },
-    dir: opts.dir,
-    get pid() {
-      return proc.pid;
-    },
-    stop: () => proc.stop(),
-    kill: () => proc.kill(),
-    freeze: () => proc.signal('SIGSTOP'),
-    thaw: () => proc.signal('SIGCONT'),
-    async restart() {
-      await proc.stop();
-      await launch();
-    },
-  };
+  ) as NatsServer;
 }

@@ -66,6 +66,35 @@ export function spawnOwned(
   };
 }
 
+/** A server we run: stopped gracefully, killed as in a crash, restarted on the same ports and data, or frozen. */
+export interface ServerControl {
+  /** The server's current process id (it changes on restart). */
+  readonly pid: number;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets but answers nothing, like a hung or overloaded server. */
+  freeze(): void;
+  thaw(): void;
+}
+
+/** The control of a server whose current process is `current()`; `launch` starts it again (restart). */
+export function serverControl(current: () => OwnedProcess, launch: () => Promise<void>): ServerControl {
+  return {
+    get pid() {
+      return current().pid;
+    },
+    stop: () => current().stop(),
+    kill: () => current().kill(),
+    freeze: () => current().signal('SIGSTOP'),
+    thaw: () => current().signal('SIGCONT'),
+    async restart() {
+      await current().stop();
+      await launch();
+    },
+  };
+}
+
 /** Polls `probe` until it returns a value, or fails after `timeoutMs` naming `what`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,19 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { spawnOwned, waitFor, type OwnedProcess } from '../../local/mod.ts';
+import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from '../../local/mod.ts';
 
-export interface ClickHouseServer {
+/** freeze() stalls it as a merge can: connections stay open and requests hang. */
+export interface ClickHouseServer extends ServerControl {
   readonly url: string;
   readonly dir: string;
-  /** The server's current process id (it changes on restart). */
-  readonly pid: number;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-  restart(): Promise<void>;
-  /** SIGSTOP: connections stay open and requests hang, like a server stalled on a merge. */
-  freeze(): void;
-  thaw(): void;
 }
 
 const CONFIG = '/etc/clickhouse-server/config.xml';
@@ -58,19 +51,8 @@ export async function startClickHouseServer(opts: { dir: string; port?: number }
   };
 
   await launch();
-  return {
-    url,
-    dir,
-    get pid() {
-      return proc.pid;
-    },
-    stop: () => proc.stop(),
-    kill: () => proc.kill(),
-    freeze: () => proc.signal('SIGSTOP'),
-    thaw: () => proc.signal('SIGCONT'),
-    async restart() {
-      await proc.stop();
-      await launch();
-    },
-  };
+  return Object.assign(
+    serverControl(() => proc, launch),
+    { url, dir },
+  );
 }
