@@ -27,6 +27,8 @@ COPY shared ./shared
 COPY streams ./streams
 COPY collector ./collector
 COPY sink ./sink
+# The event catalog the processes read at start (EVENT_CATALOG=catalog).
+COPY catalog ./catalog
 # The collector and the sink run as esbuild bundles (dist/), without a TypeScript loader.
 RUN npm run build
 USER 1000:1000

@@ -1,7 +1,8 @@
 // `npm run bench -- floor`: what one event costs the collector's own code on one core, in-process, stage by
 // stage — the floor under the HTTP figures. The body is the http bench's 100-event batch; no HTTP, no socket.
 import { createCollector, newEventId, respond } from '../collector/core/mod.ts';
-import { eventTypeOf, loadConfig, validateEvent } from '../shared/mod.ts';
+import { loadConfig, validateEvent } from '../shared/mod.ts';
+import { defaultCatalog } from '../test/support/mod.ts';
 import { messageIdOf, packLines } from '../streams/mod.ts';
 import { BATCH } from './http.ts';
 import { progress, writeSection } from './results.ts';
@@ -23,7 +24,8 @@ function perEvent(work: () => unknown, ms = 1500): number {
 export async function floor(): Promise<void> {
   const body = new TextEncoder().encode(BATCH);
   const events = JSON.parse(BATCH) as Record<string, unknown>[];
-  const type = eventTypeOf(events[0]!);
+  const catalog = defaultCatalog();
+  const type = catalog.of(events[0]!)!;
   const rows = events.map((e) => (validateEvent(type, e) as { row: Record<string, unknown> }).row);
   const lines = rows.map((r) => JSON.stringify(r));
   const ids = events.map(() => newEventId());
@@ -44,6 +46,7 @@ export async function floor(): Promise<void> {
   const cfg = loadConfig({});
   const core = createCollector({
     ...cfg.collector,
+    catalog: () => catalog,
     publisher: {
       publish: async (evts) => (
         packLines(evts.map((e) => e.line)),

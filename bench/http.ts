@@ -10,7 +10,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '../shared/mod.ts';
 import { spawnOwned, waitFor, type OwnedProcess } from '../local/mod.ts';
-import { freePort, spawnService, startClickHouseServer, startNatsServer } from '../test/support/mod.ts';
+import { defaultCatalog, freePort, spawnService, startClickHouseServer, startNatsServer } from '../test/support/mod.ts';
 import { applyConfiguredTopology, EVENTS_STREAM } from '../streams/mod.ts';
 import { startCollectors } from './collectors.ts';
 import { autocannon, measured, type LoadResult } from './measure.ts';
@@ -65,7 +65,7 @@ export async function http(opts: { seconds?: number } = {}): Promise<Row[]> {
   const clickhouse = await startClickHouseServer({ dir: join(dir, 'clickhouse') });
   const env = { NATS_URL: nats.url, CLICKHOUSE_URL: clickhouse.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   const nc = await connect({ servers: nats.url });
-  await applyConfiguredTopology(nc, loadConfig(env));
+  await applyConfiguredTopology(nc, loadConfig(env), defaultCatalog());
   const jsm = await jetstreamManager(nc);
   // A dummy OTLP receiver for the tracing-on run.
   const otlp = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));

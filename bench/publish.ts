@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../shared/mod.ts';
 import { startNatsServer } from '../local/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
+import { defaultCatalog } from '../test/support/mod.ts';
 import { applyConfiguredTopology, connectNats, createPublisher } from '../streams/mod.ts';
 import { progress, writeSection } from './results.ts';
 
@@ -16,7 +17,7 @@ export async function publish(opts: { events?: number } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-pub-'));
   const nats = await startNatsServer({ dir });
   const nc = await connect({ servers: nats.url });
-  await applyConfiguredTopology(nc, loadConfig({ NATS_URL: nats.url }));
+  await applyConfiguredTopology(nc, loadConfig({ NATS_URL: nats.url }), defaultCatalog());
   const link = await connectNats(nats.url, 'bench publish', createLogger('bench', 'silent'));
   const pipelined = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 1 });
   const coalesced = createPublisher(link, { timeoutMs: 10_000, maxEventsPerMessage: 500 });

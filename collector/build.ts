@@ -1,17 +1,26 @@
-// A collector wired for a process, whatever the runtime: NATS link, publisher, sources (from the
-// environment and COLLECTOR_SOURCES_FILE), metrics, and the core with every limit from the configuration.
+// A collector wired for a process, whatever the runtime: NATS link, publisher, the catalog in force (its files, then
+// the published versions it follows), sources (from the environment and COLLECTOR_SOURCES_FILE), metrics, and the
+// core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import {
   ConfigError,
   openApiDocument,
   SourcesSchema,
+  type Catalog,
   type Config,
   type Publisher,
   type Source,
 } from '../shared/mod.ts';
-import type { Logger } from '../shared/node/mod.ts';
-import { connectNats, createPublisher, type NatsLink } from '../streams/mod.ts';
+import { loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
+import {
+  connectNats,
+  createPublisher,
+  followCatalog,
+  openCatalogRegistry,
+  type LiveCatalog,
+  type NatsLink,
+} from '../streams/mod.ts';
 import { createCollector, type Collector } from './core/mod.ts';
 import { collectorMetrics } from './metrics.ts';
 
@@ -27,6 +36,8 @@ function sourcesFromFile(path?: string): Source[] {
 
 export interface BuiltCollector {
   collector: Collector;
+  /** The catalog in force: the files' until a published version is read, then every newer published one. */
+  catalog(): Catalog;
   /** Drains the NATS connection, if it was ever made. */
   closeNats(): Promise<void>;
 }
@@ -39,11 +50,19 @@ export interface BuiltCollector {
  */
 export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCollector> {
   const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
+  const files = loadCatalogFiles(cfg.catalog.paths);
+  let live: LiveCatalog | undefined;
   let link: NatsLink | undefined;
   let publisher: Publisher | undefined;
   await new Promise<void>((settled) => {
     connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
-      (connected) => {
+      async (connected) => {
+        // The newest published catalog is read before any event is accepted (none is, before NATS is reached).
+        const registry = await openCatalogRegistry(connected.nc, { create: true, replicas: cfg.stream.replicas });
+        live = await followCatalog(registry, files, (err) => log.error({ err: err.message }, 'a published catalog'));
+        await live.refresh();
+        live.onChange((c) => log.info({ version: c.version, types: c.types.length }, 'catalog version in force'));
+        log.info({ version: live.current().version }, 'catalog in force');
         link = connected;
         publisher = createPublisher(connected, {
           timeoutMs: cfg.collector.publishTimeoutMs,
@@ -57,6 +76,9 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
       },
     );
   });
+  const catalog = () => live?.current() ?? files;
+  const documentOf = (c: Catalog) => ({ version: c.version, text: JSON.stringify(openApiDocument(c)) });
+  let openapi = documentOf(files);
   const collector = createCollector({
     publisher: {
       publish: (events, headers) =>
@@ -67,9 +89,17 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
       ready: () => publisher?.ready() ?? Promise.resolve(false),
     },
     ...cfg.collector,
+    catalog,
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
-    openapi: JSON.stringify(openApiDocument()),
+    openapi: () => (openapi.version === catalog().version ? openapi : (openapi = documentOf(catalog()))).text,
     observer: collectorMetrics(),
   });
-  return { collector, closeNats: async () => void (await link?.nc.drain()) };
+  return {
+    collector,
+    catalog,
+    async closeNats() {
+      live?.stop();
+      await link?.nc.drain();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // `npm run collector:bun`: the same collector core under Bun, served by Bun.serve; drains on SIGTERM.
-import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';
@@ -14,7 +14,7 @@ declare const Bun: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = await buildCollector(cfg, log);
+const { collector, closeNats } = await buildCollector(cfg, log).catch(exitIfRefused);
 const handle = fetchHandler(collector, cfg.collector);
 const server = Bun.serve({
   port: cfg.collector.port,

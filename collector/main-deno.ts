@@ -1,5 +1,5 @@
 // `npm run collector:deno`: the same collector core under Deno 2, served by Deno.serve; drains on SIGTERM.
-import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';
@@ -13,7 +13,7 @@ declare const Deno: {
 
 const cfg = loadConfigOrExit();
 const log = createLogger('collector', cfg.logLevel);
-const { collector, closeNats } = await buildCollector(cfg, log);
+const { collector, closeNats } = await buildCollector(cfg, log).catch(exitIfRefused);
 const handle = fetchHandler(collector, cfg.collector);
 const server = Deno.serve(
   {

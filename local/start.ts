@@ -4,13 +4,15 @@
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
-import { loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
-import { createLogger, startTracing } from '../shared/node/mod.ts';
+import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
 import { startSink } from '../sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
 import { startNatsServer, type NatsServer } from './nats-server.ts';
 
 const cfg = loadConfigOrExit();
+// The catalog files are read first: a mistake in them stops here, naming the file, line, type and field.
+const files = await Promise.resolve(cfg.catalog.paths).then(loadCatalogFiles).catch(exitIfRefused);
 const log = createLogger('edge-events', cfg.logLevel);
 const tracing = await startTracing('edge-events', cfg.telemetry, cfg.sink.batchSize);
 
@@ -24,12 +26,12 @@ if (!cfg.nats.url) {
 }
 
 const admin = await connect({ servers: cfg.nats.url.split(','), name: 'edge-events start' });
-for (const change of await applyConfiguredTopology(admin, cfg)) {
+for (const change of await applyConfiguredTopology(admin, cfg, files)) {
   log.info(describeChange(change));
 }
 await admin.close();
 
-const sink = await startSink(cfg, log.child({ svc: 'sink' }));
+const sink = await startSink(cfg, log.child({ svc: 'sink' })).catch(exitIfRefused);
 const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
 const base = `http://localhost:${collector.port}`;
 const ch = sink.clickhouse;
@@ -42,6 +44,7 @@ edge-events is running
                                   GET /openapi.json, /metrics, /healthz, /readyz
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
+  catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}
 
 send an event:
   curl -X POST "${base}/events/" -F dt=2025-03-01T11:11:11Z -F event=test -F userid=1

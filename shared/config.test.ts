@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { ConfigError, ENV_VARS, loadConfig } from './config.ts';
+import { defaultCatalog } from '../test/support/mod.ts';
+import { ConfigError, ENV_VARS, loadConfig, typeKeysOf } from './config.ts';
 
 test('defaults need no environment at all', () => {
   const cfg = loadConfig({});
@@ -52,23 +53,24 @@ test('values are parsed into their types', () => {
   assert.is(cfg.sink.batchSize, 10000);
 });
 
-test('relays: parsed, types resolved to catalog keys, mistakes named', () => {
+test('relays: parsed, their types resolved to catalog keys once the catalog is known, mistakes named', () => {
   const cfg = loadConfig({
     RELAYS:
       '[{"name":"crm","kind":"nats","types":["PageVisit","cart_add"]},' +
       '{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]',
   });
   assert.equal(
-    cfg.relays.map((r) => [r.name, r.kind, r.types]),
+    cfg.relays.map((r) => [r.name, r.kind, typeKeysOf(r.types, defaultCatalog(), 'RELAYS')]),
     [
       ['crm', 'nats', ['page_visit', 'cart_add']],
       ['hook', 'webhook', undefined],
     ],
   );
+  assert.throws(() => typeKeysOf(['Nope'], defaultCatalog(), 'RELAYS (x)'), /RELAYS \(x\): unknown event type "Nope"/);
   assert.is(cfg.relays[1]!.max_attempts, 8);
   for (const [bad, why] of [
     ['not json', /RELAYS=.*expected JSON/],
-    ['[{"name":"x","kind":"nats","types":["Nope"]}]', /RELAYS=.* at 0\.types: unknown event type/],
+    ['[{"name":"x","kind":"nats","types":[]}]', /RELAYS=.* at 0\.types: name at least one type/],
     ['[{"name":"x","kind":"webhook","url":"ftp://h"}]', /at 0\.url/],
     ['[{"name":"x","kind":"nats"},{"name":"x","kind":"nats"}]', /unique/],
   ] as const) {

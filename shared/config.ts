@@ -1,7 +1,8 @@
 // Process configuration: the environment parsed once, by one valibot schema, into typed settings.
 // Bad values stop start-up with a message naming each variable; nothing else reads the environment.
 import * as v from 'valibot';
-import { findEventType } from './catalog/catalog.ts';
+import type { Catalog } from './catalog/catalog.ts';
+import { exitIfRefused, Refused } from './refused.ts';
 
 const int = (fallback: number, min = 0) =>
   v.optional(
@@ -25,13 +26,8 @@ const identifier = (fallback: string) =>
 const relayCommon = {
   name: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, 'expected lower-case letters, digits, _ or -')),
   /** Event types to relay (seed or snake_case names); all when absent. */
-  types: v.optional(
-    v.pipe(
-      v.array(v.string()),
-      v.check((names) => names.every((n) => findEventType(n)), 'unknown event type'),
-      v.transform((names) => names.map((n) => findEventType(n)!.key)),
-    ),
-  ),
+  /** Event types (names or snake_case keys); all when absent. Checked against the catalog when it is loaded. */
+  types: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'name at least one type, or leave types out'))),
   batch_size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 500),
   max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 8),
 };
@@ -74,6 +70,8 @@ const rate = () =>
   v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)), '0');
 
 const EnvVars = v.object({
+  /** The catalog files: files or folders (their .yaml/.yml files), comma-separated. */
+  EVENT_CATALOG: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'catalog'),
   NATS_URL: url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
   CLICKHOUSE_URL: url(['http://', 'https://']),
   CLICKHOUSE_USER: v.optional(v.string(), 'default'),
@@ -147,6 +145,7 @@ type Env = v.InferOutput<typeof EnvSchema>;
 export const ENV_VARS: readonly string[] = Object.keys(EnvVars.entries);
 
 export interface Config {
+  catalog: { paths: string };
   nats: { url?: string };
   clickhouse: { url?: string; user: string; password: string; database: string };
   collector: {
@@ -181,8 +180,28 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends Refused {
   override name = 'ConfigError';
+}
+
+/**
+ * The catalog keys of the types a setting names (`RELAYS`, a source's `types`), or undefined for all types. A name
+ * the catalog does not know is a configuration error naming the setting.
+ */
+export function typeKeysOf(
+  names: readonly string[] | undefined,
+  catalog: Catalog,
+  setting: string,
+): string[] | undefined {
+  if (!names) return undefined;
+  const unknown = names.filter((n) => !catalog.find(n));
+  if (unknown.length) {
+    const known = catalog.types.map((t) => t.name).join(', ');
+    throw new ConfigError(
+      `${setting}: unknown event type ${unknown.map((n) => JSON.stringify(n)).join(', ')} (the catalog has ${known})`,
+    );
+  }
+  return names.map((n) => catalog.find(n)!.key);
 }
 
 /** Parses the given environment (process.env, Deno.env.toObject(), or a test's record). */
@@ -202,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.output;
   return {
+    catalog: { paths: e.EVENT_CATALOG },
     nats: { url: e.NATS_URL },
     clickhouse: {
       url: e.CLICKHOUSE_URL,
@@ -256,8 +276,6 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   try {
     return loadConfig(env);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`edge-events: ${err.message}`);
-    process.exit(2);
+    return exitIfRefused(err);
   }
 }

@@ -2,18 +2,24 @@
 // catalog (valibot schemas → validation, DDL, JSON Schema, OpenAPI), the configuration schema, the tracing API, the
 // publishing seam and the transient-error check. Node-only parts (ClickHouse, logging, the tracing SDK) are behind
 // shared/node/mod.ts. Nothing here imports node:* or any part above it.
-export * from './catalog/catalog.ts';
-export * from './catalog/event-type.ts';
+export { buildCatalog, type Catalog, type CatalogIssue } from './catalog/catalog.ts';
+export type { EventType, Fields } from './catalog/event-type.ts';
+export { catalogFromSources, parseCatalogSources, CatalogError, type CatalogSource } from './catalog/load.ts';
+export { CatalogFile, TypeSpec, FieldSpec, RESERVED_FIELDS } from './catalog/spec.ts';
+export { snakeCase } from './catalog/compile.ts';
+export { diffCatalogs, describeCatalogChange, type CatalogChange } from './catalog/diff.ts';
+export { generatedFiles } from './catalog/generated-files.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
-export { catalogDdl, columnsOf, modernDialect, tableDdl, type Dialect } from './catalog/ddl.ts';
+export { catalogDdl, columnsOf, derivedDdl, modernDialect, tableDdl, type Dialect } from './catalog/ddl.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType } from './catalog/columns.ts';
-export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment.ts';
+export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment-message.ts';
 export {
   loadConfig,
   loadConfigOrExit,
+  typeKeysOf,
   ConfigError,
   ENV_VARS,
   SourcesSchema,
@@ -22,6 +28,7 @@ export {
   type Source,
 } from './config.ts';
 export { isUnreachable } from './transient.ts';
+export { Refused, exitIfRefused } from './refused.ts';
 export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';

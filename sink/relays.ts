@@ -1,7 +1,7 @@
 // Runs every configured relay: its own durable consumer on stream EVENTS, events of other types acked
 // and skipped, the rest delivered at least once — retried, and dead-lettered to `dlq.relay.<name>.<type>`
 // after its last attempt.
-import { SpanKind, type Config } from '../shared/mod.ts';
+import { SpanKind, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
 import { EVENTS_STREAM, relayConsumer, typeKeyOf, type NatsLink } from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
@@ -16,14 +16,15 @@ export interface RunningRelays {
   stop(): Promise<void>;
 }
 
-export function startRelays(cfg: Config, link: NatsLink, log: Logger): RunningRelays {
+export function startRelays(cfg: Config, link: NatsLink, log: Logger, catalog: Catalog): RunningRelays {
   const stats: Record<string, SettleStats> = {};
   const loops: PullLoop[] = cfg.relays.map((relay) => {
     const rlog = log.child({ relay: relay.name });
     const s = (stats[relay.name] = { acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
     const deliver = relay.kind === 'nats' ? natsRelay(relay, link) : webhookRelay(relay);
     const deadLetter = createDeadLetterer(link, `relay:${relay.name}`, `relay.${relay.name}.`);
-    const wanted = relay.types ? new Set(relay.types) : undefined;
+    const keys = typeKeysOf(relay.types, catalog, `RELAYS (${relay.name})`);
+    const wanted = keys ? new Set(keys) : undefined;
     return startPullLoop({
       link,
       stream: EVENTS_STREAM,

@@ -5,6 +5,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { SpanKind, SpanStatusCode, tracer, type Config } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
+import type { LiveCatalog } from '../streams/mod.ts';
 import { insertIsolating, type Isolated } from './isolate.ts';
 import { partition } from './partition.ts';
 import { buildRequest, eventsOfPart, wholeMessage, type Part } from './request-builder.ts';
@@ -22,6 +23,8 @@ import {
 
 export interface SinkDeps {
   ch: ClickHouse;
+  /** The catalog in force: which table each type lands in. */
+  catalog: LiveCatalog;
   observer: SinkObserver;
   deadLetter: DeadLetterer;
   cfg: Config['sink'];
@@ -40,7 +43,15 @@ export function createSink(deps: SinkDeps): BatchHandler {
   /** One pass over the messages still in hand. */
   const attempt = async (msgs: JsMsg[]): Promise<Attempt> => {
     const out = noAttempt();
-    const { tables, refused } = partition(msgs, cfg.maxDeliver);
+    let parts = partition(msgs, cfg.maxDeliver, deps.catalog.current());
+    // A type published a moment ago may not have reached this sink yet: read the newest version before refusing.
+    if (parts.unknownTypes) {
+      await deps.catalog
+        .refresh()
+        .catch((err) => deps.log.warn({ err: (err as Error).message }, 'reading the catalog failed'));
+      parts = partition(msgs, cfg.maxDeliver, deps.catalog.current());
+    }
+    const { tables, refused } = parts;
     out.dead.push(...refused);
     let missingSchema = false;
     for (const { type, msgs: group } of tables) {

@@ -3,10 +3,20 @@
 // finish the batch in hand, flush acks, close ClickHouse.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Server } from 'node:http';
-import type { Config } from '../shared/mod.ts';
-import { applySchema, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
-import { createLogger, type Logger } from '../shared/node/mod.ts';
-import { connectNats, EVENTS_STREAM, relayConsumer, SINK_CONSUMER, type NatsLink } from '../streams/mod.ts';
+import type { Catalog, Config } from '../shared/mod.ts';
+import { migrate, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
+import {
+  connectNats,
+  EVENTS_STREAM,
+  followCatalog,
+  openCatalogRegistry,
+  relayConsumer,
+  SINK_CONSUMER,
+  type LiveCatalog,
+  type NatsLink,
+} from '../streams/mod.ts';
+import { applyCatalog } from './catalog.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { sinkMetrics } from './metrics.ts';
 import { startPullLoop } from './pull-loop.ts';
@@ -17,6 +27,8 @@ import { newSinkStats, type SinkStats } from './types.ts';
 
 export interface RunningSink {
   readonly clickhouse: ClickHouse;
+  /** The catalog in force (published version). */
+  catalog(): Catalog;
   readonly stats: Readonly<SinkStats>;
   readonly relays: RunningRelays['stats'];
   readonly healthPort: number;
@@ -59,36 +71,47 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   );
   let ch: ClickHouse;
   let nats: NatsLink;
+  let catalog: LiveCatalog;
   try {
+    // Read first: a wrong catalog file stops the sink before it waits for anything.
+    const files = loadCatalogFiles(cfg.catalog.paths);
     ch = clickhouse = await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log);
-    await applySchema(ch);
-    log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse ready');
+    log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse reached');
     nats = link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
+    const registry = (await openCatalogRegistry(nats.nc, { create: true, replicas: cfg.stream.replicas }))!;
+    const applied = await applyCatalog(files, ch, registry, log);
+    catalog = await followCatalog(registry, applied, (err) => log.error({ err: err.message }, 'a published catalog'));
+    catalog.onChange((c) => log.info({ version: c.version }, 'catalog version in force'));
+    log.info({ catalog: applied.version, types: applied.types.length }, 'clickhouse ready');
   } catch (err) {
-    // A mistake waiting will not fix (credentials, a missing engine): nothing is left running.
+    // A mistake waiting will not fix (credentials, a missing engine, a refused catalog): nothing is left running.
     await new Promise((resolve) => health.close(resolve));
+    await link?.nc.close();
     await clickhouse?.close();
     throw err;
   }
   const handle = createSink({
     ch,
+    catalog,
     observer: metrics.observer,
     deadLetter: createDeadLetterer(nats, 'sink'),
     cfg: cfg.sink,
     log,
     stats,
-    reapplySchema: () => applySchema(ch),
+    reapplySchema: async () => void (await migrate(ch, catalog.current())),
   });
   const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle });
-  relays = startRelays(cfg, nats, log);
+  relays = startRelays(cfg, nats, log, catalog.current());
   const address = health.address();
   return {
     clickhouse: ch,
+    catalog: () => catalog.current(),
     stats,
     relays: relays.stats,
     healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
     async stop() {
       await Promise.all([loop.stop(), relays!.stop()]);
+      catalog.stop();
       await nats.nc.drain();
       await new Promise((resolve) => health.close(resolve));
       await ch.close();

@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServices, type Services } from '../test/support/mod.ts';
+import { defaultCatalog, startServices, type Services } from '../test/support/mod.ts';
 import { applyTopology, describeChange } from './apply.ts';
 import {
   consumerSpecs,
@@ -29,21 +29,21 @@ test.after(async (ctx) => {
 test('create, then unchanged, then update of the changed fields only', async ({ services, nc }) => {
   const jsm = await jetstreamManager(nc);
   const cfg = services.config();
-  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
+  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
   assert.equal(first.map(describeChange), [
     `stream ${EVENTS_STREAM}: created`,
     `stream ${RELAYED_STREAM}: created`,
     `stream ${DLQ_STREAM}: created`,
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`,
   ]);
-  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
+  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
   assert.ok(
     again.every((c) => c.action === 'unchanged'),
     again.map(describeChange).join('; '),
   );
 
   const bigger = services.config({ STREAM_MAX_AGE_SECONDS: '3600', SINK_BATCH_SIZE: '8000' });
-  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger));
+  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger, defaultCatalog()));
   assert.equal(changed.map(describeChange), [
     `stream ${EVENTS_STREAM}: updated (max_age)`,
     `stream ${RELAYED_STREAM}: updated (max_age)`,
@@ -63,7 +63,7 @@ test('each relay gets its own durable consumer; one type is filtered on the serv
       '[{"name":"one","kind":"nats","types":["PageVisit"]},' +
       '{"name":"many","kind":"nats","types":["PageVisit","CartAdd"]}]',
   });
-  const changes = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg));
+  const changes = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
   assert.ok(changes.some((c) => c.name === `${EVENTS_STREAM}/${relayConsumer('one')}` && c.action === 'created'));
   assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('one'))).config.filter_subject, 'events.page_visit');
   assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('many'))).config.filter_subject, 'events.>');

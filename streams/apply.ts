@@ -2,7 +2,7 @@
 // differs, and reports each stream and consumer as created, updated (which fields) or unchanged.
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Config } from '../shared/mod.ts';
+import type { Catalog, Config } from '../shared/mod.ts';
 import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
 
 export interface Change {
@@ -57,12 +57,13 @@ export async function applyTopology(
   return changes;
 }
 
-/** The topology this configuration declares, applied. */
+/** The topology this configuration declares (the catalog resolves the types relays name), applied. */
 export async function applyConfiguredTopology(
   nc: NatsConnection,
   cfg: Pick<Config, 'stream' | 'sink' | 'relays'>,
+  catalog: Catalog,
 ): Promise<Change[]> {
-  return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg));
+  return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg, catalog));
 }
 
 export const describeChange = (c: Change) =>

@@ -3,7 +3,7 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ConsumerConfig, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { Config } from '../shared/mod.ts';
+import { typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
 
 export const EVENTS_STREAM = 'EVENTS';
 export const DLQ_STREAM = 'DLQ';
@@ -73,7 +73,8 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
   ];
 }
 
-export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpec[] {
+/** The consumers of this configuration; the catalog resolves the types a relay names. */
+export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>, catalog: Catalog): ConsumerSpec[] {
   return [
     pullConsumer(
       SINK_CONSUMER,
@@ -82,16 +83,17 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>): ConsumerSpe
       cfg.sink.batchSize,
       cfg.sink.ackWaitSeconds,
     ),
-    ...cfg.relays.map((relay) =>
-      pullConsumer(
+    ...cfg.relays.map((relay) => {
+      const keys = typeKeysOf(relay.types, catalog, `RELAYS (${relay.name})`);
+      return pullConsumer(
         relayConsumer(relay.name),
         `edge-events relay ${relay.name} (${relay.kind})`,
         // One type: filter on the server. Several (2.9 has no filter_subjects): the relay skips the rest.
-        relay.types?.length === 1 ? eventSubject(relay.types[0]!) : 'events.>',
+        keys?.length === 1 ? eventSubject(keys[0]!) : 'events.>',
         relay.batch_size,
         cfg.sink.ackWaitSeconds,
-      ),
-    ),
+      );
+    }),
   ];
 }
 

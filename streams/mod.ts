@@ -5,3 +5,13 @@ export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
 export { createPublisher, type PublisherOptions } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
+export {
+  CATALOG_BUCKET,
+  catalogOfPublished,
+  digestOf,
+  followCatalog,
+  openCatalogRegistry,
+  type CatalogRegistry,
+  type LiveCatalog,
+  type PublishedCatalog,
+} from './catalog-registry.ts';

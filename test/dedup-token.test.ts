@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { insertRows } from '../sink/mod.ts';
 import { loadConfig } from '../shared/mod.ts';
-import { applySchema, connectClickHouse } from '../shared/clickhouse/mod.ts';
+import { defaultCatalog } from './support/mod.ts';
+import { migrate, connectClickHouse } from '../shared/clickhouse/mod.ts';
 
 test('the same batch inserted twice with its token is one physical row set; a new token is not deduped', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-token-'));
@@ -15,7 +16,7 @@ test('the same batch inserted twice with its token is one physical row set; a ne
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   try {
     assert.ok(ch.dedupToken, `ClickHouse ${ch.version} supports insert tokens`);
-    await applySchema(ch);
+    await migrate(ch, defaultCatalog());
     const body = new TextEncoder().encode(
       ['a', 'b']
         .map((id) =>

@@ -7,7 +7,10 @@ import { jetstream } from '@nats-io/jetstream';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { createCollector, type Collector } from '../../collector/mod.ts';
-import { eventTypeOf, formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { defaultCatalog } from '../../test/support/mod.ts';
+
+const catalog = defaultCatalog();
 import { createLogger } from '../../shared/node/mod.ts';
 import { connectNats, createPublisher } from '../../streams/mod.ts';
 
@@ -35,7 +38,7 @@ function plain(): Collector {
     }
     if (typeof event !== 'object' || event === null || Array.isArray(event))
       return json(400, { error: 'expected one JSON object' });
-    const type = eventTypeOf(event as Record<string, unknown>);
+    const type = catalog.of(event as Record<string, unknown>)!;
     const checked = validateEvent(type, event);
     if (!checked.ok) return json(400, { error: 'invalid event', issues: checked.issues });
     const event_id = (checked.row.event_id as string | undefined) ?? crypto.randomUUID();
@@ -53,6 +56,7 @@ const handle: Collector =
   publish === 'js'
     ? plain()
     : createCollector({
+        catalog: () => catalog,
         publisher: createPublisher(link, {
           timeoutMs: cfg.collector.publishTimeoutMs,
           maxEventsPerMessage: cfg.collector.maxEventsPerMessage,

@@ -3,7 +3,10 @@
 // CLICKHOUSE_URL from the env. Wire: HTTP INSERT … FORMAT JSONEachRow per request.
 import { createClient } from '@clickhouse/client';
 import { createServer } from 'node:http';
-import { generic, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { loadConfig, validateEvent } from '../../shared/mod.ts';
+import { defaultCatalog } from '../../test/support/mod.ts';
+
+const generic = defaultCatalog().fallback!;
 
 const port = Number(process.argv[2]);
 const cfg = loadConfig(process.env);

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { loadConfig, type Publisher } from '../../shared/mod.ts';
 import { createLogger } from '../../shared/node/mod.ts';
 import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../../streams/mod.ts';
-import { applyStreams, startServices, type Services } from '../../test/support/mod.ts';
+import { applyStreams, defaultCatalog, startServices, type Services } from '../../test/support/mod.ts';
 import { createCollector, type Collector, type CollectorOptions } from './collector.ts';
 import type { CollectorObserver, CoreResponse } from './types.ts';
 
@@ -16,6 +16,7 @@ interface Ctx {
   link: NatsLink;
   publisher: Publisher;
 }
+const catalog = defaultCatalog();
 const test = suite<Ctx>('collector core');
 test.before(async (ctx) => {
   ctx.services = await startServices('none');
@@ -50,7 +51,8 @@ function core(ctx: Ctx, extra: Partial<CollectorOptions> = {}) {
     ...loadConfig({}).collector,
     publisher: ctx.publisher,
     observer,
-    openapi: '{"openapi":"3.1.0"}',
+    catalog: () => catalog,
+    openapi: () => '{"openapi":"3.1.0"}',
     ...extra,
   });
   return { collector, events };

@@ -3,13 +3,12 @@
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
 import {
   extractContext,
-  findEventType,
-  movieView,
   SpanKind,
   SpanStatusCode,
   traceHeaders,
   tracer,
   tracingOn,
+  type Catalog,
   type EventType,
   type Publisher,
   type Source,
@@ -28,6 +27,8 @@ import { noObserver, type CollectorObserver, type CoreRequest, type CoreResponse
 
 export interface CollectorOptions {
   publisher: Publisher;
+  /** The catalog in force: read once per request, so a new version applies from the next request on. */
+  catalog: () => Catalog;
   /** Per request, before and after decompression. */
   bodyLimitBytes: number;
   eventLimitBytes: number;
@@ -37,8 +38,8 @@ export interface CollectorOptions {
   ipRateLimit?: { rps: number; burst: number };
   trustProxy?: boolean;
   corsOrigins?: readonly string[];
-  /** Served at GET /openapi.json. */
-  openapi?: string;
+  /** Served at GET /openapi.json (for the catalog in force). */
+  openapi?: () => string;
   /** Metrics hooks; served at GET /metrics. */
   observer?: CollectorObserver;
   now?: () => number;
@@ -65,17 +66,21 @@ const seedEvents: Shape = { one: (o) => json(200, { status: 'accepted', event_id
 const seedViews: Shape = { one: () => json(201, { message: 'acknowledged', status: 'success' }) };
 const segment: Shape = { one: () => json(200, { success: true }), all: () => json(200, { success: true }) };
 
-function route(path: string): Target | undefined {
+/** The type a route is for, by name; 404 when the catalog has no such type. */
+function typed(catalog: Catalog, name: string): EventType {
+  const type = catalog.find(name);
+  if (!type) throw new HttpError(404, `unknown event type ${JSON.stringify(name)}`);
+  return type;
+}
+
+function route(path: string, catalog: Catalog): Target | undefined {
   if (path === '/v1/events') return { shape: v1 };
   if (path === '/events' || path === '/events/') return { shape: seedEvents };
-  if (path === '/v1/producer/views') return { type: movieView, shape: seedViews };
+  if (path === '/v1/producer/views') return { type: typed(catalog, 'MovieView'), shape: seedViews };
   const call = SEGMENT_ROUTES[path];
   if (call) return { segment: call, shape: segment };
   if (path.startsWith('/v1/events/')) {
-    const name = decodeURIComponent(path.slice('/v1/events/'.length).replace(/\/$/, ''));
-    const type = findEventType(name);
-    if (!type) throw new HttpError(404, `unknown event type ${JSON.stringify(name)}`);
-    return { type, shape: v1 };
+    return { type: typed(catalog, decodeURIComponent(path.slice('/v1/events/'.length).replace(/\/$/, ''))), shape: v1 };
   }
   return undefined;
 }
@@ -108,8 +113,9 @@ export function createCollector(opts: CollectorOptions): Collector {
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
     if (req.path === '/openapi.json' && opts.openapi)
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: opts.openapi };
-    const target = route(req.path);
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: opts.openapi() };
+    const catalog = opts.catalog();
+    const target = route(req.path, catalog);
     if (!target) throw new HttpError(404, `no route for ${req.path}`);
     if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
     if (ipLimiter) {
@@ -132,7 +138,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       if (body.batch || !first.ok) throw new HttpError(400, 'expected one JSON object');
       const call = segmentBody(target.segment, first.value);
       source = sources.identify(req, call.writeKey);
-      const ctx = { now: now(), sentAt: call.sentAt, source };
+      const ctx = { now: now(), sentAt: call.sentAt, source, catalog };
       items = call.messages.map((m) => segmentItem(target.segment!, m, ctx));
       batch = call.batch;
     }
@@ -144,6 +150,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       if (!r.ok) throw tooFast(r.retryAfterSeconds, 'source');
     }
     const outcomes = await ingest(items, opts.publisher, {
+      catalog,
       type: target.type,
       source,
       form: body.form,

@@ -3,10 +3,10 @@
 // value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a metric label.
 import { newEventId } from './event-id.ts';
 import {
-  eventTypeOf,
   formatUtc,
   isRecord,
   validateEvent,
+  type Catalog,
   type EventType,
   type Issue,
   type NotStoredReason,
@@ -27,6 +27,7 @@ export type Outcome =
   | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; error: string; type?: string };
 
 export interface IngestOptions {
+  catalog: Catalog;
   /** The type named by the route; otherwise the item's own type, else its `event` field decides. */
   type?: EventType;
   /** The sending source, when write keys are configured: limits the types it may send. */
@@ -52,15 +53,24 @@ const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => 
 });
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
-  const receivedAt = formatUtc(opts.now, true);
+  const stamps = `"received_at":"${formatUtc(opts.now, true)}","catalog_version":${opts.catalog.version}}`;
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = rejected('invalid', item.issues));
     const value = item.value;
-    const type = opts.type ?? item.type ?? (isRecord(value) ? eventTypeOf(value) : undefined);
-    if (!type) return void (outcomes[index] = rejected('invalid', [{ path: '', message: 'expected a JSON object' }]));
-    if (opts.source?.types && !opts.source.types.includes(type.key)) {
+    if (!opts.type && !item.type && !isRecord(value)) {
+      return void (outcomes[index] = rejected('invalid', [{ path: '', message: 'expected a JSON object' }]));
+    }
+    const type = opts.type ?? item.type ?? opts.catalog.of(value as Record<string, unknown>);
+    if (!type) {
+      const name = JSON.stringify((value as Record<string, unknown>).event ?? null);
+      const issues = [
+        { path: 'event', message: `${name} names no event type in the catalog, which has no fallback type` },
+      ];
+      return void (outcomes[index] = rejected('invalid', issues));
+    }
+    if (opts.source?.types && !allows(opts.source.types, type)) {
       const issues = [
         { path: 'event', message: `source ${JSON.stringify(opts.source.name)} may not send ${type.name} events` },
       ];
@@ -70,7 +80,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     if (!checked.ok) return void (outcomes[index] = rejected('invalid', checked.issues, type.key));
     const given = checked.row.event_id as string | undefined;
     const eventId = given ?? newEventId();
-    const line = withStamps(JSON.stringify(checked.row), given ? undefined : eventId, receivedAt);
+    const line = withStamps(JSON.stringify(checked.row), given ? undefined : eventId, stamps);
     // A character is at most 3 bytes, so only an event near the limit needs its bytes counted.
     const bytes = line.length * 3 > opts.eventLimitBytes ? encoder.encode(line).byteLength : 0;
     if (bytes > opts.eventLimitBytes) {
@@ -120,8 +130,13 @@ export function metricLabel(o: Outcome): EventOutcome {
   return o.reason === 'overloaded' ? 'overloaded' : 'unavailable';
 }
 
-/** The row's JSON with event_id (when assigned here) and received_at appended, without copying the row. */
-function withStamps(json: string, assignedId: string | undefined, receivedAt: string): string {
-  const stamps = `${assignedId ? `"event_id":"${assignedId}",` : ''}"received_at":"${receivedAt}"}`;
-  return json.length > 2 ? `${json.slice(0, -1)},${stamps}` : `{${stamps}`;
+/** The row's JSON with event_id (when assigned here), received_at and catalog_version appended, without copying
+ *  the row. `stamps` ends the object. */
+function withStamps(json: string, assignedId: string | undefined, stamps: string): string {
+  const tail = assignedId ? `"event_id":"${assignedId}",${stamps}` : stamps;
+  return json.length > 2 ? `${json.slice(0, -1)},${tail}` : `{${tail}`;
 }
+
+/** Whether a source's `types` (names or keys, as configured) include this type. */
+const allows = (types: readonly string[], type: EventType) =>
+  types.includes(type.key) || types.includes(type.name) || types.includes(type.name.toLowerCase());

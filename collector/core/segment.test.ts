@@ -3,8 +3,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem } from './segment.ts';
 import { HttpError } from './http-error.ts';
-import { segmentEvent, validateEvent, type Source } from '../../shared/mod.ts';
+import { validateEvent, type Source } from '../../shared/mod.ts';
+import { defaultCatalog } from '../../test/support/mod.ts';
 
+const catalog = defaultCatalog();
+const segmentEvent = catalog.segment!;
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const web: Source = { name: 'web', key: 'write-key-web-1' };
 
@@ -66,7 +69,7 @@ test('a track naming a typed schema is stored as that type: fields from properti
   const item = segmentItem(
     'track',
     { event: 'CartAdd', userId: '42', properties: { item_id: 7 }, messageId: 'm-1', timestamp: '2025-03-01T11:00:00Z' },
-    { now: NOW },
+    { catalog, now: NOW },
   );
   assert.ok(item.ok);
   assert.is(item.type?.key, 'cart_add');
@@ -75,11 +78,11 @@ test('a track naming a typed schema is stored as that type: fields from properti
   // The row it makes passes the type's own validation.
   assert.ok(validateEvent(item.type!, value).ok);
   // snake_case names are found too.
-  assert.is(segmentItem('track', { event: 'cart_add', userId: 1 }, { now: NOW }).type?.key, 'cart_add');
+  assert.is(segmentItem('track', { event: 'cart_add', userId: 1 }, { catalog, now: NOW }).type?.key, 'cart_add');
 });
 
 test('typed track: user_id from properties first, else userId (a number if all digits), else anonymousId', () => {
-  const at = { now: NOW };
+  const at = { catalog, now: NOW };
   const props = { item_id: 7, user_id: 9 };
   assert.is(ok(segmentItem('track', { event: 'CartAdd', userId: '42', properties: props }, at)).user_id, 9);
   assert.is(ok(segmentItem('track', { event: 'CartAdd', userId: 42, properties: { item_id: 7 } }, at)).user_id, 42);
@@ -102,7 +105,7 @@ test('any other call lands as a segment event, properties/traits/context as JSON
       context: { ip: '1.2.3.4' },
       timestamp: '2025-03-01T10:00:00Z',
     },
-    { now: NOW, source: web },
+    { catalog, now: NOW, source: web },
   );
   assert.ok(item.ok);
   assert.is(item.type, segmentEvent);
@@ -128,7 +131,7 @@ test('any other call lands as a segment event, properties/traits/context as JSON
 });
 
 test('segment events: each call type, numeric ids as text, empty JSON objects and no source by default', () => {
-  const at = { now: NOW };
+  const at = { catalog, now: NOW };
   const identify = ok(segmentItem('identify', { userId: 5, traits: { name: 'Ann' } }, at));
   assert.is(identify.type, 'identify');
   assert.is(identify.user_id, '5');
@@ -165,7 +168,7 @@ test('segment events: each call type, numeric ids as text, empty JSON objects an
 test('clock skew: timestamp + (now − sentAt), with sentAt in the message or given at batch level', () => {
   const ts = '2025-03-01T11:00:00.000Z';
   const time = (input: Record<string, unknown>, sentAt?: unknown) =>
-    ok(segmentItem('track', { userId: 'u', event: 'x', ...input }, { now: NOW, sentAt })).timestamp;
+    ok(segmentItem('track', { userId: 'u', event: 'x', ...input }, { catalog, now: NOW, sentAt })).timestamp;
   // The client's clock is 10 minutes behind the server's: its times move 10 minutes later.
   assert.is(time({ timestamp: ts, sentAt: '2025-03-01T11:50:00Z' }), '2025-03-01T11:10:00.000Z');
   assert.is(time({ timestamp: ts }, '2025-03-01T11:50:00Z'), '2025-03-01T11:10:00.000Z');
@@ -183,14 +186,14 @@ test('clock skew: timestamp + (now − sentAt), with sentAt in the message or gi
   const typed = segmentItem(
     'track',
     { event: 'CartAdd', userId: '1', properties: { item_id: 1 }, timestamp: ts },
-    { now: NOW, sentAt: '2025-03-01T11:59:00Z' },
+    { catalog, now: NOW, sentAt: '2025-03-01T11:59:00Z' },
   );
   assert.is(ok(typed).timestamp, '2025-03-01T11:01:00.000Z');
 });
 
 test('times: zone-less is UTC whatever the server zone; not-quite-dates and skews past the range are refused', () => {
   const item = (input: Record<string, unknown>) =>
-    segmentItem('track', { userId: 'u', event: 'x', ...input }, { now: NOW });
+    segmentItem('track', { userId: 'u', event: 'x', ...input }, { catalog, now: NOW });
   assert.is(ok(item({ timestamp: '2025-03-01T10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
   assert.is(ok(item({ timestamp: '2025-03-01 10:00:00' })).timestamp, '2025-03-01T10:00:00.000Z');
   for (const timestamp of ['1', 'March 7', '+275760-09-13T00:00:00Z'])
@@ -201,11 +204,11 @@ test('times: zone-less is UTC whatever the server zone; not-quite-dates and skew
 });
 
 test('an empty messageId is no id: the collector assigns one', () => {
-  assert.is(ok(segmentItem('identify', { userId: 'u', messageId: '' }, { now: NOW })).event_id, undefined);
+  assert.is(ok(segmentItem('identify', { userId: 'u', messageId: '' }, { catalog, now: NOW })).event_id, undefined);
 });
 
 test('issues are named by path', () => {
-  const at = { now: NOW };
+  const at = { catalog, now: NOW };
   assert.equal(paths(segmentItem('track', { event: 'x' }, at)), ['userId']);
   assert.equal(paths(segmentItem('identify', { userId: '', anonymousId: '' }, at)), ['userId']);
   assert.equal(paths(segmentItem('track', { userId: 'u' }, at)), ['event']);

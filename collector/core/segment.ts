@@ -4,12 +4,11 @@
 import * as v from 'valibot';
 import {
   columnType,
-  findEventType,
   isRecord,
   parseEventTime,
   segmentCalls,
-  segmentEvent,
   segmentMessage,
+  type Catalog,
   type EventType,
   type SegmentMessage,
   type Source,
@@ -67,7 +66,7 @@ function correctedTime(msg: SegmentMessage, sentAt: unknown, now: number): numbe
 export function segmentItem(
   route: SegmentRoute,
   input: unknown,
-  ctx: { now: number; sentAt?: unknown; source?: Source },
+  ctx: { now: number; sentAt?: unknown; source?: Source; catalog: Catalog },
 ): IngestItem {
   if (!isRecord(input)) return { ok: false, issues: [{ path: '', message: 'expected a JSON object' }] };
   const parsed = v.safeParse(segmentMessage, route === 'batch' ? input : { ...input, type: route });
@@ -85,8 +84,9 @@ export function segmentItem(
   const time = new Date(at).toISOString();
   const properties = msg.properties ?? {};
 
-  const typed = msg.type === 'track' ? findEventType(msg.event!) : undefined;
-  if (typed && typed.key !== 'generic' && typed !== segmentEvent) {
+  const { catalog } = ctx;
+  const typed = msg.type === 'track' ? catalog.find(msg.event!) : undefined;
+  if (typed && typed.role === undefined) {
     // A typed event: its fields come from properties; who and when from the call.
     const userColumn = typed.fields.user_id ? columnType(typed.fields.user_id) : undefined;
     const numericUser = /^(Int|UInt)/.test(userColumn ?? '');
@@ -98,9 +98,15 @@ export function segmentItem(
       value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId || undefined },
     };
   }
+  if (!catalog.segment) {
+    return {
+      ok: false,
+      issues: [{ path: 'event', message: 'no typed schema for this call, and the catalog has no segment type' }],
+    };
+  }
   return {
     ok: true,
-    type: segmentEvent,
+    type: catalog.segment,
     value: {
       event_id: msg.messageId || undefined,
       type: msg.type,

@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../shared/mod.ts';
 import { consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
+import { defaultCatalog } from '../../test/support/mod.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
 import {
@@ -44,7 +45,7 @@ const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],
   sink: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   'streams:apply': ['NATS_URL'],
-  'schema:apply': ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  'schema:apply': ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
 };
 /** request_timeout of the ClickHouse client (shared/clickhouse/connect.ts): the longest an insert in hand takes. */
 const INSERT_TIMEOUT_S = 60;
@@ -170,7 +171,11 @@ test('settings: addresses name Services of the build, ports and files match the 
 test('streams Job declares the consumer the sink pulls from, on streams the NATS cluster can hold', () => {
   for (const b of builds) {
     const [job, sink] = [one(b, 'streams:apply').cfg, one(b, 'sink').cfg];
-    assert.equal(consumerSpecs(job), consumerSpecs(sink), `${b.overlay}: same SINK_* and RELAYS for Job and sink`);
+    assert.equal(
+      consumerSpecs(job, defaultCatalog()),
+      consumerSpecs(sink, defaultCatalog()),
+      `${b.overlay}: same SINK_* and RELAYS for Job and sink`,
+    );
     const { sts: nats, env: natsEnv } = natsOf(b);
     assert.ok(
       streamSpecs(job.stream).every((s) => (s.num_replicas ?? 1) <= (nats.spec?.replicas ?? 1)),
@@ -397,7 +402,8 @@ test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_a
       const sink = one(b, 'sink');
       assert.is(sink.workload.name, target.metadata.name);
       const maxAckPending =
-        consumerSpecs(sink.cfg).find((c) => c.config.durable_name === SINK_CONSUMER)?.config.max_ack_pending ?? 0;
+        consumerSpecs(sink.cfg, defaultCatalog()).find((c) => c.config.durable_name === SINK_CONSUMER)?.config
+          .max_ack_pending ?? 0;
       const [trigger, ...more] = so.spec.triggers;
       assert.is(more.length, 0);
       const { sts } = natsOf(b);
@@ -429,7 +435,7 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
     collector: ['nats:4222'],
     sink: ['clickhouse:8123', 'nats:4222'],
     'streams-apply': ['nats:4222'],
-    'schema-apply': ['clickhouse:8123'],
+    'schema-apply': ['clickhouse:8123', 'nats:4222'],
     nats: ['nats:6222'],
     clickhouse: [],
   };
@@ -530,7 +536,7 @@ test(
       .flatMap((s) => s.instructions)
       .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-    const npmScript = (name: string) => /tsx (\S+)$/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
+    const npmScript = (name: string) => /tsx (\S+)/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
     // A target running a bundle (dist/) loads what its entry point loads; the image must build it.
     const sourceOf = (file: string) => Object.values(BUNDLES).find((entry) => bundleOf(entry) === file) ?? file;
     const commands = Object.values(targets).map(

@@ -1,14 +1,21 @@
-// The catalog as data: type lookup, validation and coercion, event-time parsing, and the generated
-// artefacts (DDL for both dialects, JSON Schema) — including that the checked-in copies are current.
+// The shipped catalog (catalog/*.yaml): type lookup, validation and coercion, event-time parsing, and the generated
+// artefacts (DDL for both dialects, JSON Schema, OpenAPI, SDK types), including that the checked-in copies are
+// current.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventTypeOf, eventTypes, findEventType, generic } from './catalog.ts';
-import { marketplace } from './marketplace.ts';
+import { defaultCatalog } from '../../test/support/mod.ts';
 import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
-import { generatedFiles, generatedPath } from './generate.ts';
+import { generatedFiles } from './generated-files.ts';
 import { validateEvent } from './validate.ts';
+
+const catalog = defaultCatalog();
+const eventTypes = catalog.types;
+const generic = catalog.fallback!;
+const findEventType = catalog.find;
+const eventTypeOf = (e: Record<string, unknown>) => catalog.of(e)!;
+const marketplace = eventTypes.filter((t) => t.spec.order_by?.join() === 'timestamp,user_id');
 
 test('types resolve by seed name, snake_case and lower case; unknown names are generic', () => {
   assert.is(findEventType('PageVisit')?.table, 'page_visit');
@@ -108,23 +115,38 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     assert.match(ddl, /ENGINE = ReplacingMergeTree\(\)/);
     assert.match(ddl, new RegExp(`PARTITION BY toYYYYMM\\(\`${type.timeField}\`\\)`));
     assert.match(ddl, /ORDER BY \(.*`event_id`\)\nSETTINGS non_replicated_deduplication_window = 1000$/);
-    assert.equal(columnsOf(type, modernDialect).at(-1), ['received_at', "DateTime64(3, 'UTC')"]);
+    assert.equal(columnsOf(type, modernDialect).slice(-2), [
+      ['received_at', "DateTime64(3, 'UTC')"],
+      ['catalog_version', 'UInt32'],
+    ]);
   }
   const generic_ = columnsOf(generic, modernDialect).map(([n]) => n);
-  assert.equal(generic_, ['event_id', 'dt', 'event', 'user_id', 'screen', 'elem', 'amount', 'received_at']);
-  const old = catalogDdl('db', { lowCardinality: false, dateTime64: false, dedupWindow: false }).join('\n');
+  assert.equal(generic_, [
+    'event_id',
+    'dt',
+    'event',
+    'user_id',
+    'screen',
+    'elem',
+    'amount',
+    'received_at',
+    'catalog_version',
+  ]);
+  const oldDialect = { lowCardinality: false, dateTime64: false, dedupWindow: false, addColumnIfNotExists: false };
+  const old = catalogDdl(catalog, 'db', oldDialect).join('\n');
   assert.not.match(old, /LowCardinality|DateTime64/);
-  assert.match(catalogDdl('db').join('\n'), /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/);
+  assert.match(
+    catalogDdl(catalog, 'db').join('\n'),
+    /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/,
+  );
 });
 
 test('checked-in generated files are current (npm run generate)', () => {
-  for (const [name, content] of Object.entries(generatedFiles())) {
-    assert.ok(
-      readFileSync(generatedPath(name), 'utf8') === content,
-      `shared/catalog/${name} is stale: run npm run generate`,
-    );
+  const files = generatedFiles(catalog);
+  for (const [path, content] of Object.entries(files)) {
+    assert.ok(readFileSync(path, 'utf8') === content, `${path} is stale: run npm run generate`);
   }
-  const schema = JSON.parse(generatedFiles()['generated/events.schema.json']!);
+  const schema = JSON.parse(files['shared/catalog/generated/events.schema.json']!);
   assert.is(Object.keys(schema.$defs).length, eventTypes.length);
   assert.equal(schema.$defs.LoggingIn.properties.login_type.maximum, 2);
   assert.is(schema.$defs.MovieView.properties.user_id['x-clickhouse'], 'UUID');

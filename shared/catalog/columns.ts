@@ -55,6 +55,35 @@ export const eventTime = (zone: ZoneRule) =>
     }),
   );
 
+/** A calendar date, "YYYY-MM-DD", for a Date column. */
+export const date = () =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2024-06-01'),
+    v.check((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && s >= '1970-01-01' && s <= '2149-06-06';
+    }, 'not a real calendar date (1970-01-01 … 2149-06-06)'),
+    v.metadata<string, Record<string, string>>({ format: 'date' }),
+    column<string>('Date'),
+  );
+/** true or false, stored as 1 or 0 (UInt8 reads the same on every server version). */
+export const bool = () =>
+  v.pipe(
+    v.boolean(),
+    column<boolean>('UInt8'),
+    v.transform((b) => (b ? 1 : 0)),
+  );
+/** An array of one scalar type, for an Array(…) column. */
+export const arrayOf = (item: v.GenericSchema, maxItems?: number) => {
+  const inner = columnType(item);
+  if (!inner) throw new Error('array items declare no ClickHouse column type');
+  const array = v.array(item);
+  return maxItems === undefined
+    ? v.pipe(array, column<unknown[]>(`Array(${inner})`))
+    : v.pipe(array, v.maxLength(maxItems), column<unknown[]>(`Array(${inner})`));
+};
+
 /** The event id: client-given (idempotent retries) or assigned at the collector. */
 export const eventId = () =>
   v.pipe(

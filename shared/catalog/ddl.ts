@@ -2,26 +2,37 @@
 // The dialect says what the server supports (old servers lack LowCardinality and DateTime64).
 import { columnType, isNullable } from './columns.ts';
 import type { EventType } from './event-type.ts';
-import { eventTypes } from './catalog.ts';
+import type { Catalog } from './catalog.ts';
 
 export interface Dialect {
   lowCardinality: boolean;
   dateTime64: boolean;
   /** Tables remember recent insert tokens, so a retried insert of the same batch is dropped. */
   dedupWindow: boolean;
+  /** ALTER TABLE … ADD COLUMN IF NOT EXISTS (18.16 lacks it). */
+  addColumnIfNotExists: boolean;
 }
 
-export const modernDialect: Dialect = { lowCardinality: true, dateTime64: true, dedupWindow: true };
+export const modernDialect: Dialect = {
+  lowCardinality: true,
+  dateTime64: true,
+  dedupWindow: true,
+  addColumnIfNotExists: true,
+};
 
 export function columnsOf(type: EventType, dialect: Dialect): [name: string, type: string][] {
   const columns: [string, string][] = [['event_id', 'String']];
   for (const [name, schema] of Object.entries(type.fields)) {
     let ch = columnType(schema);
     if (!ch) throw new Error(`${type.name}.${name} declares no ClickHouse column type`);
-    if (!dialect.lowCardinality) ch = ch.replace(/^LowCardinality\((.*)\)$/, '$1');
+    if (!dialect.lowCardinality) ch = ch.replace(/LowCardinality\(([^()]*)\)/g, '$1');
     columns.push([name, isNullable(schema) ? `Nullable(${ch})` : ch]);
   }
+  // Fields a `keep` type does not declare, as a JSON object.
+  if (type.unknownFields === 'keep') columns.push(['extra', 'String']);
   columns.push(['received_at', dialect.dateTime64 ? "DateTime64(3, 'UTC')" : "DateTime('UTC')"]);
+  // The catalog version that validated the row (0: a catalog read from files, never published).
+  columns.push(['catalog_version', 'UInt32']);
   return columns;
 }
 
@@ -37,10 +48,24 @@ export function tableDdl(type: EventType, db: string, dialect: Dialect): string 
   ].join('\n');
 }
 
+/** The tables and views derived from a type's table: its latest-row table and the view that fills it. */
+export function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
+  const latest = type.latest;
+  if (!latest) return [];
+  const types = new Map(columnsOf(type, dialect));
+  const columns = latest.fields.map((f) => `  ${f} ${types.get(f)!.replace(/^Nullable\((.*)\)$/, '$1')}`);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${latest.table} (\n${columns.join(',\n')}\n) ` +
+      `ENGINE = ReplacingMergeTree(${latest.version})\nORDER BY (${latest.by.join(', ')})`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${latest.table}_mv TO ${db}.${latest.table} AS
+SELECT ${latest.fields.join(', ')} FROM ${db}.${type.table}`,
+  ];
+}
+
 /** Every statement needed for the catalog, in order; each is idempotent. */
-export function catalogDdl(db: string, dialect: Dialect = modernDialect): string[] {
+export function catalogDdl(catalog: Catalog, db: string, dialect: Dialect = modernDialect): string[] {
   return [
     `CREATE DATABASE IF NOT EXISTS ${db}`,
-    ...eventTypes.flatMap((type) => [tableDdl(type, db, dialect), ...type.derived(db, dialect)]),
+    ...catalog.types.flatMap((type) => [tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
   ];
 }

@@ -1,17 +1,17 @@
 // JSON Schema (2020-12) of every event type, generated from the catalog's valibot schemas;
 // each property keeps its ClickHouse column type as `x-clickhouse`.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { eventTypes, generic } from './catalog.ts';
+import type { Catalog } from './catalog.ts';
 
 type JsonObject = Record<string, unknown>;
 
-export function eventJsonSchema(): JsonObject {
+export function eventJsonSchema(catalog: Catalog): JsonObject {
   const defs: Record<string, JsonObject> = {};
-  for (const type of eventTypes) {
+  for (const type of catalog.types) {
     const schema = toJsonSchema(type.schema, { errorMode: 'ignore', typeMode: 'input' }) as JsonObject;
     delete schema.$schema;
     const properties = schema.properties as Record<string, JsonObject>;
-    if (type !== generic) {
+    if (type.role !== 'fallback') {
       properties.event = {
         enum: [type.name, type.key],
         description: 'Names this type when posted to /v1/events; not needed on /v1/events/{type}.',

@@ -1,8 +1,8 @@
 // The collector's OpenAPI 3.1 document: every route, with request bodies taken from the catalog's
 // JSON Schemas (one source of truth) and the error shapes every route shares.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { eventTypes, generic, movieView, playback, segmentEvent } from './catalog.ts';
-import { segmentCalls, segmentMessage } from './segment.ts';
+import type { Catalog } from './catalog.ts';
+import { segmentCalls, segmentMessage } from './segment-message.ts';
 import { eventJsonSchema } from './json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -38,8 +38,13 @@ function segmentMessageSchema(): Json {
   return (required as string[]).length ? { ...schema, required } : schema;
 }
 
-export function openApiDocument(): Json {
-  const schema = eventJsonSchema();
+export function openApiDocument(catalog: Catalog): Json {
+  const schema = eventJsonSchema(catalog);
+  const eventTypes = catalog.types;
+  // The seed routes' bodies: seed 000's fallback events (and seed 002's Playback); seed 004's MovieView.
+  const seedEvents = [catalog.fallback, catalog.find('Playback')].flatMap((t) => (t ? [ref(t.name)] : []));
+  const formEvent = catalog.fallback ? ref(catalog.fallback.name) : { type: 'object' };
+  const movieView = catalog.find('MovieView');
   const defs = JSON.parse(JSON.stringify(schema.$defs).replaceAll('#/$defs/', '#/components/schemas/')) as Record<
     string,
     Json
@@ -104,9 +109,9 @@ export function openApiDocument(): Json {
               requestBody: {
                 required: true,
                 content: {
-                  ...content({ oneOf: [ref(generic.name), ref(playback.name)] }),
-                  'application/x-www-form-urlencoded': { schema: ref(generic.name) },
-                  'multipart/form-data': { schema: ref(generic.name) },
+                  ...content({ oneOf: seedEvents }),
+                  'application/x-www-form-urlencoded': { schema: formEvent },
+                  'multipart/form-data': { schema: formEvent },
                 },
               },
               responses: { '200': reply('Stored.', ref('Accepted')), ...errors },
@@ -114,19 +119,21 @@ export function openApiDocument(): Json {
           },
         ]),
       ),
-      '/v1/producer/views': {
-        post: {
-          summary: 'Seed 004: how far a user has watched a movie.',
-          requestBody: { required: true, content: content(ref(movieView.name)) },
-          responses: {
-            '201': reply('Stored.', {
-              type: 'object',
-              properties: { message: { const: 'acknowledged' }, status: { const: 'success' } },
-            }),
-            ...errors,
+      ...(movieView && {
+        '/v1/producer/views': {
+          post: {
+            summary: 'Seed 004: how far a user has watched a movie.',
+            requestBody: { required: true, content: content(ref(movieView.name)) },
+            responses: {
+              '201': reply('Stored.', {
+                type: 'object',
+                properties: { message: { const: 'acknowledged' }, status: { const: 'success' } },
+              }),
+              ...errors,
+            },
           },
         },
-      },
+      }),
       ...Object.fromEntries(segmentCalls.map((c) => [`/v1/${c}`, segmentPost(c, ref('SegmentMessage'))])),
       '/v1/batch': segmentPost('batch', {
         type: 'object',
@@ -188,6 +195,6 @@ export function openApiDocument(): Json {
         },
       },
     },
-    'x-segment-table': segmentEvent.table,
+    ...(catalog.segment && { 'x-segment-table': catalog.segment.table }),
   };
 }

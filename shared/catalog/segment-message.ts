@@ -1,11 +1,9 @@
-// Segment's tracking API: the calls (track, identify, page, screen, group, alias), the message a client sends — one
-// valibot schema that both validates it and becomes its OpenAPI schema — and table `segment_events`, which keeps
-// calls without a typed schema: who, what and when as columns, properties/traits/context as JSON.
+// Segment's tracking API: the calls (track, identify, page, screen, group, alias) and the message a client sends —
+// one valibot schema that both validates it and becomes its OpenAPI schema. Calls without a typed schema land in
+// the catalog's `role: segment` type (catalog/50-segment.yaml).
 import * as v from 'valibot';
-import { eventTime, label, oneOf, text } from './columns.ts';
 import { parseEventTime } from './event-time.ts';
 import { isRecord } from '../is-record.ts';
-import { defineEventType } from './event-type.ts';
 
 export const segmentCalls = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 
@@ -94,29 +92,3 @@ export const segmentMessage = v.pipe(
   v.metadata({ anyOf: [{ required: ['userId'] }, { required: ['anonymousId'] }] }),
 );
 export type SegmentMessage = v.InferOutput<typeof segmentMessage>;
-
-const id = () => v.optional(text(256), '');
-const json = () => v.optional(v.pipe(text(32 * 1024), v.description('a JSON object, as text')), '{}');
-
-export const segmentEvent = defineEventType({
-  name: 'SegmentEvent',
-  key: 'segment',
-  table: 'segment_events',
-  description: 'A Segment-spec call without a typed schema (POST /v1/track, /v1/identify, …, /v1/batch).',
-  timeField: 'timestamp',
-  orderBy: ['timestamp', 'type', 'event_id'],
-  fields: {
-    type: oneOf(segmentCalls),
-    event: v.optional(label(), ''),
-    name: v.optional(text(256), ''),
-    user_id: id(),
-    anonymous_id: id(),
-    group_id: id(),
-    previous_id: id(),
-    properties: json(),
-    traits: json(),
-    context: json(),
-    timestamp: eventTime('optional'),
-    source: v.optional(label(64), ''),
-  },
-});

@@ -1,5 +1,6 @@
-// Turns one client event into the row that lands in its table, or the list of what is wrong with it.
-// Form bodies carry only strings: numbers are coerced by the column type the schema declares.
+// Turns one client event into the row that lands in its table, or the list of what is wrong with it. Fields the
+// type does not declare are refused, dropped or kept as JSON in `extra`, as the type says. Form bodies carry only
+// strings: numbers are coerced by the column type the schema declares.
 import * as v from 'valibot';
 import { columnType } from './columns.ts';
 import type { EventType } from './event-type.ts';
@@ -27,11 +28,30 @@ export function validateEvent(type: EventType, input: unknown, opts: { fromForm?
   }
   if (opts.fromForm) coerceForm(type, event);
   const parsed = v.safeParse(type.schema, event);
-  if (parsed.success) return { ok: true, row: parsed.output };
-  return {
-    ok: false,
-    issues: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: messageOf(issue) })),
-  };
+  const unknown = type.unknownFields === 'drop' ? [] : undeclared(type, event);
+  if (parsed.success && (unknown.length === 0 || type.unknownFields === 'keep')) {
+    if (type.unknownFields !== 'keep') return { ok: true, row: parsed.output };
+    const extra = JSON.stringify(Object.fromEntries(unknown.map((k) => [k, event[k]])));
+    return { ok: true, row: { ...parsed.output, extra } };
+  }
+  const issues = parsed.success
+    ? []
+    : parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: messageOf(i) }));
+  if (type.unknownFields === 'reject') {
+    const declared = Object.keys(type.fields).join(', ');
+    for (const k of unknown) issues.push({ path: k, message: `${type.name} has no field ${k} (it has ${declared})` });
+  }
+  return { ok: false, issues };
+}
+
+/** Keys of the event that are neither fields of the type, nor its id, its type name (`event`) or an alias. */
+function undeclared(type: EventType, event: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const k in event) {
+    if (k in type.fields || k === 'event_id' || k === 'event' || k in type.aliases) continue;
+    out.push(k);
+  }
+  return out;
 }
 
 function messageOf(issue: v.BaseIssue<unknown>): string {

@@ -21,7 +21,7 @@ export function capabilitiesOf(version: string): Capabilities {
   return {
     version,
     dedupToken: false,
-    dialect: { lowCardinality: false, dateTime64: false, dedupWindow: false },
+    dialect: { lowCardinality: false, dateTime64: false, dedupWindow: false, addColumnIfNotExists: false },
     // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
     insertSettings: { date_time_input_format: 'best_effort' },
   };

@@ -2,7 +2,7 @@
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
-import { catalogDdl, isUnreachable, type Config } from '../mod.ts';
+import { isUnreachable, type Config } from '../mod.ts';
 import type { Logger } from '../node/mod.ts';
 import { capabilitiesOf, type Capabilities } from './capabilities.ts';
 
@@ -79,12 +79,5 @@ export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: stri
         log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
     }
-  }
-}
-
-/** Creates the database, tables and views of the catalog; safe to run at every start. */
-export async function applySchema(ch: ClickHouse): Promise<void> {
-  for (const query of catalogDdl(ch.database, ch.dialect)) {
-    await ch.client.command({ query });
   }
 }

@@ -9,7 +9,8 @@ import { startSink, type RunningSink } from '../../sink/mod.ts';
 import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, waitFor, type NatsServer } from '../../local/mod.ts';
-import { loadConfig, type Config } from '../../shared/mod.ts';
+import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
+import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
 
@@ -73,9 +74,13 @@ export async function processEnv(
 
 export async function applyStreams(cfg: Config): Promise<void> {
   const nc = await connect({ servers: cfg.nats.url! });
-  await applyConfiguredTopology(nc, cfg);
+  await applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths));
   await nc.close();
 }
+
+let shipped: Catalog | undefined;
+/** The catalog the project ships (catalog/), compiled once. */
+export const defaultCatalog = (): Catalog => (shipped ??= loadCatalogFiles('catalog'));
 
 export interface Pipeline {
   url: string;

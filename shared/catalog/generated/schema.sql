@@ -1,4 +1,4 @@
--- ClickHouse DDL for database edge_events, generated from shared/catalog (npm run generate).
+-- ClickHouse DDL for database edge_events, generated from catalog/ (npm run generate).
 
 CREATE DATABASE IF NOT EXISTS edge_events;
 
@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS edge_events.events (
   `screen` String,
   `elem` String,
   `amount` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`dt`)
 ORDER BY (`dt`, `event`, `event_id`)
@@ -21,7 +22,8 @@ CREATE TABLE IF NOT EXISTS edge_events.page_visit (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `page_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -32,7 +34,8 @@ CREATE TABLE IF NOT EXISTS edge_events.searching (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `query` String,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -46,7 +49,8 @@ CREATE TABLE IF NOT EXISTS edge_events.filtering (
   `price_max` Nullable(Float64),
   `rating_min` Nullable(Float64),
   `rating_max` Nullable(Float64),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -57,7 +61,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_add (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `item_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -68,7 +73,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `item_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -79,7 +85,8 @@ CREATE TABLE IF NOT EXISTS edge_events.ordering (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `order_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -90,7 +97,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `order_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -101,7 +109,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_review (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `review_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -113,7 +122,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_creating (
   `user_id` Int64,
   `review_id` Int64,
   `item_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -123,7 +133,8 @@ CREATE TABLE IF NOT EXISTS edge_events.registering (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -134,7 +145,8 @@ CREATE TABLE IF NOT EXISTS edge_events.logging_in (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `login_type` UInt8,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -144,7 +156,8 @@ CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -155,7 +168,8 @@ CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `subscription_type` UInt8,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -166,7 +180,8 @@ CREATE TABLE IF NOT EXISTS edge_events.support_contact (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `support_type` UInt8,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -177,7 +192,8 @@ CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `duration_seconds` Float64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -189,7 +205,8 @@ CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
   `user_id` Int64,
   `sale_id` Int64,
   `item_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -202,7 +219,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
   `first_item_id` Int64,
   `second_item_id` Int64,
   `comparison_type` UInt8,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -213,7 +231,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `duration_seconds` Float64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -227,7 +246,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_return (
   `order_id` Int64,
   `reason_type` UInt8,
   `reason_user_message` Nullable(String),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -239,7 +259,8 @@ CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
   `user_id` Int64,
   `coupon_id` Int64,
   `order_id` Int64,
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -251,7 +272,8 @@ CREATE TABLE IF NOT EXISTS edge_events.category_view (
   `user_id` Int64,
   `category_id` Int64,
   `parent_category_id` Nullable(Int64),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -263,7 +285,8 @@ CREATE TABLE IF NOT EXISTS edge_events.movie_views (
   `movie_id` UUID,
   `movie_time_offset` Int64,
   `created_at` DateTime('UTC'),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`created_at`)
 ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`)
@@ -288,7 +311,8 @@ CREATE TABLE IF NOT EXISTS edge_events.playback (
   `action` LowCardinality(String),
   `position_seconds` Float64,
   `client_time` DateTime('UTC'),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`client_time`)
 ORDER BY (`content_id`, `client_time`, `event_id`)
@@ -308,7 +332,8 @@ CREATE TABLE IF NOT EXISTS edge_events.segment_events (
   `context` String,
   `timestamp` DateTime('UTC'),
   `source` LowCardinality(String),
-  `received_at` DateTime64(3, 'UTC')
+  `received_at` DateTime64(3, 'UTC'),
+  `catalog_version` UInt32
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `type`, `event_id`)

@@ -1,0 +1,104 @@
+// The catalog file format, as a valibot schema: what a team writes in YAML to declare its event types. Parsing a
+// file against it gives every mistake at once, each with its path (types[2].fields.plan.values); load.ts turns
+// paths into file, type, field and line. compile.ts builds the event types from the parsed spec.
+import * as v from 'valibot';
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+const identifier = (what: string) =>
+  v.pipe(v.string(), v.regex(IDENT, `expected a ${what} in snake_case (a-z, 0-9, _)`));
+
+/** What every field may say, whatever its type. */
+const common = {
+  description: v.optional(v.string()),
+  /** May be left out; then its default (or, without one, ClickHouse's empty value) is stored. */
+  optional: v.optional(v.boolean()),
+  /** May be null. */
+  nullable: v.optional(v.boolean()),
+  default: v.optional(v.union([v.string(), v.number(), v.boolean(), v.null()])),
+};
+const bounds = { min: v.optional(v.number()), max: v.optional(v.number()) };
+const maxLength = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
+
+/** The scalar types, which may also be the items of an array. */
+const scalars = [
+  v.strictObject({
+    type: v.literal('string'),
+    max_length: maxLength,
+    min_length: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    /** Short, repetitive strings (names, screens): LowCardinality where the server has it. */
+    low_cardinality: v.optional(v.boolean()),
+    ...common,
+  }),
+  /** A string, or a number taken as its text (ids SDKs send either way). */
+  v.strictObject({ type: v.literal('id'), max_length: maxLength, ...common }),
+  v.strictObject({ type: v.literal('int'), ...bounds, ...common }),
+  v.strictObject({ type: v.literal('float'), ...bounds, ...common }),
+  v.strictObject({ type: v.literal('bool'), ...common }),
+  /** ISO 8601 or "YYYY-MM-DD hh:mm:ss", stored in UTC; `zone: required` refuses zone-less times. */
+  v.strictObject({ type: v.literal('datetime'), zone: v.optional(v.picklist(['required', 'optional'])), ...common }),
+  v.strictObject({ type: v.literal('date'), ...common }),
+  v.strictObject({ type: v.literal('uuid'), ...common }),
+  v.strictObject({
+    type: v.literal('enum'),
+    values: v.pipe(v.array(v.string()), v.minLength(1, 'an enum needs at least one value')),
+    ...common,
+  }),
+] as const;
+const ScalarSpec = v.variant('type', scalars);
+
+export const FieldSpec = v.variant('type', [
+  ...scalars,
+  /** A JSON object, kept as JSON text. */
+  v.strictObject({ type: v.literal('json'), max_length: maxLength, ...common }),
+  v.strictObject({
+    type: v.literal('array'),
+    items: ScalarSpec,
+    max_items: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    ...common,
+  }),
+]);
+export type FieldSpec = v.InferOutput<typeof FieldSpec>;
+export type ScalarSpec = v.InferOutput<typeof ScalarSpec>;
+export type FieldKind = FieldSpec['type'];
+
+export const TypeSpec = v.strictObject({
+  /** As clients name it (PageVisit); they may also write its snake_case key. */
+  name: v.pipe(v.string(), v.regex(NAME, 'expected a name of letters, digits and _ starting with a letter')),
+  /** The subject token (events.<key>); default: the snake_case name. */
+  key: v.optional(identifier('key')),
+  description: v.pipe(v.string(), v.minLength(1, 'describe the type in a sentence')),
+  /** The field holding the event's own time: the table is partitioned by its month. */
+  time: v.string(),
+  /** Default: the key. */
+  table: v.optional(identifier('table name')),
+  /** The sort key; event_id is appended (so a re-sent event collapses into one row). Default: [time]. */
+  order_by: v.optional(v.pipe(v.array(v.string()), v.minLength(1))),
+  /** What happens to fields the type does not declare: refused (400), dropped, or kept as JSON in `extra`. */
+  unknown_fields: v.optional(v.picklist(['reject', 'drop', 'keep']), 'reject'),
+  /** Other spellings clients use for a field: `userid: user_id`. */
+  aliases: v.optional(v.record(v.string(), v.string())),
+  /** `fallback`: events whose name is no type land here; `segment`: Segment calls without a typed schema do. */
+  role: v.optional(v.picklist(['fallback', 'segment'])),
+  /** A table keeping the latest row per key, filled by a materialized view (seed 004's latest_view). */
+  latest: v.optional(
+    v.strictObject({
+      table: identifier('table name'),
+      by: v.pipe(v.array(v.string()), v.minLength(1)),
+      version: v.string(),
+      fields: v.pipe(v.array(v.string()), v.minLength(1)),
+    }),
+  ),
+  fields: v.pipe(
+    v.record(v.pipe(v.string(), v.regex(IDENT, 'expected a field name in snake_case (a-z, 0-9, _)')), FieldSpec),
+    v.check((f) => Object.keys(f).length > 0, 'a type needs at least one field'),
+  ),
+});
+export type TypeSpec = v.InferOutput<typeof TypeSpec>;
+
+export const CatalogFile = v.strictObject({
+  types: v.pipe(v.array(TypeSpec), v.minLength(1, 'a catalog file declares types')),
+});
+
+/** Fields the pipeline adds to every row; a type may not declare them. */
+export const RESERVED_FIELDS = ['event_id', 'received_at', 'catalog_version', 'extra'] as const;
