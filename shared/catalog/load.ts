@@ -41,10 +41,11 @@ function locate(p: Parsed, path: (string | number)[], message: string): string {
   return `${p.source.file}${line}: ${where.length ? `${where.join(', ')}: ` : ''}${message}`;
 }
 
-/** The type specs of every source, in order (files, then types within each), or a CatalogError with every problem. */
+/** The type specs of every file that parses, in order (files, then types within each), and the problems of the rest. */
 export function parseCatalogSources(sources: readonly CatalogSource[]): {
   specs: TypeSpec[];
   origin: { parsed: Parsed; index: number }[];
+  problems: string[];
 } {
   const problems: string[] = [];
   const specs: TypeSpec[] = [];
@@ -55,7 +56,7 @@ export function parseCatalogSources(sources: readonly CatalogSource[]): {
     const parsed = { source, doc, lines };
     if (doc.errors.length) {
       for (const e of doc.errors)
-        problems.push(`${source.file}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+        problems.push(`${source.file}:${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
       continue;
     }
     const result = v.safeParse(CatalogFile, doc.toJS());
@@ -71,23 +72,23 @@ export function parseCatalogSources(sources: readonly CatalogSource[]): {
       origin.push({ parsed, index });
     });
   }
-  if (problems.length) throw new CatalogError(problems);
-  return { specs, origin };
+  return { specs, origin, problems };
 }
 
 /** A catalog from files' texts, or a CatalogError naming every problem with its file and line. */
 export function catalogFromSources(sources: readonly CatalogSource[], version = 0): Catalog {
   if (sources.length === 0) throw new CatalogError(['no catalog files: EVENT_CATALOG names no .yaml or .yml file']);
-  const { specs, origin } = parseCatalogSources(sources);
+  const { specs, origin, problems } = parseCatalogSources(sources);
   const { catalog, issues } = buildCatalog(specs, version);
-  if (catalog) return catalog;
-  throw new CatalogError(
-    issues.map((issue) => {
+  if (catalog && problems.length === 0) return catalog;
+  throw new CatalogError([
+    ...problems,
+    ...issues.map((issue) => {
       const [index, ...rest] = issue.path as [number, ...(string | number)[]];
       const from = origin[index]!;
       return locate(from.parsed, ['types', from.index, ...rest], issue.message);
     }),
-  );
+  ]);
 }
 
 /** Valibot's message, with the missing-key case said plainly. */

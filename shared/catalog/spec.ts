@@ -15,7 +15,7 @@ const common = {
   optional: v.optional(v.boolean()),
   /** May be null. */
   nullable: v.optional(v.boolean()),
-  default: v.optional(v.union([v.string(), v.number(), v.boolean(), v.null()])),
+  default: v.optional(v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.unknown())])),
 };
 const bounds = { min: v.optional(v.number()), max: v.optional(v.number()) };
 const maxLength = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));

@@ -95,15 +95,17 @@ export async function startPipeline(services: Services, env: Record<string, stri
   await applyStreams(cfg);
   const sink = await startSink(cfg);
   const collector = await startCollector(cfg);
-  return {
+  const pipeline: Pipeline = {
     url: `http://127.0.0.1:${collector.port}`,
     collector,
     sink,
+    // The pipeline's current parts: a test may have replaced the sink.
     async stop() {
-      await collector.stop();
-      await sink.stop();
+      await pipeline.collector.stop();
+      await pipeline.sink.stop();
     },
   };
+  return pipeline;
 }
 
 export async function post(
