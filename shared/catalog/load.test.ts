@@ -103,7 +103,7 @@ test('malformed files: each problem names the file, the line, the type and the f
   const cases: [string[], RegExp][] = [
     [['types:\n  - name: [unclosed\n'], /^f1\.yaml:[23]: Flow sequence/],
     [['typez: []\n'], /^f1\.yaml:1: .*types is required|typez/],
-    [[TYPE('      plan: { type: strng }')], /^f1\.yaml:7: type Signup, field plan: .*types: string, id, int/],
+    [[TYPE('      plan: { type: strng }')], /^f1\.yaml:7: type Signup, field plan: .*"string" \| "id" \| "int"/],
     [[TYPE('      plan: { type: string, optinal: true }')], /^f1\.yaml:7: type Signup, field plan: .*optinal/],
     [[TYPE('', '\n    order_by: [nope]')], /^f1\.yaml:5: type Signup: order_by names "nope", which is not a field/],
     [

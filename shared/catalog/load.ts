@@ -95,8 +95,6 @@ export function catalogFromSources(sources: readonly CatalogSource[], version = 
 function issueMessage(issue: v.BaseIssue<unknown>): string {
   if (issue.kind === 'schema' && issue.received === 'undefined' && issue.type !== 'optional')
     return `${lastKey(issue)} is required`;
-  if (issue.type === 'variant' || issue.type === 'literal')
-    return `${issue.message} (types: string, id, int, float, bool, datetime, date, uuid, enum, json, array)`;
   return issue.message;
 }
 const lastKey = (issue: v.BaseIssue<unknown>) => String(issue.path?.at(-1)?.key ?? 'a value');
