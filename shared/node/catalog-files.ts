@@ -1,5 +1,5 @@
 // Reads the catalog files EVENT_CATALOG names — files or folders, comma-separated; a folder gives its .yaml and .yml
-// files in name order — and compiles them. A mistake stops start-up naming the file, the line, the type and field.
+// files in name order, but for a kustomization.yaml — and compiles them. A mistake stops start-up naming the file, the line, the type and field.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogFromSources, CatalogError, type Catalog, type CatalogSource } from '../mod.ts';
@@ -18,7 +18,7 @@ export function readCatalogSources(paths: string): CatalogSource[] {
       }
       if (!isDir) return [path];
       return readdirSync(path)
-        .filter((f) => /\.ya?ml$/.test(f))
+        .filter((f) => /\.ya?ml$/.test(f) && !/^kustomization\.ya?ml$/.test(f))
         .sort()
         .map((f) => join(path, f));
     });
