@@ -7,12 +7,12 @@ import { createServer } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServices } from '../test/support/mod.ts';
+import { errorCode } from '../shared/clickhouse/mod.ts';
 import {
   decideHttp,
   decideInsert,
   decideNoAnswer,
   decidePublish,
-  errorCode,
   isMissingSchema,
   retryAfterMs,
   retryDelayMs,

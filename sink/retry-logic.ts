@@ -3,6 +3,7 @@
 // is fine) or `dead-letter` (the target refuses the data itself) — and a retry waits with jittered backoff.
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { errors } from '@nats-io/transport-node';
+import { errorCode } from '../shared/clickhouse/mod.ts';
 import type { Decision, Retry, StopSignal } from './types.ts';
 
 const ok: Decision = { kind: 'ok' };
@@ -26,15 +27,6 @@ const DATA_ERRORS = new Map<number, string>([
   [376, 'CANNOT_PARSE_UUID'],
   [691, 'UNKNOWN_ELEMENT_OF_ENUM'],
 ]);
-
-/** The ClickHouse error code: `.code` on ClickHouseError, or parsed from the text of old servers. */
-export function errorCode(err: unknown): number | undefined {
-  const e = err as { code?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && /^\d+$/.test(e.code)) return Number(e.code);
-  if (typeof e?.code === 'number') return e.code;
-  const m = /Code: (\d+)[.,]/.exec(String(e?.message ?? ''));
-  return m ? Number(m[1]) : undefined;
-}
 
 /** After an INSERT: data errors are dead letters; everything else (the network, the server's resources, a missing
  *  table, a read-only replica) is retried — the server or its schema can recover, and the data stays. */

@@ -2,6 +2,7 @@
 // only once ClickHouse holds every table and column it needs, and every collector and sink follows the newest one
 // without a restart. Versions count up from 1; a publish is a compare-and-set on the key's revision, so two sinks
 // starting together publish one version, not two. Wire: JetStream KV (stream KV_catalog).
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -83,8 +84,9 @@ export async function openCatalogRegistry(
         else await kv.update(KEY, value, after.revision);
         return published;
       } catch (err) {
-        // Wrong last sequence: someone else published since we read.
-        if (/wrong last sequence|key exists/i.test((err as Error).message)) return undefined;
+        // Wrong last sequence (create and update alike): someone else published since we read.
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence)
+          return undefined;
         throw err;
       }
     },

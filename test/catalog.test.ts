@@ -172,6 +172,11 @@ function catalogSuite(engine: Engine) {
       "SELECT referrer, catalog_version FROM edge_events.signup_completed WHERE event_id = 'late'",
     );
     assert.equal({ ...late, catalog_version: Number(late!.catalog_version) }, { referrer: 'ads', catalog_version: 2 });
+    // A sink of the previous rollout (v1 files) follows version 2 and publishes nothing: no flapping back.
+    await p.sink.stop();
+    p.sink = await startSink(services.config(env('signup-v1.yaml')));
+    assert.is(p.sink.catalog().version, 2);
+    assert.ok('referrer' in p.sink.catalog().find('SignupCompleted')!.fields);
   });
 
   return test;

@@ -5,6 +5,10 @@
 // schema read from system.columns.
 import { columnsOf, derivedDdl, Refused, tableDdl, type Catalog } from '../mod.ts';
 import type { ClickHouse } from './connect.ts';
+import { errorCode } from './error-code.ts';
+
+/** DUPLICATE_COLUMN, and ILLEGAL_COLUMN as 18.16 says it for an ADD COLUMN of a column that exists. */
+const DUPLICATE_COLUMN = new Set([15, 44]);
 
 export interface Migration {
   /** The statements to run, in order. */
@@ -70,9 +74,9 @@ export async function migrate(ch: ClickHouse, catalog: Catalog): Promise<Migrati
   const plan = await planMigration(ch, catalog);
   if (plan.refused.length) throw new MigrationRefused(plan.refused);
   for (const query of plan.statements) {
-    await ch.client.command({ query }).catch((err: Error & { code?: string }) => {
-      // Another sink added the same column a moment ago (servers without ADD COLUMN IF NOT EXISTS).
-      if (!/\b(15|44)\b/.test(String(err.code)) && !/already exists/i.test(err.message)) throw err;
+    await ch.client.command({ query }).catch((err: unknown) => {
+      // Another sink added the same column a moment ago (servers without ADD COLUMN IF NOT EXISTS answer 44).
+      if (!DUPLICATE_COLUMN.has(errorCode(err) ?? 0)) throw err;
     });
   }
   return plan;

@@ -1,0 +1,55 @@
+// The catalog registry on a real nats-server: versions count up from 1; two publishers racing from the same version
+// publish one (compare-and-set), the other is told to read again; followers get every newer version and never an
+// older one; the history remembers every version's digest.
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { catalogFromSources } from '../shared/mod.ts';
+import { defaultCatalog, startServices, waitFor, type Services } from '../test/support/mod.ts';
+import { digestOf, followCatalog, openCatalogRegistry } from './catalog-registry.ts';
+
+const test = suite<{ services: Services; nc: NatsConnection }>('catalog registry');
+test.before(async (ctx) => {
+  ctx.services = await startServices('none');
+  ctx.nc = await connect({ servers: ctx.services.nats.url });
+});
+test.after(async (ctx) => {
+  await ctx.nc?.close();
+  await ctx.services?.cleanup();
+});
+
+const specsOf = (text: string) => catalogFromSources([{ file: 'x.yaml', text }]).types.map((t) => t.spec);
+const one = (field: string) =>
+  specsOf(
+    `types:\n  - name: A\n    description: a\n    time: at\n    fields:\n      at: { type: datetime }\n      ${field}: { type: int, optional: true }\n`,
+  );
+
+test('versions, compare-and-set, following, history', async ({ nc }) => {
+  assert.is(await openCatalogRegistry(nc, { create: false }), undefined, 'no bucket yet: nothing published');
+  const registry = (await openCatalogRegistry(nc, { create: true }))!;
+  const empty = await registry.latest();
+  assert.equal(empty, { revision: 0 });
+  const v1 = await registry.publish(one('x'), empty);
+  assert.is(v1?.version, 1);
+  const seen: number[] = [];
+  const live = await followCatalog(registry, defaultCatalog());
+  live.onChange((c) => seen.push(c.version));
+  await waitFor('the follower to take version 1', async () => (live.current().version === 1 ? true : undefined));
+
+  const read = await registry.latest();
+  const [a, b] = await Promise.all([registry.publish(one('y'), read), registry.publish(one('z'), read)]);
+  assert.is([a, b].filter(Boolean).length, 1, 'one of two racing publishers wins');
+  assert.is((a ?? b)!.version, 2);
+  await waitFor('the follower to take version 2', async () => (live.current().version === 2 ? true : undefined));
+  assert.equal(seen, [1, 2]);
+  assert.ok('y' in live.current().types[0]!.fields || 'z' in live.current().types[0]!.fields);
+  const history = await registry.history();
+  assert.equal(
+    history.map((h) => h.version),
+    [1, 2],
+  );
+  assert.is(history[0]!.digest, digestOf(one('x')));
+  live.stop();
+});
+
+test.run();
