@@ -21,7 +21,8 @@ test.after(async (ctx) => {
 const specsOf = (text: string) => catalogFromSources([{ file: 'x.yaml', text }]).types.map((t) => t.spec);
 const one = (field: string) =>
   specsOf(
-    `types:\n  - name: A\n    description: a\n    time: at\n    fields:\n      at: { type: datetime }\n      ${field}: { type: int, optional: true }\n`,
+    'types:\n  - name: A\n    description: a\n    time: at\n    fields:\n      at: { type: datetime }\n' +
+      `      ${field}: { type: int, optional: true }\n`,
   );
 
 test('versions, compare-and-set, following, history', async ({ nc }) => {

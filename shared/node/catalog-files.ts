@@ -1,5 +1,6 @@
 // Reads the catalog files EVENT_CATALOG names — files or folders, comma-separated; a folder gives its .yaml and .yml
-// files in name order, but for a kustomization.yaml — and compiles them. A mistake stops start-up naming the file, the line, the type and field.
+// files in name order, but for a kustomization.yaml — and compiles them. A mistake stops start-up, naming the file,
+// the line, the type and the field.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogFromSources, CatalogError, type Catalog, type CatalogSource } from '../mod.ts';
