@@ -2,11 +2,10 @@
 // catalog (valibot schemas → validation, DDL, JSON Schema, OpenAPI), the configuration schema, the tracing API, the
 // publishing seam and the transient-error check. Node-only parts (ClickHouse, logging, the tracing SDK) are behind
 // shared/node/mod.ts. Nothing here imports node:* or any part above it.
-export { buildCatalog, type Catalog, type CatalogIssue } from './catalog/catalog.ts';
+export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType, Fields } from './catalog/event-type.ts';
-export { catalogFromSources, parseCatalogSources, CatalogError, type CatalogSource } from './catalog/load.ts';
-export { CatalogFile, TypeSpec, FieldSpec, RESERVED_FIELDS } from './catalog/spec.ts';
-export { snakeCase } from './catalog/compile.ts';
+export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
+export type { TypeSpec } from './catalog/spec.ts';
 export { diffCatalogs, describeCatalogChange, type CatalogChange } from './catalog/diff.ts';
 export { generatedFiles } from './catalog/generated-files.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';

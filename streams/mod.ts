@@ -6,7 +6,6 @@ export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
 export { createPublisher, type PublisherOptions } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
 export {
-  CATALOG_BUCKET,
   catalogOfPublished,
   digestOf,
   followCatalog,

@@ -3,5 +3,5 @@
 // tables migrated into it. Node only; the collector never loads it.
 export { connectClickHouse, waitForClickHouse, EmbeddedEngineMissing, type ClickHouse } from './connect.ts';
 export { capabilitiesOf, type Capabilities } from './capabilities.ts';
-export { migrate, planMigration, MigrationRefused, type Migration } from './migrate.ts';
+export { migrate, MigrationRefused, type Migration } from './migrate.ts';
 export { errorCode } from './error-code.ts';

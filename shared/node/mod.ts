@@ -2,4 +2,4 @@
 // parts are behind shared/mod.ts; the ClickHouse connection behind shared/clickhouse/mod.ts.
 export { createLogger, type Logger } from './log.ts';
 export { startTracing, type Tracing } from './tracing.ts';
-export { loadCatalogFiles, readCatalogSources } from './catalog-files.ts';
+export { loadCatalogFiles } from './catalog-files.ts';
