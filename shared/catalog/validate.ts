@@ -14,6 +14,7 @@ export interface Issue {
 export type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; issues: Issue[] };
 
 const NUMERIC = /^(Int|UInt|Float)/;
+const NONE: readonly string[] = [];
 const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
 export function validateEvent(type: EventType, input: unknown, opts: { fromForm?: boolean } = {}): Validation {
@@ -28,7 +29,7 @@ export function validateEvent(type: EventType, input: unknown, opts: { fromForm?
   }
   if (opts.fromForm) coerceForm(type, event);
   const parsed = v.safeParse(type.schema, event);
-  const unknown = type.unknownFields === 'drop' ? [] : undeclared(type, event);
+  const unknown = type.unknownFields === 'drop' ? NONE : undeclared(type, event);
   if (parsed.success && (unknown.length === 0 || type.unknownFields === 'keep')) {
     if (type.unknownFields !== 'keep') return { ok: true, row: parsed.output };
     const extra = JSON.stringify(Object.fromEntries(unknown.map((k) => [k, event[k]])));
