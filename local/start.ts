@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
 import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
+import { startReader } from '../reader/mod.ts';
 import { startSink } from '../sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
 import { startNatsServer, type NatsServer } from './nats-server.ts';
@@ -33,8 +34,11 @@ await admin.close();
 
 const sink = await startSink(cfg, log.child({ svc: 'sink' })).catch(exitIfRefused);
 const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
+// The reader shares the sink's ClickHouse connection: the embedded engine allows one per data folder.
+const reader = await startReader(cfg, { clickhouse: sink.clickhouse, log: log.child({ svc: 'reader' }) });
 const base = `http://localhost:${collector.port}`;
 const ch = sink.clickhouse;
+const readerAt = `http://${cfg.reader.host === '127.0.0.1' ? 'localhost' : cfg.reader.host}:${reader.port}`;
 const clickhouseAt =
   ch.engine === 'embedded' ? `embedded (chdb ${ch.version}) in ${ch.location}` : `${ch.location} (${ch.version})`;
 
@@ -42,6 +46,7 @@ console.log(`
 edge-events is running
   collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views, /v1/track…/v1/batch
                                   GET /openapi.json, /metrics, /healthz, /readyz
+  reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
   catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}
@@ -49,6 +54,7 @@ edge-events is running
 send an event:
   curl -X POST "${base}/events/" -F dt=2025-03-01T11:11:11Z -F event=test -F userid=1
 see what landed:
+  curl "http://localhost:${reader.port}/v1/events?limit=10"
   npm run query -- "SELECT * FROM ${ch.database}.events FINAL"
 
 Ctrl-C stops.
@@ -57,6 +63,7 @@ Ctrl-C stops.
 onStopSignal(async () => {
   log.info('stopping: draining the collector, finishing the batch in hand');
   await collector.stop();
+  await reader.stop();
   await sink.stop();
   await tracing.shutdown();
   await nats?.stop();

@@ -97,6 +97,22 @@ const EnvVars = v.object({
   MAX_INFLIGHT_EVENTS: int(20_000, 1),
   MAX_INFLIGHT_BYTES: int(64 * 1024 * 1024, 1),
   SINK_PORT: int(8081),
+  /** The reading API's port and address (loopback unless set otherwise). */
+  READER_PORT: int(8082),
+  READER_HOST: v.optional(v.string(), '127.0.0.1'),
+  /** Keys that may read (comma-separated); when set, every read needs one. Write keys never can. */
+  READ_KEYS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ),
+      v.check((keys) => keys.every((k) => k.length >= 8), 'read keys must be at least 8 characters'),
+    ),
+  ),
   /** Messages per fetch; a message holds up to 500 events and 256 KiB, so this bounds a batch's memory. */
   SINK_BATCH_SIZE: int(1000, 1),
   SINK_BATCH_WAIT_MS: int(1000, 1000),
@@ -174,6 +190,7 @@ export interface Config {
     ackWaitSeconds: number;
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
+  reader: { host: string; port: number; readKeys: string[] };
   relays: Relay[];
   telemetry: { tracing: boolean; serviceName?: string };
   dataDir: string;
@@ -261,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       duplicateWindowSeconds: e.STREAM_DUPLICATE_WINDOW_SECONDS,
       replicas: e.STREAM_REPLICAS,
     },
+    reader: { host: e.READER_HOST, port: e.READER_PORT, readKeys: e.READ_KEYS ?? [] },
     relays: e.RELAYS,
     telemetry: {
       tracing: !e.OTEL_SDK_DISABLED && Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),

@@ -20,7 +20,8 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['collector/core/', ['collector/core/', 'shared/']],
   ['collector/', ['collector/', 'shared/', 'streams/']],
   ['sink/', ['sink/', 'shared/', 'streams/']],
-  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/']],
+  ['reader/', ['reader/', 'shared/', 'streams/']],
+  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */

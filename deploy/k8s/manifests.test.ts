@@ -40,6 +40,9 @@ const NOT_SET: Record<string, string> = {
   DATA_DIR: 'state of npm start and of the embedded engine, neither of which runs here',
   COLLECTOR_WRITE_KEYS: 'write keys come from a Secret file instead (COLLECTOR_SOURCES_FILE)',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT covers traces',
+  READER_HOST: 'the reading process has no Deployment yet (it comes with the console)',
+  READER_PORT: 'the reading process has no Deployment yet (it comes with the console)',
+  READ_KEYS: 'the reading process has no Deployment yet (it comes with the console)',
 };
 const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],

@@ -43,6 +43,7 @@ export async function startServices(engine: Engine | 'none' = 'server'): Promise
         HOST: '127.0.0.1',
         PORT: '0',
         SINK_PORT: '0',
+        READER_PORT: '0',
         SINK_RETRY_BASE_MS: '200',
         SINK_RETRY_MAX_MS: '1000',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

@@ -1,0 +1,63 @@
+// The reading API as a hono app: GET /v1/events (and seed 002's GET /events), health, with read keys when configured
+// — every answer JSON, every bad parameter a 400 naming it. Reads go to ClickHouse only through typed query
+// parameters; a server without them (18.16) answers 501 saying so.
+import { Hono, type Context } from 'hono';
+import type { Catalog } from '../shared/mod.ts';
+import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { listEvents, UnknownType } from './events.ts';
+import { EventsQuery, parseQuery } from './params.ts';
+
+export interface ReaderOptions {
+  clickhouse: ClickHouse;
+  catalog: () => Catalog;
+  /** Keys that may read; empty: reading is open (loopback by default). */
+  readKeys: readonly string[];
+  /** The collector's write keys: refused for reading, with a 403 that says so. */
+  writeKeys: readonly string[];
+}
+
+/** The key a request carries: `Authorization: Bearer <key>` or `X-Read-Key`. */
+const keyOf = (c: Context) =>
+  c.req.header('x-read-key') ?? /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+
+export function readerApp(opts: ReaderOptions): Hono {
+  const app = new Hono();
+  const readKeys = new Set(opts.readKeys);
+  const writeKeys = new Set(opts.writeKeys);
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use('/v1/*', async (c, next) => {
+    if (readKeys.size === 0) return next();
+    const key = keyOf(c);
+    if (key !== undefined && readKeys.has(key)) return next();
+    if (key !== undefined && writeKeys.has(key))
+      return c.json({ error: 'a write key cannot read; use a read key (READ_KEYS)' }, 403);
+    return c.json({ error: key === undefined ? 'a read key is required' : 'unknown read key' }, 401, {
+      'www-authenticate': 'Bearer',
+    });
+  });
+  const events = async (c: Context) => {
+    if (!opts.clickhouse.queryParameters) {
+      const reason =
+        `ClickHouse ${opts.clickhouse.version} has no query parameters (19.11+), ` +
+        'and no client value is ever spliced into SQL';
+      return c.json({ error: 'not available on this ClickHouse', reason }, 501);
+    }
+    const parsed = parseQuery(EventsQuery, c.req.query());
+    if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
+    try {
+      return c.json(await listEvents(opts.clickhouse, opts.catalog(), parsed.value));
+    } catch (err) {
+      if (err instanceof UnknownType)
+        return c.json({ error: 'invalid parameters', issues: [{ path: 'type', message: err.message }] }, 400);
+      throw err;
+    }
+  };
+  app.get('/v1/events', events);
+  app.get('/events', events);
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    console.error(err);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

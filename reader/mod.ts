@@ -1,0 +1,4 @@
+// reader/: the reading process — answers from ClickHouse for other services and people: GET /v1/events (keyset
+// pagination), with read keys. Reports, the console and the API docs are to come here too (#13, #14).
+export { readerApp, type ReaderOptions } from './app.ts';
+export { startReader, type RunningReader } from './start.ts';
