@@ -5,7 +5,8 @@ import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
-import { EventsQuery, parseQuery } from './params.ts';
+import { EventsQuery, parseQuery, RangeQuery } from './params.ts';
+import { activity, ReportUnavailable } from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -35,13 +36,17 @@ export function readerApp(opts: ReaderOptions): Hono {
       'www-authenticate': 'Bearer',
     });
   });
+  /** 501 where the server cannot take typed query parameters, else undefined. */
+  const unavailable = (c: Context) => {
+    if (opts.clickhouse.queryParameters) return undefined;
+    const reason =
+      `ClickHouse ${opts.clickhouse.version} has no query parameters (19.11+), ` +
+      'and no client value is ever spliced into SQL';
+    return c.json({ error: 'not available on this ClickHouse', reason }, 501);
+  };
   const events = async (c: Context) => {
-    if (!opts.clickhouse.queryParameters) {
-      const reason =
-        `ClickHouse ${opts.clickhouse.version} has no query parameters (19.11+), ` +
-        'and no client value is ever spliced into SQL';
-      return c.json({ error: 'not available on this ClickHouse', reason }, 501);
-    }
+    const refused = unavailable(c);
+    if (refused) return refused;
     const parsed = parseQuery(EventsQuery, c.req.query());
     if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
     try {
@@ -53,6 +58,18 @@ export function readerApp(opts: ReaderOptions): Hono {
     }
   };
   app.get('/v1/events', events);
+  app.get('/v1/reports/activity', async (c) => {
+    const refused = unavailable(c);
+    if (refused) return refused;
+    const parsed = parseQuery(RangeQuery, c.req.query());
+    if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
+    try {
+      return c.json({ rows: await activity(opts.clickhouse, opts.catalog(), parsed.value) });
+    } catch (err) {
+      if (err instanceof ReportUnavailable) return c.json({ error: 'report unavailable', reason: err.message }, 501);
+      throw err;
+    }
+  });
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

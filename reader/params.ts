@@ -66,3 +66,17 @@ export function parseQuery<S extends v.GenericSchema>(schema: S, query: Record<s
     issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
   };
 }
+
+/** A report's date range: both ends inclusive, at most 366 days. */
+export const RangeQuery = v.pipe(
+  v.object({ from: date, to: date }),
+  v.forward(
+    v.check((q) => q.from <= q.to, 'from is after to'),
+    ['to'],
+  ),
+  v.forward(
+    v.check((q) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000, 'at most 366 days'),
+    ['to'],
+  ),
+);
+export type RangeQuery = v.InferOutput<typeof RangeQuery>;

@@ -10,6 +10,7 @@ export { diffCatalogs, describeCatalogChange, type CatalogChange } from './catal
 export { generatedFiles } from './catalog/generated-files.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
 export { catalogDdl, columnsOf, derivedDdl, modernDialect, tableDdl, type Dialect } from './catalog/ddl.ts';
+export { martsOf, type Mart } from './catalog/marts.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';

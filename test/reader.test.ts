@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startReader, type RunningReader } from '../reader/mod.ts';
+import { migrate } from '../shared/clickhouse/mod.ts';
 import { countReaches, postJson, startPipeline, startServices, type Pipeline, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; p: Pipeline; reader: RunningReader; url: string }>('reader (embedded)');
@@ -94,6 +95,53 @@ test('bad parameters: 400 naming each', async ({ url }) => {
   assert.equal([type.status, type.json.issues[0].path], [400, 'type']);
   const typed = await get(`${url}/v1/events?type=PageVisit`);
   assert.equal([typed.status, typed.json.rows], [200, []]);
+});
+
+test('activity: DAU/WAU/MAU per day match an independent count, zeros on empty days; backfilled marts', async (ctx) => {
+  // 60 days of 2023, some with no one, users a0–a39 chosen by a fixed rule.
+  const day0 = Date.UTC(2023, 0, 1);
+  const sent: { day: string; user: string }[] = [];
+  const events = [];
+  for (let d = 0; d < 60; d++) {
+    for (let j = 0; j < (d * 7) % 5; j++) {
+      const user = `a${(d * 13 + j * 7) % 40}`;
+      const day = new Date(day0 + d * 86_400_000).toISOString().slice(0, 10);
+      sent.push({ day, user });
+      events.push({
+        event_id: `act-${d}-${j}`,
+        dt: `${day}T10:${String(j).padStart(2, '0')}:00Z`,
+        event: 'act',
+        user_id: user,
+      });
+    }
+  }
+  assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
+  await countReaches(ctx.p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'act'", events.length);
+  const distinct = (from: number, to: number) =>
+    new Set(sent.filter((e) => e.day >= iso(from) && e.day <= iso(to)).map((e) => e.user)).size;
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const expected = [];
+  for (let t = Date.UTC(2022, 11, 25); t <= Date.UTC(2023, 2, 10); t += 86_400_000) {
+    expected.push({
+      date: iso(t),
+      dau: distinct(t, t),
+      wau: distinct(t - 6 * 86_400_000, t),
+      mau: distinct(t - 29 * 86_400_000, t),
+    });
+  }
+  const report = await get(`${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`);
+  assert.is(report.status, 200, JSON.stringify(report.json));
+  assert.equal(report.json.rows, expected);
+  assert.ok(expected.some((r) => r.dau === 0) && expected.some((r) => r.mau === 0), 'the range has empty days');
+
+  // The mart dropped and migrated again: backfilled from the stored rows, the same answer.
+  const ch = ctx.p.sink.clickhouse;
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_daily_users_mv' });
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_daily_users' });
+  await migrate(ch, ctx.p.sink.catalog());
+  assert.equal((await get(`${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`)).json.rows, expected);
+  const bad = await get(`${ctx.url}/v1/reports/activity?from=2023-01-20`);
+  assert.equal([bad.status, bad.json.issues.map((i: { path: string }) => i.path)], [400, ['to']]);
 });
 
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {

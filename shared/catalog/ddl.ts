@@ -3,6 +3,7 @@
 import { columnType, isNullable } from './columns.ts';
 import type { EventType } from './event-type.ts';
 import type { Catalog } from './catalog.ts';
+import { martsOf } from './marts.ts';
 
 export interface Dialect {
   lowCardinality: boolean;
@@ -67,5 +68,6 @@ export function catalogDdl(catalog: Catalog, db: string, dialect: Dialect = mode
   return [
     `CREATE DATABASE IF NOT EXISTS ${db}`,
     ...catalog.types.flatMap((type) => [tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
+    ...martsOf(catalog, db).flatMap((m) => [m.create, m.view]),
   ];
 }

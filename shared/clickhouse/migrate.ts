@@ -3,7 +3,7 @@
 // whose type differs from the catalog's is refused, and then nothing at all is applied. Safe at every start, and
 // by several sinks at once (every statement is idempotent). Wire: DDL over the ClickHouse client; the existing
 // schema read from system.columns.
-import { columnsOf, derivedDdl, Refused, tableDdl, type Catalog } from '../mod.ts';
+import { columnsOf, derivedDdl, martsOf, Refused, tableDdl, type Catalog } from '../mod.ts';
 import type { ClickHouse } from './connect.ts';
 import { errorCode } from './error-code.ts';
 
@@ -65,6 +65,11 @@ export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<M
       }
     }
     statements.push(...derivedDdl(type, ch.database, ch.dialect));
+  }
+  // A new mart is backfilled from the rows stored before its view existed.
+  for (const mart of martsOf(catalog, ch.database)) {
+    statements.push(mart.create, mart.view);
+    if (!tables.has(mart.table) && tables.has(mart.source)) statements.push(mart.backfill);
   }
   return { statements, refused };
 }

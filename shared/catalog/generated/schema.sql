@@ -338,3 +338,12 @@ CREATE TABLE IF NOT EXISTS edge_events.segment_events (
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `type`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS edge_events.events_daily_users (
+  day Date,
+  users AggregateFunction(uniqExact, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_daily_users_mv TO edge_events.events_daily_users AS
+SELECT toDate(`dt`) AS day, uniqExactState(toString(user_id)) AS users FROM edge_events.events GROUP BY day;

@@ -1,0 +1,49 @@
+// The reports, each defined once: its parameters and its query over a mart (shared/catalog/marts.ts). Activity
+// (seed 000): per day the distinct users of that day (DAU), of the 7 days ending it (WAU) and of the 30 days ending
+// it (MAU) — 7 and 30 days, where the seed's `RANGE 7 PRECEDING` counted 8. Each day's distinct-user state is merged
+// into the 30 days that follow it, so six months read six months of day rows, not the events.
+import type { Catalog } from '../shared/mod.ts';
+import { martsOf } from '../shared/mod.ts';
+import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import type { RangeQuery } from './params.ts';
+
+export class ReportUnavailable extends Error {}
+
+export interface ActivityRow {
+  date: string;
+  dau: number;
+  wau: number;
+  mau: number;
+}
+
+/** Every date from `from` to `to`, inclusive (UTC). */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+export async function activity(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<ActivityRow[]> {
+  const mart = martsOf(catalog, ch.database)[0];
+  if (!mart) throw new ReportUnavailable('the catalog has no fallback type with a user_id: no activity to report');
+  const rs = await ch.client.query({
+    query: `SELECT toString(day + offset) AS date,
+  uniqExactMergeIf(users, offset = 0) AS dau,
+  uniqExactMergeIf(users, offset < 7) AS wau,
+  uniqExactMerge(users) AS mau
+FROM ${ch.database}.${mart.table}
+ARRAY JOIN range(30) AS offset
+WHERE day >= toDate({from:String}) - 29 AND day <= toDate({to:String})
+  AND day + offset >= toDate({from:String}) AND day + offset <= toDate({to:String})
+GROUP BY date
+ORDER BY date`,
+    query_params: { from: q.from, to: q.to },
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const byDate = new Map((await rs.json<ActivityRow>()).map((r) => [r.date, r]));
+  // Days nobody was active in the last 30 days have no row: they are zeros, and every day of the range is there.
+  return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, dau: 0, wau: 0, mau: 0 });
+}
