@@ -6,7 +6,7 @@ import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
 import { EventsQuery, parseQuery, RangeQuery } from './params.ts';
-import { activity, ReportUnavailable } from './reports.ts';
+import { activity, lag, ReportUnavailable } from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -58,18 +58,26 @@ export function readerApp(opts: ReaderOptions): Hono {
     }
   };
   app.get('/v1/events', events);
-  app.get('/v1/reports/activity', async (c) => {
+  const report = (run: (q: RangeQuery) => Promise<unknown[]>) => async (c: Context) => {
     const refused = unavailable(c);
     if (refused) return refused;
     const parsed = parseQuery(RangeQuery, c.req.query());
     if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
     try {
-      return c.json({ rows: await activity(opts.clickhouse, opts.catalog(), parsed.value) });
+      return c.json({ rows: await run(parsed.value) });
     } catch (err) {
       if (err instanceof ReportUnavailable) return c.json({ error: 'report unavailable', reason: err.message }, 501);
       throw err;
     }
-  });
+  };
+  app.get(
+    '/v1/reports/activity',
+    report((q) => activity(opts.clickhouse, opts.catalog(), q)),
+  );
+  app.get(
+    '/v1/reports/lag',
+    report((q) => lag(opts.clickhouse, opts.catalog(), q)),
+  );
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

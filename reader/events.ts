@@ -2,7 +2,7 @@
 // (the last row's time and event_id), and the next page starts strictly after it, so pages have no gaps or repeats
 // even while rows arrive. FINAL collapses re-delivered events: no duplicate rows. Wire: a ClickHouse SELECT with
 // typed query parameters.
-import { columnsOf, type Catalog, type EventType } from '../shared/mod.ts';
+import { columnTypes, type Catalog, type EventType } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';
 
@@ -14,7 +14,7 @@ export function eventsQuery(
   type: EventType,
   q: EventsQuery,
 ): { query: string; params: Record<string, unknown> } {
-  const columns = new Map(columnsOf(type, ch.dialect));
+  const columns = columnTypes(type, ch.dialect);
   const time = `\`${type.timeField}\``;
   const isDate = columns.get(type.timeField) === 'Date';
   const at = (param: string) => (isDate ? `toDate({${param}:String})` : `toDateTime({${param}:String}, 'UTC')`);

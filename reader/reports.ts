@@ -47,3 +47,34 @@ ORDER BY date`,
   // Days nobody was active in the last 30 days have no row: they are zeros, and every day of the range is there.
   return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, dau: 0, wau: 0, mau: 0 });
 }
+
+export interface LagRow {
+  minute: string;
+  events: number;
+  p50_seconds: number;
+  p99_seconds: number;
+}
+
+/**
+ * Lag (seed 002): per minute of insert, the p50 and p99 of inserted_at − received_at over every catalog table — how
+ * long an event took from the collector's answer to its row in ClickHouse. Rows record both times themselves.
+ */
+export async function lag(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<LagRow[]> {
+  // Table names come from the catalog (SQL identifiers), not from the client.
+  const tables = catalog.types.map((t) => t.table).join('|');
+  const rs = await ch.client.query({
+    query: `SELECT toString(toStartOfMinute(inserted_at)) AS minute, count() AS events,
+  round(quantile(0.5)(lag), 3) AS p50_seconds, round(quantile(0.99)(lag), 3) AS p99_seconds
+FROM (
+  SELECT inserted_at, (toUnixTimestamp64Milli(inserted_at) - toUnixTimestamp64Milli(received_at)) / 1000 AS lag
+  FROM merge('${ch.database}', '^(${tables})$')
+  WHERE inserted_at >= toDateTime({from:String}, 'UTC') AND inserted_at < toDateTime({to:String}, 'UTC') + 86400
+)
+GROUP BY minute
+ORDER BY minute`,
+    query_params: { from: q.from, to: q.to },
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return rs.json<LagRow>();
+}

@@ -9,7 +9,15 @@ export type { TypeSpec } from './catalog/spec.ts';
 export { diffCatalogs, describeCatalogChange, type CatalogChange } from './catalog/diff.ts';
 export { generatedFiles } from './catalog/generated-files.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
-export { catalogDdl, columnsOf, derivedDdl, modernDialect, tableDdl, type Dialect } from './catalog/ddl.ts';
+export {
+  catalogDdl,
+  columnsOf,
+  columnTypes,
+  derivedDdl,
+  modernDialect,
+  tableDdl,
+  type Dialect,
+} from './catalog/ddl.ts';
 export { martsOf, type Mart } from './catalog/marts.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { openApiDocument } from './catalog/openapi.ts';

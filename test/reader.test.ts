@@ -6,7 +6,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startReader, type RunningReader } from '../reader/mod.ts';
 import { migrate } from '../shared/clickhouse/mod.ts';
-import { countReaches, postJson, startPipeline, startServices, type Pipeline, type Services } from './support/mod.ts';
+import {
+  countReaches,
+  postJson,
+  rows,
+  startPipeline,
+  startServices,
+  type Pipeline,
+  type Services,
+} from './support/mod.ts';
 
 const test = suite<{ services: Services; p: Pipeline; reader: RunningReader; url: string }>('reader (embedded)');
 test.before(async (ctx) => {
@@ -61,6 +69,7 @@ test('pages newest first, no gaps, no repeats; a re-sent event is one row', asyn
     'elem',
     'event',
     'event_id',
+    'inserted_at',
     'received_at',
     'screen',
     'user_id',
@@ -142,6 +151,22 @@ test('activity: DAU/WAU/MAU per day match an independent count, zeros on empty d
   assert.equal((await get(`${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`)).json.rows, expected);
   const bad = await get(`${ctx.url}/v1/reports/activity?from=2023-01-20`);
   assert.equal([bad.status, bad.json.issues.map((i: { path: string }) => i.path)], [400, ['to']]);
+});
+
+test('lag: per minute of insert, p50/p99 of inserted_at − received_at; every stored row counted once', async (ctx) => {
+  const today = new Date().toISOString().slice(0, 10);
+  const res = await get(`${ctx.url}/v1/reports/lag?from=${today}&to=${today}`);
+  assert.is(res.status, 200, JSON.stringify(res.json));
+  const [stored] = await rows<{ n: string }>(ctx.p.sink, 'SELECT count() AS n FROM edge_events.events');
+  const rowsOf = res.json.rows as { minute: string; events: number; p50_seconds: number; p99_seconds: number }[];
+  assert.is(
+    rowsOf.reduce((n, r) => n + r.events, 0),
+    Number(stored!.n),
+  );
+  for (const r of rowsOf) {
+    assert.match(r.minute, new RegExp(`^${today} \\d{2}:\\d{2}:00$`));
+    assert.ok(r.p50_seconds >= 0 && r.p99_seconds >= r.p50_seconds && r.p99_seconds < 60, JSON.stringify(r));
+  }
 });
 
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {

@@ -115,9 +115,10 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     assert.match(ddl, /ENGINE = ReplacingMergeTree\(\)/);
     assert.match(ddl, new RegExp(`PARTITION BY toYYYYMM\\(\`${type.timeField}\`\\)`));
     assert.match(ddl, /ORDER BY \(.*`event_id`\)\nSETTINGS non_replicated_deduplication_window = 1000$/);
-    assert.equal(columnsOf(type, modernDialect).slice(-2), [
+    assert.equal(columnsOf(type, modernDialect).slice(-3), [
       ['received_at', "DateTime64(3, 'UTC')"],
       ['catalog_version', 'UInt32'],
+      ['inserted_at', "DateTime64(3, 'UTC')", 'now64(3)'],
     ]);
   }
   const generic_ = columnsOf(generic, modernDialect).map(([n]) => n);
@@ -131,6 +132,7 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     'amount',
     'received_at',
     'catalog_version',
+    'inserted_at',
   ]);
   const oldDialect = { lowCardinality: false, dateTime64: false, dedupWindow: false, addColumnIfNotExists: false };
   const old = catalogDdl(catalog, 'db', oldDialect).join('\n');

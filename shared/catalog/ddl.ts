@@ -21,8 +21,11 @@ export const modernDialect: Dialect = {
   addColumnIfNotExists: true,
 };
 
-export function columnsOf(type: EventType, dialect: Dialect): [name: string, type: string][] {
-  const columns: [string, string][] = [['event_id', 'String']];
+/** A column: its name, its type, and the expression ClickHouse fills it with when a row leaves it out. */
+export type Column = [name: string, type: string, defaultExpression?: string];
+
+export function columnsOf(type: EventType, dialect: Dialect): Column[] {
+  const columns: Column[] = [['event_id', 'String']];
   for (const [name, schema] of Object.entries(type.fields)) {
     let ch = columnType(schema);
     if (!ch) throw new Error(`${type.name}.${name} declares no ClickHouse column type`);
@@ -34,11 +37,21 @@ export function columnsOf(type: EventType, dialect: Dialect): [name: string, typ
   columns.push(['received_at', dialect.dateTime64 ? "DateTime64(3, 'UTC')" : "DateTime('UTC')"]);
   // The catalog version that validated the row (0: a catalog read from files, never published).
   columns.push(['catalog_version', 'UInt32']);
+  // When the row was inserted, set by ClickHouse: with received_at, the API → ClickHouse lag (seed 002).
+  columns.push(
+    dialect.dateTime64
+      ? ['inserted_at', "DateTime64(3, 'UTC')", 'now64(3)']
+      : ['inserted_at', "DateTime('UTC')", 'now()'],
+  );
   return columns;
 }
 
+/** Each column's type, by name. */
+export const columnTypes = (type: EventType, dialect: Dialect): Map<string, string> =>
+  new Map(columnsOf(type, dialect).map(([name, t]) => [name, t]));
+
 export function tableDdl(type: EventType, db: string, dialect: Dialect): string {
-  const cols = columnsOf(type, dialect).map(([name, t]) => `  \`${name}\` ${t}`);
+  const cols = columnsOf(type, dialect).map(([name, t, d]) => `  \`${name}\` ${t}${d ? ` DEFAULT ${d}` : ''}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${db}.${type.table} (`,
     cols.join(',\n'),
@@ -53,7 +66,7 @@ export function tableDdl(type: EventType, db: string, dialect: Dialect): string 
 export function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
   const latest = type.latest;
   if (!latest) return [];
-  const types = new Map(columnsOf(type, dialect));
+  const types = columnTypes(type, dialect);
   const columns = latest.fields.map((f) => `  ${f} ${types.get(f)!.replace(/^Nullable\((.*)\)$/, '$1')}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${db}.${latest.table} (\n${columns.join(',\n')}\n) ` +

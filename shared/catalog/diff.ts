@@ -3,7 +3,7 @@
 // rows already stored mean (a field's type, optional → required, the time field, the sort key, the table), which is
 // refused with what to do instead.
 import type { Catalog } from './catalog.ts';
-import { columnsOf, modernDialect } from './ddl.ts';
+import { columnTypes, modernDialect } from './ddl.ts';
 import type { EventType } from './event-type.ts';
 import type { FieldSpec } from './spec.ts';
 
@@ -30,8 +30,8 @@ function diffType(before: EventType, after: EventType): CatalogChange[] {
   if (!same(before.orderBy, after.orderBy)) {
     change(`order_by (${before.orderBy.join(', ')}) → (${after.orderBy.join(', ')})`, false, undefined, NEW_TYPE);
   }
-  const columnsBefore = new Map(columnsOf(before, modernDialect));
-  const columnsAfter = new Map(columnsOf(after, modernDialect));
+  const columnsBefore = columnTypes(before, modernDialect);
+  const columnsAfter = columnTypes(after, modernDialect);
   for (const [name, spec] of Object.entries(after.spec.fields)) {
     const old = before.spec.fields[name];
     if (!old) {

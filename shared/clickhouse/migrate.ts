@@ -55,10 +55,11 @@ export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<M
     if (!have) {
       statements.push(tableDdl(type, ch.database, ch.dialect));
     } else {
-      for (const [name, want] of columnsOf(type, ch.dialect)) {
+      for (const [name, want, fill] of columnsOf(type, ch.dialect)) {
         const got = have.get(name);
+        const column = `\`${name}\` ${want}${fill ? ` DEFAULT ${fill}` : ''}`;
         if (got === undefined)
-          statements.push(`ALTER TABLE ${ch.database}.${type.table} ADD COLUMN ${ifNotExists}\`${name}\` ${want}`);
+          statements.push(`ALTER TABLE ${ch.database}.${type.table} ADD COLUMN ${ifNotExists}${column}`);
         else if (normal(got) !== normal(want)) {
           refused.push(`${type.table}.${name} is ${got} in ClickHouse; the catalog (${type.name}) says ${want}`);
         }

@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS edge_events.events (
   `elem` String,
   `amount` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`dt`)
 ORDER BY (`dt`, `event`, `event_id`)
@@ -23,7 +24,8 @@ CREATE TABLE IF NOT EXISTS edge_events.page_visit (
   `user_id` Int64,
   `page_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS edge_events.searching (
   `user_id` Int64,
   `query` String,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -50,7 +53,8 @@ CREATE TABLE IF NOT EXISTS edge_events.filtering (
   `rating_min` Nullable(Float64),
   `rating_max` Nullable(Float64),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -62,7 +66,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_add (
   `user_id` Int64,
   `item_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -74,7 +79,8 @@ CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
   `user_id` Int64,
   `item_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -86,7 +92,8 @@ CREATE TABLE IF NOT EXISTS edge_events.ordering (
   `user_id` Int64,
   `order_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -98,7 +105,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
   `user_id` Int64,
   `order_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -110,7 +118,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_review (
   `user_id` Int64,
   `review_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -123,7 +132,8 @@ CREATE TABLE IF NOT EXISTS edge_events.review_creating (
   `review_id` Int64,
   `item_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -134,7 +144,8 @@ CREATE TABLE IF NOT EXISTS edge_events.registering (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -146,7 +157,8 @@ CREATE TABLE IF NOT EXISTS edge_events.logging_in (
   `user_id` Int64,
   `login_type` UInt8,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -157,7 +169,8 @@ CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -169,7 +182,8 @@ CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
   `user_id` Int64,
   `subscription_type` UInt8,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -181,7 +195,8 @@ CREATE TABLE IF NOT EXISTS edge_events.support_contact (
   `user_id` Int64,
   `support_type` UInt8,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -193,7 +208,8 @@ CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
   `user_id` Int64,
   `duration_seconds` Float64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -206,7 +222,8 @@ CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
   `sale_id` Int64,
   `item_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -220,7 +237,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
   `second_item_id` Int64,
   `comparison_type` UInt8,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -232,7 +250,8 @@ CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
   `user_id` Int64,
   `duration_seconds` Float64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -247,7 +266,8 @@ CREATE TABLE IF NOT EXISTS edge_events.item_return (
   `reason_type` UInt8,
   `reason_user_message` Nullable(String),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -260,7 +280,8 @@ CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
   `coupon_id` Int64,
   `order_id` Int64,
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -273,7 +294,8 @@ CREATE TABLE IF NOT EXISTS edge_events.category_view (
   `category_id` Int64,
   `parent_category_id` Nullable(Int64),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
@@ -286,7 +308,8 @@ CREATE TABLE IF NOT EXISTS edge_events.movie_views (
   `movie_time_offset` Int64,
   `created_at` DateTime('UTC'),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`created_at`)
 ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`)
@@ -312,7 +335,8 @@ CREATE TABLE IF NOT EXISTS edge_events.playback (
   `position_seconds` Float64,
   `client_time` DateTime('UTC'),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`client_time`)
 ORDER BY (`content_id`, `client_time`, `event_id`)
@@ -333,7 +357,8 @@ CREATE TABLE IF NOT EXISTS edge_events.segment_events (
   `timestamp` DateTime('UTC'),
   `source` LowCardinality(String),
   `received_at` DateTime64(3, 'UTC'),
-  `catalog_version` UInt32
+  `catalog_version` UInt32,
+  `inserted_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `type`, `event_id`)
