@@ -5,8 +5,9 @@ import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
-import { EventsQuery, parseQuery, RangeQuery } from './params.ts';
-import { activity, lag, ReportUnavailable } from './reports.ts';
+import type { InferOutput } from 'valibot';
+import { EventsQuery, parseQuery, RangeQuery, TypeRangeQuery } from './params.ts';
+import { activity, daily, lag, ReportUnavailable, UnknownReportType } from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -58,25 +59,34 @@ export function readerApp(opts: ReaderOptions): Hono {
     }
   };
   app.get('/v1/events', events);
-  const report = (run: (q: RangeQuery) => Promise<unknown[]>) => async (c: Context) => {
-    const refused = unavailable(c);
-    if (refused) return refused;
-    const parsed = parseQuery(RangeQuery, c.req.query());
-    if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
-    try {
-      return c.json({ rows: await run(parsed.value) });
-    } catch (err) {
-      if (err instanceof ReportUnavailable) return c.json({ error: 'report unavailable', reason: err.message }, 501);
-      throw err;
-    }
-  };
+  const report =
+    <S extends typeof RangeQuery | typeof TypeRangeQuery>(schema: S, run: (q: InferOutput<S>) => Promise<unknown[]>) =>
+    async (c: Context) => {
+      const refused = unavailable(c);
+      if (refused) return refused;
+      const parsed = parseQuery(schema, c.req.query());
+      if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
+      try {
+        return c.json({ rows: await run(parsed.value) });
+      } catch (err) {
+        if (err instanceof ReportUnavailable) return c.json({ error: 'report unavailable', reason: err.message }, 501);
+        if (err instanceof UnknownReportType) {
+          return c.json({ error: 'invalid parameters', issues: [{ path: 'type', message: err.message }] }, 400);
+        }
+        throw err;
+      }
+    };
   app.get(
     '/v1/reports/activity',
-    report((q) => activity(opts.clickhouse, opts.catalog(), q)),
+    report(RangeQuery, (q) => activity(opts.clickhouse, opts.catalog(), q)),
   );
   app.get(
     '/v1/reports/lag',
-    report((q) => lag(opts.clickhouse, opts.catalog(), q)),
+    report(RangeQuery, (q) => lag(opts.clickhouse, opts.catalog(), q)),
+  );
+  app.get(
+    '/v1/reports/daily',
+    report(TypeRangeQuery, (q) => daily(opts.clickhouse, opts.catalog(), q)),
   );
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

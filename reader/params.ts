@@ -80,3 +80,16 @@ export const RangeQuery = v.pipe(
   ),
 );
 export type RangeQuery = v.InferOutput<typeof RangeQuery>;
+
+/** A per-type report's parameters: the type (name or key) and the range. */
+export const TypeRangeQuery = v.pipe(
+  v.object({ type: v.pipe(v.string(), v.minLength(1)), from: date, to: date }),
+  v.forward(
+    v.check((q) => q.from <= q.to, 'from is after to'),
+    ['to'],
+  ),
+  v.forward(
+    v.check((q) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000, 'at most 366 days'),
+    ['to'],
+  ),
+);

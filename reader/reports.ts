@@ -26,7 +26,7 @@ export function datesBetween(from: string, to: string): string[] {
 }
 
 export async function activity(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<ActivityRow[]> {
-  const mart = martsOf(catalog, ch.database)[0];
+  const mart = martsOf(catalog, ch.database).find((m) => m.table.endsWith('_daily_users'));
   if (!mart) throw new ReportUnavailable('the catalog has no fallback type with a user_id: no activity to report');
   const rs = await ch.client.query({
     query: `SELECT toString(day + offset) AS date,
@@ -78,3 +78,31 @@ ORDER BY minute`,
   });
   return rs.json<LagRow>();
 }
+
+export interface DailyRow {
+  date: string;
+  events: number;
+  users: number | null;
+}
+
+/** Daily (seed 003): per day the events and users of one type, from its `<table>_daily` mart; users is null for a
+ *  type without user_id. */
+export async function daily(ch: ClickHouse, catalog: Catalog, q: RangeQuery & { type: string }): Promise<DailyRow[]> {
+  const type = catalog.find(q.type);
+  if (!type) throw new UnknownReportType(`no event type ${JSON.stringify(q.type)} in the catalog`);
+  const users = 'user_id' in type.fields;
+  const rs = await ch.client.query({
+    query: `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
+FROM ${ch.database}.${type.table}_daily
+WHERE day >= toDate({from:String}) AND day <= toDate({to:String})
+GROUP BY day
+ORDER BY day`,
+    query_params: { from: q.from, to: q.to },
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const byDate = new Map((await rs.json<DailyRow>()).map((r) => [r.date, { ...r, users: users ? r.users : null }]));
+  return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, events: 0, users: users ? 0 : null });
+}
+
+export class UnknownReportType extends Error {}

@@ -169,6 +169,20 @@ test('lag: per minute of insert, p50/p99 of inserted_at − received_at; every s
   }
 });
 
+test('daily: events and users per day of one type from its mart; a re-sent event counts once', async ({ url }) => {
+  const res = await get(`${url}/v1/reports/daily?type=generic&from=2024-06-01&to=2024-06-03`);
+  assert.is(res.status, 200, JSON.stringify(res.json));
+  assert.equal(res.json.rows, [
+    { date: '2024-06-01', events: 24, users: 3 },
+    { date: '2024-06-02', events: 1, users: 1 },
+    { date: '2024-06-03', events: 0, users: 0 },
+  ]);
+  const none = await get(`${url}/v1/reports/daily?type=PageVisit&from=2024-06-01&to=2024-06-01`);
+  assert.equal(none.json.rows, [{ date: '2024-06-01', events: 0, users: 0 }]);
+  const bad = await get(`${url}/v1/reports/daily?type=NoSuch&from=2024-06-01&to=2024-06-01`);
+  assert.equal([bad.status, bad.json.issues[0].path], [400, 'type']);
+});
+
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {
   const cfg = services.config({
     READ_KEYS: 'read-key-123456',
