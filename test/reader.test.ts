@@ -2,6 +2,8 @@
 // without gaps or repeats (a re-sent event is one row), filters by time, user and event name, names every bad
 // parameter, and honours read keys (a write key cannot read). On 18.16, which has no query parameters, it answers
 // 501 saying why rather than splice a client's value into SQL.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startReader, type RunningReader } from '../reader/mod.ts';
@@ -181,6 +183,32 @@ test('daily: events and users per day of one type from its mart; a re-sent event
   assert.equal(none.json.rows, [{ date: '2024-06-01', events: 0, users: 0 }]);
   const bad = await get(`${url}/v1/reports/daily?type=NoSuch&from=2024-06-01&to=2024-06-01`);
   assert.equal([bad.status, bad.json.issues[0].path], [400, 'type']);
+});
+
+test('npm run report prints the same rows as a table', async ({ reader, url }) => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'reader/report-cli.ts',
+      'daily',
+      '--type',
+      'generic',
+      '--from',
+      '2024-06-01',
+      '--to',
+      '2024-06-03',
+    ],
+    { env: { ...process.env, READER_PORT: String(reader.port) } },
+  );
+  const rows = (await get(`${url}/v1/reports/daily?type=generic&from=2024-06-01&to=2024-06-03`)).json.rows;
+  const lines = stdout.trim().split('\n');
+  assert.match(lines[0]!, /^date\s+events\s+users$/);
+  assert.equal(
+    lines.slice(2).map((l) => l.trim().split(/\s+/)),
+    rows.map((r: { date: string; events: number; users: number }) => [r.date, String(r.events), String(r.users)]),
+  );
 });
 
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {
