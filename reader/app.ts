@@ -6,8 +6,8 @@ import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
 import type { InferOutput } from 'valibot';
-import { EventsQuery, parseQuery, RangeQuery, TypeRangeQuery } from './params.ts';
-import { activity, daily, lag, ReportUnavailable, UnknownReportType } from './reports.ts';
+import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, TypeRangeQuery } from './params.ts';
+import { activity, daily, lag, ReportUnavailable, solveRatio, taskFunnel, UnknownReportType } from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -60,7 +60,10 @@ export function readerApp(opts: ReaderOptions): Hono {
   };
   app.get('/v1/events', events);
   const report =
-    <S extends typeof RangeQuery | typeof TypeRangeQuery>(schema: S, run: (q: InferOutput<S>) => Promise<unknown[]>) =>
+    <S extends typeof RangeQuery | typeof TypeRangeQuery | typeof FunnelQuery>(
+      schema: S,
+      run: (q: InferOutput<S>) => Promise<unknown[]>,
+    ) =>
     async (c: Context) => {
       const refused = unavailable(c);
       if (refused) return refused;
@@ -87,6 +90,14 @@ export function readerApp(opts: ReaderOptions): Hono {
   app.get(
     '/v1/reports/daily',
     report(TypeRangeQuery, (q) => daily(opts.clickhouse, opts.catalog(), q)),
+  );
+  app.get(
+    '/v1/reports/solve-ratio',
+    report(RangeQuery, (q) => solveRatio(opts.clickhouse, opts.catalog(), q)),
+  );
+  app.get(
+    '/v1/reports/task-funnel',
+    report(FunnelQuery, (q) => taskFunnel(opts.clickhouse, opts.catalog(), q)),
   );
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -93,3 +93,25 @@ export const TypeRangeQuery = v.pipe(
     ['to'],
   ),
 );
+
+/** The task funnel's parameters: the range and the window a task must be finished in (default an hour). */
+export const FunnelQuery = v.pipe(
+  v.object({
+    from: date,
+    to: date,
+    window_seconds: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d+$/, 'expected a whole number of seconds'),
+        v.transform(Number),
+        v.minValue(1),
+        v.maxValue(30 * 86_400),
+      ),
+      '3600',
+    ),
+  }),
+  v.forward(
+    v.check((q) => q.from <= q.to, 'from is after to'),
+    ['to'],
+  ),
+);

@@ -106,3 +106,77 @@ ORDER BY day`,
 }
 
 export class UnknownReportType extends Error {}
+
+/** The fallback type (seed 000's generic events), which the task reports read. */
+function taskEvents(catalog: Catalog) {
+  const type = catalog.fallback;
+  if (!type || !('event' in type.fields) || !('user_id' in type.fields)) {
+    throw new ReportUnavailable('the catalog has no fallback type with event and user_id');
+  }
+  return type;
+}
+
+export interface SolveRatioRow {
+  date: string;
+  solve_ratio: number;
+}
+
+/** Solve ratio (seed 000): per user and day with at least one start_task, finished/started; averaged over users. */
+export async function solveRatio(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<SolveRatioRow[]> {
+  const type = taskEvents(catalog);
+  const time = `\`${type.timeField}\``;
+  const rs = await ch.client.query({
+    query: `SELECT toString(date) AS date, round(avg(finished / started), 6) AS solve_ratio
+FROM (
+  SELECT toDate(${time}) AS date, user_id,
+    countIf(event = 'finish_task') AS finished, countIf(event = 'start_task') AS started
+  FROM ${ch.database}.${type.table} FINAL
+  WHERE ${time} >= toDateTime({from:String}, 'UTC') AND ${time} < toDateTime({to:String}, 'UTC') + 86400
+    AND event IN ('view', 'start_task', 'finish_task')
+  GROUP BY date, user_id
+  HAVING started > 0
+)
+GROUP BY date
+ORDER BY date`,
+    query_params: { from: q.from, to: q.to },
+    format: 'JSONEachRow',
+  });
+  return rs.json<SolveRatioRow>();
+}
+
+export interface FunnelRow {
+  month: string;
+  total_users: number;
+  not_solved: number;
+  tried: number;
+  solved: number;
+}
+
+/** Task funnel (seed 000): per month, users with view/start/finish events, by how far they got from start_task to
+ *  finish_task within the window (windowFunnel): 0 not started, 1 started only, 2 finished in time. */
+export async function taskFunnel(
+  ch: ClickHouse,
+  catalog: Catalog,
+  q: RangeQuery & { window_seconds: number },
+): Promise<FunnelRow[]> {
+  const type = taskEvents(catalog);
+  const time = `\`${type.timeField}\``;
+  const rs = await ch.client.query({
+    query: `SELECT toString(month) AS month, count() AS total_users,
+  countIf(level = 0) AS not_solved, countIf(level = 1) AS tried, countIf(level = 2) AS solved
+FROM (
+  SELECT toStartOfMonth(${time}) AS month, user_id,
+    windowFunnel({window:UInt32})(${time}, event = 'start_task', event = 'finish_task') AS level
+  FROM ${ch.database}.${type.table} FINAL
+  WHERE ${time} >= toDateTime({from:String}, 'UTC') AND ${time} < toDateTime({to:String}, 'UTC') + 86400
+    AND event IN ('view', 'start_task', 'finish_task')
+  GROUP BY month, user_id
+)
+GROUP BY month
+ORDER BY month`,
+    query_params: { from: q.from, to: q.to, window: q.window_seconds },
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return rs.json<FunnelRow>();
+}

@@ -211,6 +211,73 @@ test('npm run report prints the same rows as a table', async ({ reader, url }) =
   );
 });
 
+test('solve ratio and task funnel (seed 000) match an independent count', async (ctx) => {
+  // Users t0–t7, March and April 2022, days 1–2: views, tasks started, finished within the hour, late, or never.
+  type Sent = { user: string; at: number; event: string };
+  const sent: Sent[] = [];
+  for (let i = 0; i < 8; i++) {
+    for (const m of [2, 3]) {
+      for (const d of [1, 2]) {
+        const t = Date.UTC(2022, m, d, 10);
+        const user = `t${i}`;
+        sent.push({ user, at: t - 60_000, event: 'view' });
+        const kind = (i + d + m) % 4;
+        if (kind === 0) continue;
+        sent.push({ user, at: t, event: 'start_task' });
+        if (i % 3 === 0) sent.push({ user, at: t + 5 * 60_000, event: 'start_task' });
+        if (kind === 2) sent.push({ user, at: t + 30 * 60_000, event: 'finish_task' });
+        if (kind === 3) sent.push({ user, at: t + 120 * 60_000, event: 'finish_task' });
+      }
+    }
+  }
+  const events = sent.map((e, k) => ({
+    event_id: `task-${k}`,
+    dt: new Date(e.at).toISOString(),
+    event: e.event,
+    user_id: e.user,
+  }));
+  assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
+  await countReaches(
+    ctx.p.sink,
+    "SELECT count() AS n FROM edge_events.events WHERE event_id LIKE 'task-%'",
+    events.length,
+  );
+
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const ratios = new Map<string, number[]>();
+  for (const date of new Set(sent.map((e) => day(e.at)))) {
+    for (const user of new Set(sent.map((e) => e.user))) {
+      const mine = sent.filter((e) => e.user === user && day(e.at) === date);
+      const started = mine.filter((e) => e.event === 'start_task').length;
+      if (started)
+        ratios.set(date, [...(ratios.get(date) ?? []), mine.filter((e) => e.event === 'finish_task').length / started]);
+    }
+  }
+  const expectedRatio = [...ratios]
+    .sort()
+    .map(([date, r]) => ({ date, solve_ratio: Math.round((r.reduce((a, b) => a + b) / r.length) * 1e6) / 1e6 }));
+  const ratio = await get(`${ctx.url}/v1/reports/solve-ratio?from=2022-03-01&to=2022-04-30`);
+  assert.is(ratio.status, 200, JSON.stringify(ratio.json));
+  assert.equal(ratio.json.rows, expectedRatio);
+
+  const funnel = (month: number) => {
+    const levels = [...new Set(sent.map((e) => e.user))].map((user) => {
+      const mine = sent.filter((e) => e.user === user && new Date(e.at).getUTCMonth() === month);
+      const starts = mine.filter((e) => e.event === 'start_task').map((e) => e.at);
+      const finishes = mine.filter((e) => e.event === 'finish_task').map((e) => e.at);
+      if (starts.some((s) => finishes.some((f) => f > s && f - s <= 3_600_000))) return 2;
+      return starts.length ? 1 : 0;
+    });
+    const month_ = `2022-${String(month + 1).padStart(2, '0')}-01`;
+    const n = (l: number) => levels.filter((x) => x === l).length;
+    return { month: month_, total_users: levels.length, not_solved: n(0), tried: n(1), solved: n(2) };
+  };
+  const got = await get(`${ctx.url}/v1/reports/task-funnel?from=2022-03-01&to=2022-04-30`);
+  assert.equal(got.json.rows, [funnel(2), funnel(3)]);
+  const bad = await get(`${ctx.url}/v1/reports/task-funnel?from=2022-03-01&to=2022-04-30&window_seconds=0`);
+  assert.equal([bad.status, bad.json.issues[0].path], [400, 'window_seconds']);
+});
+
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {
   const cfg = services.config({
     READ_KEYS: 'read-key-123456',
