@@ -6,8 +6,17 @@ import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
 import type { InferOutput } from 'valibot';
-import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, TypeRangeQuery } from './params.ts';
-import { activity, daily, lag, ReportUnavailable, solveRatio, taskFunnel, UnknownReportType } from './reports.ts';
+import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
+import {
+  activity,
+  daily,
+  lag,
+  ReportUnavailable,
+  sessions,
+  solveRatio,
+  taskFunnel,
+  UnknownReportType,
+} from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -60,7 +69,7 @@ export function readerApp(opts: ReaderOptions): Hono {
   };
   app.get('/v1/events', events);
   const report =
-    <S extends typeof RangeQuery | typeof TypeRangeQuery | typeof FunnelQuery>(
+    <S extends typeof RangeQuery | typeof TypeRangeQuery | typeof FunnelQuery | typeof SessionsQuery>(
       schema: S,
       run: (q: InferOutput<S>) => Promise<unknown[]>,
     ) =>
@@ -94,6 +103,10 @@ export function readerApp(opts: ReaderOptions): Hono {
   app.get(
     '/v1/reports/solve-ratio',
     report(RangeQuery, (q) => solveRatio(opts.clickhouse, opts.catalog(), q)),
+  );
+  app.get(
+    '/v1/reports/sessions',
+    report(SessionsQuery, (q) => sessions(opts.clickhouse, opts.catalog(), q)),
   );
   app.get(
     '/v1/reports/task-funnel',

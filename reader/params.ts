@@ -115,3 +115,26 @@ export const FunnelQuery = v.pipe(
     ['to'],
   ),
 );
+
+/** The sessions report's parameters: the range, the inactivity that ends a session (default 30 min), a type. */
+export const SessionsQuery = v.pipe(
+  v.object({
+    from: date,
+    to: date,
+    timeout_seconds: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d+$/, 'expected a whole number of seconds'),
+        v.transform(Number),
+        v.minValue(1),
+        v.maxValue(86_400),
+      ),
+      '1800',
+    ),
+    type: v.optional(v.pipe(v.string(), v.minLength(1))),
+  }),
+  v.forward(
+    v.check((q) => q.from <= q.to, 'from is after to'),
+    ['to'],
+  ),
+);

@@ -180,3 +180,69 @@ ORDER BY month`,
   });
   return rs.json<FunnelRow>();
 }
+
+/** The upper bounds (seconds) of the session-duration histogram's buckets; the last bucket is open. */
+export const SESSION_BUCKETS = [0, 60, 300, 900, 1800, 3600] as const;
+
+export interface SessionsRow {
+  date: string;
+  sessions: number;
+  users: number;
+  avg_seconds: number;
+  p50_seconds: number;
+  p90_seconds: number;
+  /** Sessions per duration bucket: `le` seconds or less (the last, `null`, is anything longer). */
+  histogram: { le: number | null; sessions: number }[];
+}
+
+/**
+ * Sessions (seed 001): a user's events of one type, cut where they were inactive for longer than the timeout; per
+ * day of a session's start, how many sessions and users, their mean, median and 90th-percentile duration (first
+ * to last event), and a histogram of durations. Each user's times are sorted into an array and cut where the gap
+ * exceeds the timeout (arrayCumSum of the cuts numbers the sessions).
+ */
+export async function sessions(
+  ch: ClickHouse,
+  catalog: Catalog,
+  q: RangeQuery & { timeout_seconds: number; type?: string },
+): Promise<SessionsRow[]> {
+  const type = q.type ? catalog.find(q.type) : catalog.fallback;
+  if (!type)
+    throw new UnknownReportType(q.type ? `no event type ${JSON.stringify(q.type)} in the catalog` : 'name a type');
+  if (!('user_id' in type.fields)) throw new UnknownReportType(`${type.name} has no user_id: no sessions to cut`);
+  const time = `\`${type.timeField}\``;
+  const buckets = SESSION_BUCKETS.map((le, i) =>
+    i === 0 ? `countIf(duration <= ${le})` : `countIf(duration > ${SESSION_BUCKETS[i - 1]} AND duration <= ${le})`,
+  );
+  buckets.push(`countIf(duration > ${SESSION_BUCKETS.at(-1)})`);
+  const rs = await ch.client.query({
+    query: `SELECT toString(toDate(start, 'UTC')) AS date, count() AS sessions, uniqExact(user) AS users,
+  round(avg(duration), 3) AS avg_seconds, quantileExact(0.5)(duration) AS p50_seconds,
+  quantileExact(0.9)(duration) AS p90_seconds, [${buckets.join(', ')}] AS buckets
+FROM (
+  SELECT user, sid, min(t) AS start, max(t) - min(t) AS duration
+  FROM (
+    SELECT user, tupleElement(p, 1) AS t, tupleElement(p, 2) AS sid
+    FROM (
+      SELECT toString(user_id) AS user, arraySort(groupArray(toUnixTimestamp(${time}))) AS ts,
+        arrayCumSum(arrayMap(i -> i = 1 OR ts[i] - ts[i - 1] > {timeout:UInt32}, arrayEnumerate(ts))) AS sids
+      FROM ${ch.database}.${type.table} FINAL
+      WHERE ${time} >= toDateTime({from:String}, 'UTC') AND ${time} < toDateTime({to:String}, 'UTC') + 86400
+      GROUP BY user
+    )
+    ARRAY JOIN arrayZip(ts, sids) AS p
+  )
+  GROUP BY user, sid
+)
+GROUP BY date
+ORDER BY date`,
+    query_params: { from: q.from, to: q.to, timeout: q.timeout_seconds },
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const rows = await rs.json<Omit<SessionsRow, 'histogram'> & { buckets: number[] }>();
+  return rows.map(({ buckets: counts, ...row }) => ({
+    ...row,
+    histogram: counts.map((n, i) => ({ le: SESSION_BUCKETS[i] ?? null, sessions: n })),
+  }));
+}

@@ -278,6 +278,72 @@ test('solve ratio and task funnel (seed 000) match an independent count', async 
   assert.equal([bad.status, bad.json.issues[0].path], [400, 'window_seconds']);
 });
 
+test('sessions (seed 001): cut by inactivity; counts, duration quantiles and histogram match an independent count', async (ctx) => {
+  // Page visits of users 1–5 on 2021-05-03/04: bursts of visits 2–10 minutes apart, separated by gaps over 30 min.
+  const times = new Map<number, number[]>();
+  let k = 0;
+  for (let u = 1; u <= 5; u++) {
+    let t = Date.UTC(2021, 4, 3, 8 + u);
+    const mine: number[] = [];
+    for (let burst = 0; burst < 2 + (u % 3); burst++) {
+      for (let v = 0; v < 1 + ((u + burst) % 4); v++) mine.push((t += (2 + ((u * v + burst) % 9)) * 60_000));
+      t += (31 + u * 37) * 60_000;
+    }
+    times.set(u, mine);
+  }
+  const events = [...times].flatMap(([u, ts]) =>
+    ts.map((t) => ({
+      event: 'PageVisit',
+      event_id: `sess-${k++}`,
+      timestamp: new Date(t).toISOString(),
+      user_id: u,
+      page_id: 1,
+    })),
+  );
+  assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
+  await countReaches(
+    ctx.p.sink,
+    "SELECT count() AS n FROM edge_events.page_visit WHERE event_id LIKE 'sess-%'",
+    events.length,
+  );
+
+  const all: { date: string; user: number; duration: number }[] = [];
+  for (const [user, ts] of times) {
+    let first = ts[0]!;
+    let last = ts[0]!;
+    for (const t of [...ts.slice(1), Infinity]) {
+      if (t - last > 1_800_000) {
+        all.push({ date: new Date(first).toISOString().slice(0, 10), user, duration: (last - first) / 1000 });
+        first = t;
+      }
+      last = t;
+    }
+  }
+  const q = (sorted: number[], level: number) => sorted[Math.min(sorted.length - 1, Math.floor(level * sorted.length))];
+  const edges = [0, 60, 300, 900, 1800, 3600];
+  const expected = [...new Set(all.map((s) => s.date))].sort().map((date) => {
+    const mine = all.filter((s) => s.date === date);
+    const d = mine.map((s) => s.duration).sort((a, b) => a - b);
+    const histogram = [...edges, null].map((le, i) => ({
+      le,
+      sessions: d.filter((x) => (le === null ? x > 3600 : x <= le && (i === 0 || x > edges[i - 1]!))).length,
+    }));
+    return {
+      date,
+      sessions: mine.length,
+      users: new Set(mine.map((s) => s.user)).size,
+      avg_seconds: Math.round((d.reduce((a, b) => a + b, 0) / d.length) * 1000) / 1000,
+      p50_seconds: q(d, 0.5),
+      p90_seconds: q(d, 0.9),
+      histogram,
+    };
+  });
+  const got = await get(`${ctx.url}/v1/reports/sessions?type=PageVisit&from=2021-05-01&to=2021-05-31`);
+  assert.is(got.status, 200, JSON.stringify(got.json));
+  assert.equal(got.json.rows, expected);
+  assert.ok(all.length >= 10, `${all.length} sessions`);
+});
+
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {
   const cfg = services.config({
     READ_KEYS: 'read-key-123456',
