@@ -278,7 +278,7 @@ test('solve ratio and task funnel (seed 000) match an independent count', async 
   assert.equal([bad.status, bad.json.issues[0].path], [400, 'window_seconds']);
 });
 
-test('sessions (seed 001): cut by inactivity; counts, duration quantiles and histogram match an independent count', async (ctx) => {
+test('sessions (seed 001): cut by inactivity; counts, quantiles, histogram match an independent count', async (ctx) => {
   // Page visits of users 1–5 on 2021-05-03/04: bursts of visits 2–10 minutes apart, separated by gaps over 30 min.
   const times = new Map<number, number[]>();
   let k = 0;
