@@ -35,7 +35,11 @@ await admin.close();
 const sink = await startSink(cfg, log.child({ svc: 'sink' })).catch(exitIfRefused);
 const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
 // The reader shares the sink's ClickHouse connection: the embedded engine allows one per data folder.
-const reader = await startReader(cfg, { clickhouse: sink.clickhouse, log: log.child({ svc: 'reader' }) });
+const reader = await startReader(cfg, {
+  clickhouse: sink.clickhouse,
+  catalog: sink.catalog,
+  log: log.child({ svc: 'reader' }),
+});
 const base = `http://localhost:${collector.port}`;
 const ch = sink.clickhouse;
 const readerAt = `http://${cfg.reader.host === '127.0.0.1' ? 'localhost' : cfg.reader.host}:${reader.port}`;

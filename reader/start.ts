@@ -1,7 +1,8 @@
 // Starts the reading process's parts: ClickHouse (or the one the process already holds: the embedded engine lets
-// one connection per data folder), the catalog, and the HTTP server (@hono/node-server) — and stops them in order.
+// one connection per data folder), the catalog (the files, or the process's catalog in force), and the HTTP server
+// (@hono/node-server) — and stops them in order.
 import { serve, type ServerType } from '@hono/node-server';
-import type { Config } from '../shared/mod.ts';
+import type { Catalog, Config } from '../shared/mod.ts';
 import { waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { readerApp } from './app.ts';
@@ -13,14 +14,15 @@ export interface RunningReader {
 
 export async function startReader(
   cfg: Config,
-  opts: { clickhouse?: ClickHouse; log?: Logger } = {},
+  opts: { clickhouse?: ClickHouse; catalog?: () => Catalog; log?: Logger } = {},
 ): Promise<RunningReader> {
   const log = opts.log ?? createLogger('reader', cfg.logLevel);
-  const catalog = loadCatalogFiles(cfg.catalog.paths);
+  const files = opts.catalog ? undefined : loadCatalogFiles(cfg.catalog.paths);
+  const catalog = opts.catalog ?? (() => files!);
   const clickhouse = opts.clickhouse ?? (await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log));
   const app = readerApp({
     clickhouse,
-    catalog: () => catalog,
+    catalog,
     readKeys: cfg.reader.readKeys,
     writeKeys: cfg.collector.sources.map((s) => s.key),
   });
