@@ -26,7 +26,8 @@ function describe(catalog: Catalog): string {
   return catalog.types
     .map((t) => {
       const columns = columnsOf(t, modernDialect).filter(([n]) => n in t.fields);
-      const head = `${t.name} (events.${t.key} → table ${t.table}, time ${t.timeField}${t.role ? `, ${t.role}` : ''})`;
+      const role = t.role ? `, ${t.role}` : '';
+      const head = `${t.name} (events.${t.key} → table ${t.table}, time ${t.timeField}${role})`;
       return [head, ...columns.map(([n, c]) => `    ${n.padEnd(24)} ${c}`)].join('\n');
     })
     .join('\n');

@@ -155,7 +155,7 @@ test('activity: DAU/WAU/MAU per day match an independent count, zeros on empty d
   assert.equal([bad.status, bad.json.issues.map((i: { path: string }) => i.path)], [400, ['to']]);
 });
 
-test('lag: per minute of insert, p50/p99 of inserted_at − received_at; every stored row counted once', async (ctx) => {
+test('lag: per minute of insert, p50/p99 of inserted_at - received_at; every stored row counted once', async (ctx) => {
   const today = new Date().toISOString().slice(0, 10);
   const res = await get(`${ctx.url}/v1/reports/lag?from=${today}&to=${today}`);
   assert.is(res.status, 200, JSON.stringify(res.json));

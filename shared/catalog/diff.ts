@@ -48,7 +48,8 @@ function diffType(before: EventType, after: EventType): CatalogChange[] {
     }
     const [typeBefore, typeAfter] = [columnsBefore.get(name), columnsAfter.get(name)];
     if (typeBefore !== typeAfter) {
-      change(`type ${typeBefore} → ${typeAfter}`, false, name, `declare a new field (e.g. ${name}_v2) or ${NEW_TYPE}`);
+      const instead = `declare a new field (e.g. ${name}_v2) or ${NEW_TYPE}`;
+      change(`type ${typeBefore} → ${typeAfter}`, false, name, instead);
     } else if (mayBeLeftOut(old) && !mayBeLeftOut(spec)) {
       change('optional → required', false, name, 'keep it optional, with a default if a value is needed');
     } else if (!same(old, spec)) {

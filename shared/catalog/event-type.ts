@@ -1,5 +1,5 @@
 // What one event type is, compiled from its spec (spec.ts, compile.ts): its client-facing valibot schema plus where
-// it lands (table, time field, sort key). Every other artefact — validation, DDL, JSON Schema, subjects — is derived
+// it lands (table, time field, sort key). Every other artefact (validation, DDL, JSON Schema, subjects) is derived
 // from this.
 import type * as v from 'valibot';
 import type { TypeSpec } from './spec.ts';
