@@ -6,6 +6,7 @@ import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { listEvents, UnknownType } from './events.ts';
 import type { InferOutput } from 'valibot';
+import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
 import {
   activity,
@@ -36,6 +37,8 @@ export function readerApp(opts: ReaderOptions): Hono {
   const readKeys = new Set(opts.readKeys);
   const writeKeys = new Set(opts.writeKeys);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  const document = readerOpenApi();
+  app.get('/openapi.json', (c) => c.json(document));
   app.use('/v1/*', async (c, next) => {
     if (readKeys.size === 0) return next();
     const key = keyOf(c);

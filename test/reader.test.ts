@@ -4,6 +4,7 @@
 // 501 saying why rather than splice a client's value into SQL.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startReader, type RunningReader } from '../reader/mod.ts';
@@ -342,6 +343,18 @@ test('sessions (seed 001): cut by inactivity; counts, quantiles, histogram match
   assert.is(got.status, 200, JSON.stringify(got.json));
   assert.equal(got.json.rows, expected);
   assert.ok(all.length >= 10, `${all.length} sessions`);
+});
+
+test('GET /openapi.json: a valid OpenAPI 3.1 document with every route and its parameters', async ({ url }) => {
+  const doc = (await get(`${url}/openapi.json`)).json;
+  const result = await new Validator().validate(doc);
+  assert.ok(result.valid, JSON.stringify(result.errors));
+  const params = (path: string) =>
+    doc.paths[path].get.parameters.map((p: { name: string; required: boolean }) => `${p.name}${p.required ? '!' : ''}`);
+  assert.equal(params('/v1/events'), ['type', 'from', 'to', 'user_id', 'event', 'limit', 'cursor']);
+  assert.equal(params('/v1/reports/task-funnel'), ['from!', 'to!', 'window_seconds']);
+  for (const r of ['activity', 'daily', 'solve-ratio', 'task-funnel', 'sessions', 'lag'])
+    assert.ok(doc.paths[`/v1/reports/${r}`], r);
 });
 
 test('read keys: none → 401, a write key → 403, a read key → 200', async ({ services, p }) => {
