@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
 import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
+import { describeLoad, startLoadgen } from '../demo/mod.ts';
 import { startReader } from '../reader/mod.ts';
 import { startSink } from '../sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
@@ -64,7 +65,22 @@ see what landed:
 Ctrl-C stops.
 `);
 
+// LOADGEN_RPS > 0: the catalog's events at that rate through the collector, a line every 10 s.
+const load =
+  cfg.loadgen.rps > 0
+    ? startLoadgen({
+        url: base,
+        rps: cfg.loadgen.rps,
+        batch: 1,
+        catalog: sink.catalog(),
+        writeKey: cfg.collector.sources[0]?.key,
+      })
+    : undefined;
+const loadLine = load && setInterval(() => log.info(describeLoad(load.stats(), cfg.loadgen.rps)), 10_000);
+
 onStopSignal(async () => {
+  if (loadLine) clearInterval(loadLine);
+  await load?.stop();
   log.info('stopping: draining the collector, finishing the batch in hand');
   await collector.stop();
   await reader.stop();

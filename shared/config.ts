@@ -100,6 +100,11 @@ const EnvVars = v.object({
   /** The reading API's port and address (loopback unless set otherwise). */
   READER_PORT: int(8082),
   READER_HOST: v.optional(v.string(), '127.0.0.1'),
+  /** npm start sends the catalog's events at this rate (events per second) through its collector; 0 or less: off. */
+  LOADGEN_RPS: v.optional(
+    v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)),
+    '0',
+  ),
   /** Keys that may read (comma-separated); when set, every read needs one. Write keys never can. */
   READ_KEYS: v.optional(
     v.pipe(
@@ -191,6 +196,7 @@ export interface Config {
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
   reader: { host: string; port: number; readKeys: string[] };
+  loadgen: { rps: number };
   relays: Relay[];
   telemetry: { tracing: boolean; serviceName?: string };
   dataDir: string;
@@ -278,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       duplicateWindowSeconds: e.STREAM_DUPLICATE_WINDOW_SECONDS,
       replicas: e.STREAM_REPLICAS,
     },
+    loadgen: { rps: e.LOADGEN_RPS },
     reader: { host: e.READER_HOST, port: e.READER_PORT, readKeys: e.READ_KEYS ?? [] },
     relays: e.RELAYS,
     telemetry: {

@@ -19,6 +19,7 @@ export {
   type Dialect,
 } from './catalog/ddl.ts';
 export { martsOf, type Mart } from './catalog/marts.ts';
+export { exampleEvent } from './catalog/examples.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';

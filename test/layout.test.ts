@@ -21,7 +21,8 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['collector/', ['collector/', 'shared/', 'streams/']],
   ['sink/', ['sink/', 'shared/', 'streams/']],
   ['reader/', ['reader/', 'shared/', 'streams/']],
-  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/']],
+  ['demo/', ['demo/', 'shared/']],
+  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/', 'demo/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */

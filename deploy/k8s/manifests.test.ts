@@ -43,6 +43,7 @@ const NOT_SET: Record<string, string> = {
   READER_HOST: 'the reading process has no Deployment yet (it comes with the console)',
   READER_PORT: 'the reading process has no Deployment yet (it comes with the console)',
   READ_KEYS: 'the reading process has no Deployment yet (it comes with the console)',
+  LOADGEN_RPS: 'a load generator inside npm start only',
 };
 const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],

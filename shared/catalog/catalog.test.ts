@@ -9,6 +9,7 @@ import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
 import { generatedFiles } from './generated-files.ts';
 import { validateEvent } from './validate.ts';
+import { exampleEvent } from './examples.ts';
 
 const catalog = defaultCatalog();
 const eventTypes = catalog.types;
@@ -152,6 +153,19 @@ test('checked-in generated files are current (npm run generate)', () => {
   assert.is(Object.keys(schema.$defs).length, eventTypes.length);
   assert.equal(schema.$defs.LoggingIn.properties.login_type.maximum, 2);
   assert.is(schema.$defs.MovieView.properties.user_id['x-clickhouse'], 'UUID');
+});
+
+test('an example event of every type, made from the catalog, passes its own validation', () => {
+  for (const type of eventTypes) {
+    for (const n of [0, 1, 2, 7]) {
+      const example = exampleEvent(type, n, Date.UTC(2024, 5, 1, 12));
+      const checked = validateEvent(type, example);
+      assert.ok(checked.ok, `${type.name} #${n}: ${JSON.stringify(checked)}`);
+      // A type with a field of its own called `event` (the Segment table) is reached through /v1/events/{type}.
+      if (!('event' in type.fields) || type === catalog.fallback)
+        assert.is(catalog.of(example), type, `${type.name} #${n}`);
+    }
+  }
 });
 
 test.run();
