@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
 import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
-import { describeLoad, startLoadgen } from '../demo/mod.ts';
+import { demoSize, describeLoad, sendDemo, startLoadgen } from '../demo/mod.ts';
 import { startReader } from '../reader/mod.ts';
 import { startSink } from '../sink/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
@@ -64,6 +64,19 @@ see what landed:
 
 Ctrl-C stops.
 `);
+
+// DEMO_DATA=true on an empty database: six months of demo data through the collector, in the background.
+const [empty] = await sink.clickhouse.client
+  .query({ query: `SELECT count() = 0 AS empty FROM ${ch.database}.events`, format: 'JSONEachRow' })
+  .then((rs) => rs.json<{ empty: number }>());
+if (cfg.demo && Number(empty?.empty) === 1) {
+  const demo = { days: 180, users: 300 };
+  log.info({ events: demoSize(demo) }, 'sending demo data');
+  void sendDemo(base, demo, undefined, cfg.collector.sources[0]?.key).then(
+    (r) => log.info(r, 'demo data sent'),
+    (err: Error) => log.error({ err: err.message }, 'demo data failed'),
+  );
+}
 
 // LOADGEN_RPS > 0: the catalog's events at that rate through the collector, a line every 10 s.
 const load =

@@ -100,6 +100,8 @@ const EnvVars = v.object({
   /** The reading API's port and address (loopback unless set otherwise). */
   READER_PORT: int(8082),
   READER_HOST: v.optional(v.string(), '127.0.0.1'),
+  /** npm start fills an empty database with demo data (six months, through its collector). */
+  DEMO_DATA: flag(false),
   /** npm start sends the catalog's events at this rate (events per second) through its collector; 0 or less: off. */
   LOADGEN_RPS: v.optional(
     v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)),
@@ -197,6 +199,7 @@ export interface Config {
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
   reader: { host: string; port: number; readKeys: string[] };
   loadgen: { rps: number };
+  demo: boolean;
   relays: Relay[];
   telemetry: { tracing: boolean; serviceName?: string };
   dataDir: string;
@@ -285,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       replicas: e.STREAM_REPLICAS,
     },
     loadgen: { rps: e.LOADGEN_RPS },
+    demo: e.DEMO_DATA,
     reader: { host: e.READER_HOST, port: e.READER_PORT, readKeys: e.READ_KEYS ?? [] },
     relays: e.RELAYS,
     telemetry: {

@@ -44,6 +44,7 @@ const NOT_SET: Record<string, string> = {
   READER_PORT: 'the reading process has no Deployment yet (it comes with the console)',
   READ_KEYS: 'the reading process has no Deployment yet (it comes with the console)',
   LOADGEN_RPS: 'a load generator inside npm start only',
+  DEMO_DATA: 'demo data for npm start only',
 };
 const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],

@@ -1,0 +1,140 @@
+// Deterministic demo data, as the seeds' users lived it: seed 000's learning app (users view screens, start tasks,
+// finish most of them within the hour, some pay), seed 001's shop of 4 products (sessions of page visits, cart adds
+// and orders), and a little of the rest of the marketplace. The same options give the same events with the same
+// event_ids, so sending the demo twice adds no rows to results.
+
+export interface DemoOptions {
+  /** Days of history, ending `end` (default: today, UTC). */
+  days: number;
+  /** Users active on a busy day (about half on a quiet one). */
+  users: number;
+  end?: string;
+  seed?: number;
+}
+
+/** Events of one type, for one request to /v1/events/{type}. */
+export interface DemoBatch {
+  type: string;
+  events: Record<string, unknown>[];
+}
+
+/** A small deterministic generator (LCG), so the demo is the same every time. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return (n: number) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+const PRODUCTS = [1, 2, 3, 4];
+const SCREENS = ['main', 'course', 'task', 'payment'];
+
+/** The demo, one day at a time (a day's events grouped by type), oldest first. */
+export function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
+  const rnd = random(opts.seed ?? 42);
+  const end = Date.parse(`${opts.end ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  for (let d = opts.days - 1; d >= 0; d--) {
+    const day = end - d * 86_400_000;
+    const weekday = new Date(day).getUTCDay();
+    const active = Math.max(1, Math.round(opts.users * (weekday === 0 || weekday === 6 ? 0.5 : 0.8 + rnd(20) / 100)));
+    const byType = new Map<string, Record<string, unknown>[]>();
+    const add = (type: string, event: Record<string, unknown>) =>
+      byType.set(type, [...(byType.get(type) ?? []), event]);
+    let k = 0;
+    const id = () => `demo-${new Date(day).toISOString().slice(0, 10)}-${k++}`;
+    for (let i = 0; i < active; i++) {
+      const user = rnd(opts.users * 2);
+      let t = day + (7 * 3600 + rnd(14 * 3600)) * 1000;
+      const at = () => new Date((t += (30 + rnd(600)) * 1000)).toISOString();
+      // The learning app: screens, tasks, sometimes a payment.
+      for (let v = 0; v < 1 + rnd(4); v++)
+        add('generic', { event_id: id(), dt: at(), event: 'view', user_id: `u${user}`, screen: SCREENS[rnd(4)] });
+      if (rnd(10) < 7) {
+        add('generic', { event_id: id(), dt: at(), event: 'start_task', user_id: `u${user}`, screen: 'task' });
+        const outcome = rnd(10);
+        if (outcome < 6)
+          add('generic', { event_id: id(), dt: at(), event: 'finish_task', user_id: `u${user}`, screen: 'task' });
+        else if (outcome < 8) {
+          t += 2 * 3600 * 1000; // finished, but not within the hour
+          add('generic', { event_id: id(), dt: at(), event: 'finish_task', user_id: `u${user}`, screen: 'task' });
+        }
+      }
+      if (rnd(20) === 0) {
+        add('generic', {
+          event_id: id(),
+          dt: at(),
+          event: 'pay',
+          user_id: `u${user}`,
+          screen: 'payment',
+          amount: 100 * (1 + rnd(5)),
+        });
+      }
+      // The shop of 4 products: a session of visits, maybe a cart add, sometimes an order.
+      if (rnd(3) === 0) {
+        const product = PRODUCTS[rnd(4)]!;
+        for (let v = 0; v < 1 + rnd(3); v++)
+          add('page_visit', { event_id: id(), timestamp: at(), user_id: user, page_id: product });
+        if (rnd(2) === 0) {
+          add('cart_add', { event_id: id(), timestamp: at(), user_id: user, item_id: product });
+          if (rnd(3) === 0)
+            add('ordering', {
+              event_id: id(),
+              timestamp: at(),
+              user_id: user,
+              order_id: (day / 86_400_000) * 1000 + i,
+            });
+        }
+      }
+      if (rnd(8) === 0)
+        add('searching', { event_id: id(), timestamp: at(), user_id: user, query: `product ${PRODUCTS[rnd(4)]}` });
+      if (rnd(6) === 0) add('logging_in', { event_id: id(), timestamp: at(), user_id: user, login_type: rnd(3) });
+    }
+    yield [...byType].map(([type, events]) => ({ type, events }));
+  }
+}
+
+/** How many events the demo holds (it is generated twice: once to count, once to send). */
+export function demoSize(opts: DemoOptions): number {
+  let n = 0;
+  for (const day of demoDays(opts)) for (const batch of day) n += batch.events.length;
+  return n;
+}
+
+/** Sends the demo through the collector, a type's events of a day per request; calls `progress` after each day. */
+export async function sendDemo(
+  url: string,
+  opts: DemoOptions,
+  progress: (sent: number) => void = () => {},
+  writeKey?: string,
+): Promise<{ sent: number; refused: number }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (writeKey) headers.authorization = `Bearer ${writeKey}`;
+  let sent = 0;
+  let refused = 0;
+  for (const day of demoDays(opts)) {
+    for (const batch of day) {
+      for (let from = 0; from < batch.events.length; from += 500) {
+        const events = batch.events.slice(from, from + 500);
+        for (let attempt = 0; ; attempt++) {
+          const res = await fetch(`${url}/v1/events/${batch.type}`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(events),
+          });
+          if (res.status === 503 && attempt < 20) {
+            await new Promise((r) => setTimeout(r, 250)); // the same event_ids again: stored once
+            continue;
+          }
+          const body = (await res.json()) as { accepted?: number; results?: { status: string }[] };
+          const accepted = res.status === 202 ? events.length : (body.accepted ?? 0);
+          sent += accepted;
+          refused += events.length - accepted;
+          break;
+        }
+      }
+    }
+    progress(sent);
+  }
+  return { sent, refused };
+}
