@@ -5,8 +5,9 @@ import { faults } from './faults.ts';
 import { floor } from './floor.ts';
 import { http } from './http.ts';
 import { publish } from './publish.ts';
+import { reports } from './reports.ts';
 
 type Bench = (opts: { events?: number; seconds?: number }) => Promise<unknown>;
 
-export const benchmarks: Record<string, Bench> = { floor, http, publish, e2e, faults };
+export const benchmarks: Record<string, Bench> = { floor, http, publish, e2e, faults, reports };
 export const defaults = ['floor', 'http', 'publish', 'e2e'];
