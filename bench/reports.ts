@@ -1,7 +1,7 @@
 // `npm run bench -- reports [--events N]`: each report's latency (p50/p99 of 20 runs, through the reading API
 // in-process) over N generic events (10 million by default) spread over six months, plus a tenth as many page visits,
-// on the embedded engine. The rows are made by ClickHouse itself (INSERT … SELECT FROM numbers()), so the marts' views
-// fill as they would from the sink. The old 18.16 server has no query parameters: there every report answers 501.
+// on the embedded engine. The rows are made by ClickHouse itself (INSERT ... SELECT FROM numbers()), so the marts'
+// views fill as they would from the sink. The old 18.16 server has no query parameters: there every report answers 501.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,10 +86,12 @@ FROM numbers(${from}, ${Math.min(chunk, n / 10 - from)})`,
       'reports',
       'Reports over 10 million events',
       'npm run bench -- reports',
-      `On the embedded engine (chDB ${ch.version}): ${n.toLocaleString('en')} generic events over ${DAYS} days (50,000 users) and
-${(n / 10).toLocaleString('en')} page visits, made by ClickHouse (INSERT … SELECT FROM numbers(), ${insertSeconds.toFixed(0)} s,
+      `On the embedded engine (chDB ${ch.version}): ${n.toLocaleString('en')} generic events over ${DAYS} days ` +
+        `(50,000 users) and\n${(n / 10).toLocaleString('en')} page visits, made by ClickHouse (INSERT ... SELECT ` +
+        `FROM numbers(), ${insertSeconds.toFixed(0)} s,
 the marts' views filling as they go). Each report through the reading API in-process (hono's app.request, no socket),
-22 times (fewer, at least 5, when a report takes over 20 s in all); the first two are not counted. Target: p99 ≤ 200 ms for six months of activity.
+22 times (fewer, at least 5, when a report takes over 20 s in all); the first two are not counted. Target: p99 ≤ 200
+ms for six months of activity.
 
 ${table}
 
