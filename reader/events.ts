@@ -4,6 +4,7 @@
 // typed query parameters.
 import { columnTypes, type Catalog, type EventType } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { select } from './select.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';
 
 export class UnknownType extends Error {}
@@ -57,13 +58,7 @@ export async function listEvents(ch: ClickHouse, catalog: Catalog, q: EventsQuer
         : 'name a type: the catalog has no fallback type',
     );
   const { query, params } = eventsQuery(ch, type, q);
-  const rs = await ch.client.query({
-    query,
-    query_params: params,
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  const rows = await rs.json<Record<string, unknown>>();
+  const rows = await select<Record<string, unknown>>(ch, query, params);
   const last = rows.at(-1);
   const next =
     rows.length === q.limit && last

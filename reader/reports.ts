@@ -5,6 +5,7 @@
 import type { Catalog } from '../shared/mod.ts';
 import { martsOf } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { select } from './select.ts';
 import type { RangeQuery } from './params.ts';
 
 export class ReportUnavailable extends Error {}
@@ -28,8 +29,9 @@ export function datesBetween(from: string, to: string): string[] {
 export async function activity(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<ActivityRow[]> {
   const mart = martsOf(catalog, ch.database).find((m) => m.table.endsWith('_daily_users'));
   if (!mart) throw new ReportUnavailable('the catalog has no fallback type with a user_id: no activity to report');
-  const rs = await ch.client.query({
-    query: `SELECT toString(day + offset) AS date,
+  const rows = await select<ActivityRow>(
+    ch,
+    `SELECT toString(day + offset) AS date,
   uniqExactMergeIf(users, offset = 0) AS dau,
   uniqExactMergeIf(users, offset < 7) AS wau,
   uniqExactMerge(users) AS mau
@@ -39,11 +41,9 @@ WHERE day >= toDate({from:String}) - 29 AND day <= toDate({to:String})
   AND day + offset >= toDate({from:String}) AND day + offset <= toDate({to:String})
 GROUP BY date
 ORDER BY date`,
-    query_params: { from: q.from, to: q.to },
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  const byDate = new Map((await rs.json<ActivityRow>()).map((r) => [r.date, r]));
+    { from: q.from, to: q.to },
+  );
+  const byDate = new Map(rows.map((r) => [r.date, r]));
   // Days nobody was active in the last 30 days have no row: they are zeros, and every day of the range is there.
   return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, dau: 0, wau: 0, mau: 0 });
 }
@@ -62,8 +62,9 @@ export interface LagRow {
 export async function lag(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<LagRow[]> {
   // Table names come from the catalog (SQL identifiers), not from the client.
   const tables = catalog.types.map((t) => t.table).join('|');
-  const rs = await ch.client.query({
-    query: `SELECT toString(toStartOfMinute(inserted_at)) AS minute, count() AS events,
+  const rows = await select<LagRow>(
+    ch,
+    `SELECT toString(toStartOfMinute(inserted_at)) AS minute, count() AS events,
   round(quantile(0.5)(lag), 3) AS p50_seconds, round(quantile(0.99)(lag), 3) AS p99_seconds
 FROM (
   SELECT inserted_at, (toUnixTimestamp64Milli(inserted_at) - toUnixTimestamp64Milli(received_at)) / 1000 AS lag
@@ -72,11 +73,9 @@ FROM (
 )
 GROUP BY minute
 ORDER BY minute`,
-    query_params: { from: q.from, to: q.to },
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return rs.json<LagRow>();
+    { from: q.from, to: q.to },
+  );
+  return rows;
 }
 
 export interface DailyRow {
@@ -91,17 +90,16 @@ export async function daily(ch: ClickHouse, catalog: Catalog, q: RangeQuery & { 
   const type = catalog.find(q.type);
   if (!type) throw new UnknownReportType(`no event type ${JSON.stringify(q.type)} in the catalog`);
   const users = 'user_id' in type.fields;
-  const rs = await ch.client.query({
-    query: `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
+  const rows = await select<DailyRow>(
+    ch,
+    `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
 FROM ${ch.database}.${type.table}_daily
 WHERE day >= toDate({from:String}) AND day <= toDate({to:String})
 GROUP BY day
 ORDER BY day`,
-    query_params: { from: q.from, to: q.to },
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  const byDate = new Map((await rs.json<DailyRow>()).map((r) => [r.date, { ...r, users: users ? r.users : null }]));
+    { from: q.from, to: q.to },
+  );
+  const byDate = new Map(rows.map((r) => [r.date, { ...r, users: users ? r.users : null }]));
   return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, events: 0, users: users ? 0 : null });
 }
 
@@ -125,8 +123,9 @@ export interface SolveRatioRow {
 export async function solveRatio(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<SolveRatioRow[]> {
   const type = taskEvents(catalog);
   const time = `\`${type.timeField}\``;
-  const rs = await ch.client.query({
-    query: `SELECT toString(date) AS date, round(avg(finished / started), 6) AS solve_ratio
+  const rows = await select<SolveRatioRow>(
+    ch,
+    `SELECT toString(date) AS date, round(avg(finished / started), 6) AS solve_ratio
 FROM (
   SELECT toDate(${time}) AS date, user_id,
     countIf(event = 'finish_task') AS finished, countIf(event = 'start_task') AS started
@@ -138,10 +137,9 @@ FROM (
 )
 GROUP BY date
 ORDER BY date`,
-    query_params: { from: q.from, to: q.to },
-    format: 'JSONEachRow',
-  });
-  return rs.json<SolveRatioRow>();
+    { from: q.from, to: q.to },
+  );
+  return rows;
 }
 
 export interface FunnelRow {
@@ -161,8 +159,9 @@ export async function taskFunnel(
 ): Promise<FunnelRow[]> {
   const type = taskEvents(catalog);
   const time = `\`${type.timeField}\``;
-  const rs = await ch.client.query({
-    query: `SELECT toString(month) AS month, count() AS total_users,
+  const rows = await select<FunnelRow>(
+    ch,
+    `SELECT toString(month) AS month, count() AS total_users,
   countIf(level = 0) AS not_solved, countIf(level = 1) AS tried, countIf(level = 2) AS solved
 FROM (
   SELECT toStartOfMonth(${time}) AS month, user_id,
@@ -174,11 +173,9 @@ FROM (
 )
 GROUP BY month
 ORDER BY month`,
-    query_params: { from: q.from, to: q.to, window: q.window_seconds },
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return rs.json<FunnelRow>();
+    { from: q.from, to: q.to, window: q.window_seconds },
+  );
+  return rows;
 }
 
 /** The upper bounds (seconds) of the session-duration histogram's buckets; the last bucket is open. */
@@ -215,8 +212,9 @@ export async function sessions(
     i === 0 ? `countIf(duration <= ${le})` : `countIf(duration > ${SESSION_BUCKETS[i - 1]} AND duration <= ${le})`,
   );
   buckets.push(`countIf(duration > ${SESSION_BUCKETS.at(-1)})`);
-  const rs = await ch.client.query({
-    query: `SELECT toString(toDate(start, 'UTC')) AS date, count() AS sessions, uniqExact(user) AS users,
+  const rows = await select<Omit<SessionsRow, 'histogram'> & { buckets: number[] }>(
+    ch,
+    `SELECT toString(toDate(start, 'UTC')) AS date, count() AS sessions, uniqExact(user) AS users,
   round(avg(duration), 3) AS avg_seconds, quantileExact(0.5)(duration) AS p50_seconds,
   quantileExact(0.9)(duration) AS p90_seconds, [${buckets.join(', ')}] AS buckets
 FROM (
@@ -236,11 +234,8 @@ FROM (
 )
 GROUP BY date
 ORDER BY date`,
-    query_params: { from: q.from, to: q.to, timeout: q.timeout_seconds },
-    format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  const rows = await rs.json<Omit<SessionsRow, 'histogram'> & { buckets: number[] }>();
+    { from: q.from, to: q.to, timeout: q.timeout_seconds },
+  );
   return rows.map(({ buckets: counts, ...row }) => ({
     ...row,
     histogram: counts.map((n, i) => ({ le: SESSION_BUCKETS[i] ?? null, sessions: n })),
