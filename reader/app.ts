@@ -8,16 +8,8 @@ import { listEvents, UnknownType } from './events.ts';
 import type { InferOutput } from 'valibot';
 import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
-import {
-  activity,
-  daily,
-  lag,
-  ReportUnavailable,
-  sessions,
-  solveRatio,
-  taskFunnel,
-  UnknownReportType,
-} from './reports.ts';
+import { activity } from './activity.ts';
+import { daily, lag, ReportUnavailable, sessions, solveRatio, taskFunnel, UnknownReportType } from './reports.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;

@@ -1,4 +1,5 @@
 // reader/: the reading process — answers from ClickHouse for other services and people: GET /v1/events (keyset
-// pagination), with read keys. Reports, the console and the API docs are to come here too (#13, #14).
+// pagination) and the reports, with read keys. The console and the API docs are to come here too (#14).
 export { readerApp, type ReaderOptions } from './app.ts';
 export { startReader, type RunningReader } from './start.ts';
+export { dayCacheOf } from './day-cache.ts';

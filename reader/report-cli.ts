@@ -6,7 +6,8 @@ import { exitIfRefused, loadConfigOrExit, Refused } from '../shared/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import { parseQuery, RangeQuery, TypeRangeQuery } from './params.ts';
-import { activity, daily, lag } from './reports.ts';
+import { activity } from './activity.ts';
+import { daily, lag } from './reports.ts';
 
 const USAGE = 'usage: npm run report -- activity|daily|lag --from 2024-06-01 --to 2024-06-30 [--type PageVisit]';
 const REPORTS = { activity, daily, lag } as const;

@@ -1,21 +1,13 @@
-// The reports, each defined once: its parameters and its query over a mart (shared/catalog/marts.ts). Activity
-// (seed 000): per day the distinct users of that day (DAU), of the 7 days ending it (WAU) and of the 30 days ending
-// it (MAU) — 7 and 30 days, where the seed's `RANGE 7 PRECEDING` counted 8. Each day's distinct-user state is merged
-// into the 30 days that follow it, so six months read six months of day rows, not the events.
+// The reports, each defined once: its parameters and its query, over a mart (shared/catalog/marts.ts) where the
+// seeds kept one. Activity has its own file (activity.ts).
 import type { Catalog } from '../shared/mod.ts';
-import { martsOf } from '../shared/mod.ts';
+import { martNames } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { dayCacheOf, rowsPerDay } from './day-cache.ts';
 import { select } from './select.ts';
 import type { RangeQuery } from './params.ts';
 
 export class ReportUnavailable extends Error {}
-
-export interface ActivityRow {
-  date: string;
-  dau: number;
-  wau: number;
-  mau: number;
-}
 
 /** Every date from `from` to `to`, inclusive (UTC). */
 export function datesBetween(from: string, to: string): string[] {
@@ -26,27 +18,9 @@ export function datesBetween(from: string, to: string): string[] {
   return out;
 }
 
-export async function activity(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<ActivityRow[]> {
-  const mart = martsOf(catalog, ch.database).find((m) => m.table.endsWith('_daily_users'));
-  if (!mart) throw new ReportUnavailable('the catalog has no fallback type with a user_id: no activity to report');
-  const rows = await select<ActivityRow>(
-    ch,
-    `SELECT toString(day + offset) AS date,
-  uniqExactMergeIf(users, offset = 0) AS dau,
-  uniqExactMergeIf(users, offset < 7) AS wau,
-  uniqExactMerge(users) AS mau
-FROM ${ch.database}.${mart.table}
-ARRAY JOIN range(30) AS offset
-WHERE day >= toDate({from:String}) - 29 AND day <= toDate({to:String})
-  AND day + offset >= toDate({from:String}) AND day + offset <= toDate({to:String})
-GROUP BY date
-ORDER BY date`,
-    { from: q.from, to: q.to },
-  );
-  const byDate = new Map(rows.map((r) => [r.date, r]));
-  // Days nobody was active in the last 30 days have no row: they are zeros, and every day of the range is there.
-  return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, dau: 0, wau: 0, mau: 0 });
-}
+/** The date `days` after (or before) `date`. */
+export const shiftDate = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export interface LagRow {
   minute: string;
@@ -85,22 +59,28 @@ export interface DailyRow {
 }
 
 /** Daily (seed 003): per day the events and users of one type, from its `<table>_daily` mart; users is null for a
- *  type without user_id. */
+ *  type without user_id. Past days come from the day cache while their row count is unchanged. */
 export async function daily(ch: ClickHouse, catalog: Catalog, q: RangeQuery & { type: string }): Promise<DailyRow[]> {
   const type = catalog.find(q.type);
   if (!type) throw new UnknownReportType(`no event type ${JSON.stringify(q.type)} in the catalog`);
   const users = 'user_id' in type.fields;
-  const rows = await select<DailyRow>(
-    ch,
-    `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
-FROM ${ch.database}.${type.table}_daily
+  const versions = await rowsPerDay(ch, martNames.dayRows(type.table), q.from, q.to);
+  const compute = async (from: string, to: string) => {
+    const rows = await select<DailyRow>(
+      ch,
+      `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
+FROM ${ch.database}.${martNames.daily(type.table)}
 WHERE day >= toDate({from:String}) AND day <= toDate({to:String})
-GROUP BY day
-ORDER BY day`,
-    { from: q.from, to: q.to },
-  );
-  const byDate = new Map(rows.map((r) => [r.date, { ...r, users: users ? r.users : null }]));
-  return datesBetween(q.from, q.to).map((date) => byDate.get(date) ?? { date, events: 0, users: users ? 0 : null });
+GROUP BY day`,
+      { from, to },
+    );
+    const byDate = new Map(rows.map((r) => [r.date, { ...r, users: users ? r.users : null }]));
+    return new Map(
+      datesBetween(from, to).map((date) => [date, byDate.get(date) ?? { date, events: 0, users: users ? 0 : null }]),
+    );
+  };
+  const dates = datesBetween(q.from, q.to);
+  return dayCacheOf(ch).rows(`daily/${type.table}`, dates, (d) => versions.get(d) ?? 0, compute);
 }
 
 export class UnknownReportType extends Error {}

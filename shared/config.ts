@@ -107,6 +107,12 @@ const EnvVars = v.object({
     v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)),
     '0',
   ),
+  /** The console's token: required to sign in to the console, and to redrive from it even on loopback. */
+  CONSOLE_TOKEN: v.optional(v.pipe(v.string(), v.minLength(8, 'the console token must be at least 8 characters'))),
+  /** Where the console finds the collectors and sinks (comma-separated base URLs): their metrics and health, and
+   *  the collector the catalog page sends test events to (the first). Default: this machine's PORT and SINK_PORT. */
+  CONSOLE_COLLECTORS: v.optional(v.string()),
+  CONSOLE_SINKS: v.optional(v.string()),
   /** Keys that may read (comma-separated); when set, every read needs one. Write keys never can. */
   READ_KEYS: v.optional(
     v.pipe(
@@ -197,7 +203,12 @@ export interface Config {
     ackWaitSeconds: number;
   };
   stream: { maxAgeSeconds: number; maxBytes: number; duplicateWindowSeconds: number; replicas: number };
-  reader: { host: string; port: number; readKeys: string[] };
+  reader: {
+    host: string;
+    port: number;
+    readKeys: string[];
+    console: { token?: string; collectors: string[]; sinks: string[] };
+  };
   loadgen: { rps: number };
   demo: boolean;
   relays: Relay[];
@@ -205,6 +216,15 @@ export interface Config {
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
 }
+
+/** A comma-separated list of base URLs, without trailing slashes; undefined when unset or empty. */
+const urls = (list: string | undefined) => {
+  const out = list
+    ?.split(',')
+    .map((u) => u.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  return out?.length ? out : undefined;
+};
 
 export class ConfigError extends Refused {
   override name = 'ConfigError';
@@ -289,7 +309,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     loadgen: { rps: e.LOADGEN_RPS },
     demo: e.DEMO_DATA,
-    reader: { host: e.READER_HOST, port: e.READER_PORT, readKeys: e.READ_KEYS ?? [] },
+    reader: {
+      host: e.READER_HOST,
+      port: e.READER_PORT,
+      readKeys: e.READ_KEYS ?? [],
+      console: {
+        token: e.CONSOLE_TOKEN,
+        collectors: urls(e.CONSOLE_COLLECTORS) ?? [`http://127.0.0.1:${e.PORT}`],
+        sinks: urls(e.CONSOLE_SINKS) ?? [`http://127.0.0.1:${e.SINK_PORT}`],
+      },
+    },
     relays: e.RELAYS,
     telemetry: {
       tracing: !e.OTEL_SDK_DISABLED && Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),

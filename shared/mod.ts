@@ -18,7 +18,7 @@ export {
   tableDdl,
   type Dialect,
 } from './catalog/ddl.ts';
-export { martsOf, type Mart } from './catalog/marts.ts';
+export { martNames, martsOf, type Mart } from './catalog/marts.ts';
 export { exampleEvent } from './catalog/examples.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';
 export { openApiDocument } from './catalog/openapi.ts';

@@ -3,7 +3,7 @@
 import { connect } from '@nats-io/transport-node';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/mod.ts';
-import { readLetters, redrive, showLetter, type LetterFilter } from './dlq.ts';
+import { readLetters, redrive, showLetter, type LetterFilter } from '../streams/mod.ts';
 
 const USAGE =
   'usage: npm run dlq -- list [--type T] [--since 2024-01-01T00:00:00Z|1h] | show <seq> | ' +

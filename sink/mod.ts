@@ -2,5 +2,4 @@
 // acks only after the insert; poison is bisected out and dead-lettered; retryable failures are held;
 // relays republish to other systems. The CLIs (query, dlq, schema) sit beside it.
 export { startSink, type RunningSink } from './start.ts';
-export { readLetters, type Letter } from './dlq.ts';
 export { insertRows } from './service.ts';

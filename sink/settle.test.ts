@@ -10,7 +10,7 @@ import { createLogger } from '../shared/node/mod.ts';
 import { connectNats, EVENTS_STREAM, type NatsLink } from '../streams/mod.ts';
 import { applyStreams, startServices, waitFor, type Services } from '../test/support/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
-import { readLetters } from './dlq.ts';
+import { readLetters } from '../streams/mod.ts';
 import { settle, type SettleOptions } from './settle.ts';
 import { noAttempt, type SettleStats } from './types.ts';
 

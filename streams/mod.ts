@@ -14,3 +14,11 @@ export {
   type LiveCatalog,
   type PublishedCatalog,
 } from './catalog-registry.ts';
+export {
+  readLetters,
+  redrive,
+  redriveSelected,
+  showLetter,
+  type Letter,
+  type LetterFilter,
+} from './dead-letters.ts';

@@ -8,7 +8,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readLetters, startSink, type RunningSink } from '../sink/mod.ts';
+import { startSink, type RunningSink } from '../sink/mod.ts';
+import { readLetters } from '../streams/mod.ts';
 import {
   applyStreams,
   countReaches,

@@ -132,26 +132,37 @@ test('activity: DAU/WAU/MAU per day match an independent count, zeros on empty d
   const distinct = (from: number, to: number) =>
     new Set(sent.filter((e) => e.day >= iso(from) && e.day <= iso(to)).map((e) => e.user)).size;
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-  const expected = [];
-  for (let t = Date.UTC(2022, 11, 25); t <= Date.UTC(2023, 2, 10); t += 86_400_000) {
-    expected.push({
-      date: iso(t),
-      dau: distinct(t, t),
-      wau: distinct(t - 6 * 86_400_000, t),
-      mau: distinct(t - 29 * 86_400_000, t),
-    });
-  }
-  const report = await get(`${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`);
+  const expected = () => {
+    const out = [];
+    for (let t = Date.UTC(2022, 11, 25); t <= Date.UTC(2023, 2, 10); t += 86_400_000) {
+      out.push({
+        date: iso(t),
+        dau: distinct(t, t),
+        wau: distinct(t - 6 * 86_400_000, t),
+        mau: distinct(t - 29 * 86_400_000, t),
+      });
+    }
+    return out;
+  };
+  const range = `${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`;
+  const report = await get(range);
   assert.is(report.status, 200, JSON.stringify(report.json));
-  assert.equal(report.json.rows, expected);
-  assert.ok(expected.some((r) => r.dau === 0) && expected.some((r) => r.mau === 0), 'the range has empty days');
+  assert.equal(report.json.rows, expected());
+  assert.ok(expected().some((r) => r.dau === 0) && expected().some((r) => r.mau === 0), 'the range has empty days');
 
-  // The mart dropped and migrated again: backfilled from the stored rows, the same answer.
+  // The mart dropped and migrated again: backfilled from the stored rows. Then a late event for a past day: the dates
+  // whose 30 days include it are computed again (from the backfilled mart), the others come from the day cache.
   const ch = ctx.p.sink.clickhouse;
-  await ch.client.command({ query: 'DROP TABLE edge_events.events_daily_users_mv' });
-  await ch.client.command({ query: 'DROP TABLE edge_events.events_daily_users' });
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_user_days_mv' });
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_user_days' });
   await migrate(ch, ctx.p.sink.catalog());
-  assert.equal((await get(`${ctx.url}/v1/reports/activity?from=2022-12-25&to=2023-03-10`)).json.rows, expected);
+  const late = { event_id: 'act-late', dt: '2023-01-20T23:59:59Z', event: 'act', user_id: 'late-user' };
+  assert.is((await postJson(`${ctx.p.url}/v1/events`, late)).status, 202);
+  sent.push({ day: '2023-01-20', user: 'late-user' });
+  await countReaches(ctx.p.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'act'", sent.length);
+  const again = await get(range);
+  assert.equal(again.json.rows, expected());
+  assert.not.equal(again.json.rows, report.json.rows);
   const bad = await get(`${ctx.url}/v1/reports/activity?from=2023-01-20`);
   assert.equal([bad.status, bad.json.issues.map((i: { path: string }) => i.path)], [400, ['to']]);
 });
@@ -184,6 +195,22 @@ test('daily: events and users per day of one type from its mart; a re-sent event
   assert.equal(none.json.rows, [{ date: '2024-06-01', events: 0, users: 0 }]);
   const bad = await get(`${url}/v1/reports/daily?type=NoSuch&from=2024-06-01&to=2024-06-01`);
   assert.equal([bad.status, bad.json.issues[0].path], [400, 'type']);
+});
+
+test('daily: a day that gets rows after it was reported is counted again, not served from the cache', async (ctx) => {
+  const july = `${ctx.url}/v1/reports/daily?type=generic&from=2024-07-01&to=2024-07-02`;
+  const before = await get(july);
+  assert.equal(before.json.rows, [
+    { date: '2024-07-01', events: 0, users: 0 },
+    { date: '2024-07-02', events: 0, users: 0 },
+  ]);
+  const july1 = { event_id: 'july-1', dt: '2024-07-01T12:00:00Z', event: 'view', user_id: 'j1' };
+  assert.is((await postJson(`${ctx.p.url}/v1/events`, july1)).status, 202);
+  await countReaches(ctx.p.sink, "SELECT count() AS n FROM edge_events.events WHERE event_id = 'july-1'", 1);
+  assert.equal((await get(july)).json.rows, [
+    { date: '2024-07-01', events: 1, users: 1 },
+    { date: '2024-07-02', events: 0, users: 0 },
+  ]);
 });
 
 test('npm run report prints the same rows as a table', async ({ reader, url }) => {

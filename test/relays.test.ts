@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readLetters } from '../sink/mod.ts';
+import { readLetters } from '../streams/mod.ts';
 import {
   countReaches,
   postJson,

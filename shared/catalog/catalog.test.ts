@@ -135,9 +135,16 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     'catalog_version',
     'inserted_at',
   ]);
-  const oldDialect = { lowCardinality: false, dateTime64: false, dedupWindow: false, addColumnIfNotExists: false };
+  const oldDialect = {
+    lowCardinality: false,
+    dateTime64: false,
+    dedupWindow: false,
+    addColumnIfNotExists: false,
+    bitmaps: false,
+  };
   const old = catalogDdl(catalog, 'db', oldDialect).join('\n');
-  assert.not.match(old, /LowCardinality|DateTime64/);
+  assert.not.match(old, /LowCardinality|DateTime64|groupBitmap/);
+  assert.match(catalogDdl(catalog, 'db').join('\n'), /groupBitmapState/);
   assert.match(
     catalogDdl(catalog, 'db').join('\n'),
     /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/,

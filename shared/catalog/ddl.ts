@@ -12,6 +12,8 @@ export interface Dialect {
   dedupWindow: boolean;
   /** ALTER TABLE … ADD COLUMN IF NOT EXISTS (18.16 lacks it). */
   addColumnIfNotExists: boolean;
+  /** Roaring bitmaps (groupBitmap, 19.x and later): the activity mart keeps each user's active days as one. */
+  bitmaps: boolean;
 }
 
 export const modernDialect: Dialect = {
@@ -19,6 +21,7 @@ export const modernDialect: Dialect = {
   dateTime64: true,
   dedupWindow: true,
   addColumnIfNotExists: true,
+  bitmaps: true,
 };
 
 /** A column: its name, its type, and the expression ClickHouse fills it with when a row leaves it out. */
@@ -81,6 +84,6 @@ export function catalogDdl(catalog: Catalog, db: string, dialect: Dialect = mode
   return [
     `CREATE DATABASE IF NOT EXISTS ${db}`,
     ...catalog.types.flatMap((type) => [tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
-    ...martsOf(catalog, db).flatMap((m) => [m.create, m.view]),
+    ...martsOf(catalog, db, dialect).flatMap((m) => [m.create, m.view]),
   ];
 }

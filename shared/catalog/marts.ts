@@ -1,9 +1,11 @@
 // Marts: small tables that materialized views keep from the event tables as rows arrive, so a report over months
-// reads a few hundred rows, not millions (seed 000's DAU/WAU/MAU, seed 003's views over the per-type tables). Each
+// reads a few thousand rows, not millions (seed 000's DAU/WAU/MAU, seed 003's views over the per-type tables). Each
 // mart is declared here once: its table, the view that fills it, and the INSERT that backfills it from rows stored
-// before it existed. The states are distinct-count states: merging one twice changes nothing, so a backfill that
-// overlaps the view's first inserts counts no one twice.
+// before it existed. A re-delivered event or a backfill that overlaps the view's first inserts counts no one twice:
+// the states are distinct counts and bitmaps, where merging a row twice changes nothing; only `<table>_day_rows`
+// counts every insert, and it serves as a version (it grows whenever a day gets rows), not as an answer.
 import type { Catalog } from './catalog.ts';
+import type { Dialect } from './ddl.ts';
 
 export interface Mart {
   table: string;
@@ -14,23 +16,32 @@ export interface Mart {
   backfill: string;
 }
 
-const table = (db: string, name: string, columns: string[], select: string, source: string): Mart => ({
+const mart = (db: string, name: string, columns: string[], engine: string, select: string, source: string): Mart => ({
   table: name,
   source,
-  create:
-    `CREATE TABLE IF NOT EXISTS ${db}.${name} (\n${columns.map((c) => `  ${c}`).join(',\n')}\n) ` +
-    'ENGINE = AggregatingMergeTree()\nORDER BY day',
+  create: `CREATE TABLE IF NOT EXISTS ${db}.${name} (\n${columns.map((c) => `  ${c}`).join(',\n')}\n) ENGINE = ${engine}`,
   view: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name}_mv TO ${db}.${name} AS\n${select}`,
   backfill: `INSERT INTO ${db}.${name} ${select}`,
 });
 
+/** The table names of the marts a report reads. */
+export const martNames = {
+  /** Per type: distinct events and users per day. */
+  daily: (table: string) => `${table}_daily`,
+  /** Per type: rows inserted per day, a version that grows whenever a day gets rows. */
+  dayRows: (table: string) => `${table}_day_rows`,
+  /** The fallback type: per user, a bitmap of the days they were active (day numbers since 1970). */
+  userDays: (table: string) => `${table}_user_days`,
+};
+
 /**
  * Per type, `<table>_daily`: the events and users of each day (seed 003's views over the per-type tables) as
- * distinct-count states of event_id and user_id, so a re-delivered event counts once. And for the fallback type,
- * `<table>_daily_users`: its exact distinct users per day, what DAU, WAU and MAU are merged from (seed 000).
+ * distinct-count states of event_id and user_id, and `<table>_day_rows`: how many rows each day got. For the
+ * fallback type, `<table>_user_days`: each user's active days as a bitmap, what DAU, WAU and MAU are counted from
+ * (seed 000) — where the server has bitmaps (19.x and later).
  */
-export function martsOf(catalog: Catalog, db: string): Mart[] {
-  const marts = catalog.types.map((type) => {
+export function martsOf(catalog: Catalog, db: string, dialect: Pick<Dialect, 'bitmaps'>): Mart[] {
+  const marts = catalog.types.flatMap((type) => {
     const day = `toDate(\`${type.timeField}\`) AS day`;
     const users = 'user_id' in type.fields;
     const select =
@@ -38,18 +49,29 @@ export function martsOf(catalog: Catalog, db: string): Mart[] {
       `FROM ${db}.${type.table} GROUP BY day`;
     const columns = ['day Date', 'events AggregateFunction(uniq, String)'];
     if (users) columns.push('users AggregateFunction(uniq, String)');
-    return table(db, `${type.table}_daily`, columns, select, type.table);
+    return [
+      mart(db, martNames.daily(type.table), columns, 'AggregatingMergeTree() ORDER BY day', select, type.table),
+      mart(
+        db,
+        martNames.dayRows(type.table),
+        ['day Date', 'rows UInt64'],
+        'SummingMergeTree() ORDER BY day',
+        `SELECT ${day}, count() AS rows FROM ${db}.${type.table} GROUP BY day`,
+        type.table,
+      ),
+    ];
   });
   const events = catalog.fallback;
-  if (events && 'user_id' in events.fields) {
+  if (events && 'user_id' in events.fields && dialect.bitmaps) {
     const select =
-      `SELECT toDate(\`${events.timeField}\`) AS day, uniqExactState(toString(user_id)) AS users ` +
-      `FROM ${db}.${events.table} GROUP BY day`;
+      `SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(\`${events.timeField}\`))) AS days ` +
+      `FROM ${db}.${events.table} GROUP BY user_id`;
     marts.push(
-      table(
+      mart(
         db,
-        `${events.table}_daily_users`,
-        ['day Date', 'users AggregateFunction(uniqExact, String)'],
+        martNames.userDays(events.table),
+        ['user_id String', 'days AggregateFunction(groupBitmap, UInt32)'],
+        'AggregatingMergeTree() ORDER BY user_id',
         select,
         events.table,
       ),

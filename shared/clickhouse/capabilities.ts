@@ -31,7 +31,13 @@ export function capabilitiesOf(version: string): Capabilities {
     version,
     dedupToken: false,
     queryParameters: false,
-    dialect: { lowCardinality: false, dateTime64: false, dedupWindow: false, addColumnIfNotExists: false },
+    dialect: {
+      lowCardinality: false,
+      dateTime64: false,
+      dedupWindow: false,
+      addColumnIfNotExists: false,
+      bitmaps: false,
+    },
     // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
     insertSettings: { date_time_input_format: 'best_effort' },
   };

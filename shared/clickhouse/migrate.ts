@@ -68,7 +68,7 @@ export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<M
     statements.push(...derivedDdl(type, ch.database, ch.dialect));
   }
   // A new mart is backfilled from the rows stored before its view existed.
-  for (const mart of martsOf(catalog, ch.database)) {
+  for (const mart of martsOf(catalog, ch.database, ch.dialect)) {
     statements.push(mart.create, mart.view);
     if (!tables.has(mart.table) && tables.has(mart.source)) statements.push(mart.backfill);
   }

@@ -2,7 +2,7 @@
 // and republish letters to their original subject; a letter is deleted only after that publish is acked.
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DLQ_HEADERS, DLQ_STREAM } from '../streams/mod.ts';
+import { DLQ_HEADERS, DLQ_STREAM } from './definitions.ts';
 
 export interface Letter {
   seq: number;
@@ -105,10 +105,31 @@ export async function redrive(
   const jsm = await jetstreamManager(nc);
   let done = 0;
   for await (const l of readLetters(nc, filter)) {
-    if (!l.originalSubject) continue;
-    await js.publish(l.originalSubject, l.data, { msgID: `redrive:${DLQ_STREAM}:${l.seq}` });
-    await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
+    if (!(await redriveOne(js, jsm, l))) continue;
     progress(++done, done + l.remaining);
   }
   return done;
+}
+
+/** Redrives the letters of these sequence numbers; those no longer stored (redriven already) are skipped. */
+export async function redriveSelected(nc: NatsConnection, seqs: readonly number[]): Promise<number> {
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  let done = 0;
+  for (const seq of seqs) {
+    const l = await showLetter(nc, seq);
+    if (l && (await redriveOne(js, jsm, l))) done++;
+  }
+  return done;
+}
+
+async function redriveOne(
+  js: ReturnType<typeof jetstream>,
+  jsm: Awaited<ReturnType<typeof jetstreamManager>>,
+  l: Letter,
+): Promise<boolean> {
+  if (!l.originalSubject) return false;
+  await js.publish(l.originalSubject, l.data, { msgID: `redrive:${DLQ_STREAM}:${l.seq}` });
+  await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
+  return true;
 }

@@ -1,0 +1,97 @@
+// Dead letters: what could never be inserted, with its reason, code, deliveries and payload; redrive the selected
+// letters, or every letter of a type, after a confirmation — the result shows, and the list reloads.
+import { useEffect, useState } from 'preact/hooks';
+import { getJson, postJson } from './http.ts';
+
+interface Letter {
+  seq: number;
+  type: string;
+  time: string;
+  reason: string;
+  code: number | null;
+  deliveries: number;
+  by: string;
+  original_subject: string;
+  first_failure: string;
+  payload: string;
+}
+
+export function DeadLettersPage(props: { canRedrive: boolean }) {
+  const [letters, setLetters] = useState<Letter[]>([]);
+  const [total, setTotal] = useState(0);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [open, setOpen] = useState<number>();
+  const [result, setResult] = useState<string>();
+  const [error, setError] = useState<string>();
+  const load = () =>
+    getJson<{ letters: Letter[]; total: number }>('/console/api/dead-letters?limit=500').then(
+      (r) => (setLetters(r.letters), setTotal(r.total), setError(undefined)),
+      (e: Error) => setError(e.message),
+    );
+  useEffect(() => void load(), []);
+  const types = [...new Set(letters.map((l) => l.type))];
+  const redrive = async (body: { seqs: number[] } | { type: string }, what: string) => {
+    if (!confirm(`Redrive ${what}? They go back to their stream and are inserted again.`)) return;
+    try {
+      const r = await postJson<{ redriven: number }>('/console/api/dead-letters/redrive', body);
+      setResult(`redriven: ${r.redriven}`);
+      setSelected(new Set());
+    } catch (e) {
+      setError((e as Error).message);
+    }
+    await load();
+  };
+  const toggle = (seq: number) => {
+    const next = new Set(selected);
+    if (!next.delete(seq)) next.add(seq);
+    setSelected(next);
+  };
+  return (
+    <section>
+      <div class="toolbar">
+        <span>{total} dead letters</span>
+        <button id="redrive-selected" disabled={!props.canRedrive || selected.size === 0}
+          onClick={() => void redrive({ seqs: [...selected] }, `${selected.size} selected letters`)}>
+          redrive selected ({selected.size})
+        </button>
+        {types.map((t) => (
+          <button key={t} disabled={!props.canRedrive} onClick={() => void redrive({ type: t }, `every letter of ${t}`)}>
+            redrive all {t}
+          </button>
+        ))}
+        <button onClick={() => void load()}>reload</button>
+        {!props.canRedrive && <span class="muted">sign in with the console token to redrive</span>}
+      </div>
+      {result && <p class="ok" id="redrive-result">{result}</p>}
+      {error && <p class="error">{error}</p>}
+      <table id="letters">
+        <thead>
+          <tr><th /><th>seq</th><th>type</th><th>time</th><th>reason</th><th>code</th><th class="num">deliveries</th></tr>
+        </thead>
+        <tbody>
+          {letters.map((l) => [
+            <tr key={l.seq} class="letter" data-seq={l.seq}>
+              <td><input type="checkbox" checked={selected.has(l.seq)} onChange={() => toggle(l.seq)} /></td>
+              <td class="num"><a href="#" onClick={(e) => (e.preventDefault(), setOpen(open === l.seq ? undefined : l.seq))}>{l.seq}</a></td>
+              <td>{l.type}</td>
+              <td>{l.time.replace('T', ' ').slice(0, 19)}</td>
+              <td class="reason">{l.reason}</td>
+              <td>{l.code ?? ''}</td>
+              <td class="num">{l.deliveries}</td>
+            </tr>,
+            open === l.seq && (
+              <tr key={`${l.seq}-detail`}>
+                <td />
+                <td colSpan={6}>
+                  <p class="muted">from {l.original_subject}, dead-lettered by {l.by}, first failure {l.first_failure}</p>
+                  <pre>{l.payload}</pre>
+                </td>
+              </tr>
+            ),
+          ])}
+          {letters.length === 0 && <tr><td colSpan={7} class="muted">no dead letters</td></tr>}
+        </tbody>
+      </table>
+    </section>
+  );
+}

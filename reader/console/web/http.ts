@@ -1,0 +1,37 @@
+// The page's calls to its own server: JSON in and out, the session cookie sent by the browser (the page never sees
+// a secret). A non-2xx answer becomes an ApiError carrying the status and the body, which the pages show.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(typeof body === 'object' && body && 'error' in body ? String(body.error) : `HTTP ${status}`);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body as T;
+}
+
+export async function postJson<T>(path: string, data: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(data),
+  });
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body as T;
+}
+
+/** `from`/`to` of the last `days` days, as the reading API takes them (UTC dates). */
+export function lastDays(days: number): { from: string; to: string } {
+  const to = new Date();
+  const from = new Date(to.getTime() - (days - 1) * 86_400_000);
+  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+}

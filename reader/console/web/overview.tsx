@@ -1,0 +1,142 @@
+// Overview: events per second accepted and refused (and rows inserted), lag p50/p99, the streams and consumers
+// with what is pending, dead letters, and the health of every collector and sink — refreshed every 2 s.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Chart } from './chart.tsx';
+import { getJson } from './http.ts';
+
+interface Overview {
+  at: string;
+  health: { role: string; url: string; up: boolean; ready: boolean }[];
+  rates: { type: string; outcome: string; per_second: number }[];
+  series: { t: number; accepted: number; refused: number; inserted: number; lag_p50: number | null; lag_p99: number | null }[];
+  streams: { name: string; messages: number; bytes: number }[];
+  consumers: { stream: string; name: string; pending: number; ack_pending: number; redelivered: number }[];
+  dead_letters: number | null;
+  nats: boolean;
+}
+
+export function OverviewPage() {
+  const [data, setData] = useState<Overview>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      getJson<Overview>('/console/api/overview').then(
+        (o) => !stopped && (setData(o), setError(undefined)),
+        (e: Error) => !stopped && setError(e.message),
+      );
+    void load();
+    const timer = setInterval(load, 2000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+  const x = useMemo(() => data?.series.map((p) => p.t / 1000) ?? [], [data]);
+  const rates = useMemo(
+    () => [
+      { label: 'accepted/s', color: '#2f7d32', values: data?.series.map((p) => p.accepted) ?? [] },
+      { label: 'refused/s', color: '#c62828', values: data?.series.map((p) => p.refused) ?? [] },
+      { label: 'inserted/s', color: '#1565c0', values: data?.series.map((p) => p.inserted) ?? [] },
+    ],
+    [data],
+  );
+  const lag = useMemo(
+    () => [
+      { label: 'lag p50 s', color: '#6a1b9a', values: data?.series.map((p) => p.lag_p50) ?? [] },
+      { label: 'lag p99 s', color: '#ef6c00', values: data?.series.map((p) => p.lag_p99) ?? [] },
+    ],
+    [data],
+  );
+  if (!data) return <p class="muted">{error ?? 'loading…'}</p>;
+  const last = data.series.at(-1);
+  const pending = data.consumers.reduce((n, c) => n + c.pending + c.ack_pending, 0);
+  return (
+    <section>
+      {error && <p class="error">{error}</p>}
+      <div class="cards">
+        <Card label="accepted / s" value={last?.accepted ?? 0} />
+        <Card label="refused / s" value={last?.refused ?? 0} bad={(last?.refused ?? 0) > 0} />
+        <Card label="lag p50 / p99" value={last ? `${fmt(last.lag_p50)} / ${fmt(last.lag_p99)} s` : '–'} />
+        <Card label="consumer pending" value={pending} />
+        <Card label="dead letters" value={data.dead_letters ?? '–'} bad={(data.dead_letters ?? 0) > 0} />
+      </div>
+      <div class="grid2">
+        <Chart title="events per second" x={x} series={rates} />
+        <Chart title="end-to-end lag (s)" x={x} series={lag} />
+      </div>
+      <div class="grid2">
+        <div>
+          <h3>By type and outcome (last 2 s)</h3>
+          <table>
+            <thead>
+              <tr><th>type</th><th>outcome</th><th class="num">events/s</th></tr>
+            </thead>
+            <tbody>
+              {data.rates.map((r) => (
+                <tr key={`${r.type} ${r.outcome}`}>
+                  <td>{r.type}</td>
+                  <td>{r.outcome}</td>
+                  <td class="num">{r.per_second}</td>
+                </tr>
+              ))}
+              {data.rates.length === 0 && <tr><td colSpan={3} class="muted">nothing yet</td></tr>}
+            </tbody>
+          </table>
+          <h3>Health</h3>
+          <table>
+            <tbody>
+              {data.health.map((h) => (
+                <tr key={h.url}>
+                  <td>{h.role}</td>
+                  <td>{h.url}</td>
+                  <td class={h.ready ? 'ok' : 'error'}>{h.ready ? 'ready' : h.up ? 'not ready' : 'down'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div>
+          <h3>Streams {data.nats ? '' : '(no NATS connection)'}</h3>
+          <table>
+            <thead>
+              <tr><th>stream</th><th class="num">messages</th><th class="num">bytes</th></tr>
+            </thead>
+            <tbody>
+              {data.streams.map((s) => (
+                <tr key={s.name}><td>{s.name}</td><td class="num">{s.messages}</td><td class="num">{s.bytes}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Consumers</h3>
+          <table>
+            <thead>
+              <tr><th>consumer</th><th class="num">pending</th><th class="num">awaiting ack</th><th class="num">redelivered</th></tr>
+            </thead>
+            <tbody>
+              {data.consumers.map((c) => (
+                <tr key={`${c.stream}/${c.name}`}>
+                  <td>{c.stream}/{c.name}</td>
+                  <td class="num">{c.pending}</td>
+                  <td class="num">{c.ack_pending}</td>
+                  <td class="num">{c.redelivered}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+
+function Card(props: { label: string; value: string | number; bad?: boolean }) {
+  return (
+    <div class={`card${props.bad ? ' bad' : ''}`}>
+      <div class="value">{props.value}</div>
+      <div class="label">{props.label}</div>
+    </div>
+  );
+}
