@@ -1,5 +1,5 @@
-# Container images of edge-events, one build with two targets: `--target collector` and `--target sink`
-# (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
+# Container images of edge-events, one build with three targets: `--target collector`, `--target sink` and
+# `--target reader` (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Production dependencies only: no devDependencies and no optional chdb (the embedded ClickHouse, ~550 MB).
@@ -27,9 +27,12 @@ COPY shared ./shared
 COPY streams ./streams
 COPY collector ./collector
 COPY sink ./sink
+# The reading process and its console (the page is bundled from reader/console/web by npm run build).
+COPY reader ./reader
 # The event catalog the processes read at start (EVENT_CATALOG=catalog).
 COPY catalog ./catalog
-# The collector and the sink run as esbuild bundles (dist/), without a TypeScript loader.
+# The collector, the sink and the reader run as esbuild bundles (dist/), without a TypeScript loader; the console's
+# page is bundled into dist/console.
 RUN npm run build
 USER 1000:1000
 
@@ -42,3 +45,8 @@ CMD ["node", "dist/sink/main.mjs"]
 FROM runtime AS collector
 EXPOSE 8080
 CMD ["node", "--max-old-space-size=96", "dist/collector/main.mjs"]
+
+# `npm run reader` without npm in between: the reading API and the web console.
+FROM runtime AS reader
+EXPOSE 8082
+CMD ["node", "dist/reader/main.mjs"]

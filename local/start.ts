@@ -51,7 +51,8 @@ console.log(`
 edge-events is running
   collector   ${base}   POST /v1/events[/{type}], /events, /v1/producer/views, /v1/track…/v1/batch
                                   GET /openapi.json, /metrics, /healthz, /readyz
-  reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=
+  console     ${readerAt}/console/   live pipeline, events, dead letters, reports, catalog, API docs
+  reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=, /v1/reports/…
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
   catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}

@@ -1,6 +1,6 @@
-// The reading API as a hono app: GET /v1/events (and seed 002's GET /events), health, with read keys when configured
-// — every answer JSON, every bad parameter a 400 naming it. Reads go to ClickHouse only through typed query
-// parameters; a server without them (18.16) answers 501 saying so.
+// The reading API as a hono app: GET /v1/events (and seed 002's GET /events), the reports, health, with read keys
+// when configured — every answer JSON, every bad parameter a 400 naming it — and the web console under /console.
+// Reads go to ClickHouse only through typed query parameters; a server without them (18.16) answers 501 saying so.
 import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
@@ -9,6 +9,7 @@ import type { InferOutput } from 'valibot';
 import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
 import { activity } from './activity.ts';
+import { consoleRoutes, type ConsoleOptions } from './console/mod.ts';
 import { daily, lag, ReportUnavailable, sessions, solveRatio, taskFunnel, UnknownReportType } from './reports.ts';
 
 export interface ReaderOptions {
@@ -18,6 +19,8 @@ export interface ReaderOptions {
   readKeys: readonly string[];
   /** The collector's write keys: refused for reading, with a 403 that says so. */
   writeKeys: readonly string[];
+  /** The web console under /console (its session also reads /v1/*); without it, no console. */
+  console?: Omit<ConsoleOptions, 'catalog' | 'readerDocument'>;
 }
 
 /** The key a request carries: `Authorization: Bearer <key>` or `X-Read-Key`. */
@@ -25,14 +28,27 @@ const keyOf = (c: Context) =>
   c.req.header('x-read-key') ?? /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
 export function readerApp(opts: ReaderOptions): Hono {
-  const app = new Hono();
+  // Not strict: /console and /console/ are the same page.
+  const app = new Hono({ strict: false });
   const readKeys = new Set(opts.readKeys);
   const writeKeys = new Set(opts.writeKeys);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Ready when ClickHouse answers: every read needs it (the console's NATS parts say themselves when NATS is away).
+  app.get('/readyz', async (c) => {
+    const ok = await opts.clickhouse.client.ping().then(
+      (r) => r.success,
+      () => false,
+    );
+    return c.json({ clickhouse: ok }, ok ? 200 : 503);
+  });
   const document = readerOpenApi();
   app.get('/openapi.json', (c) => c.json(document));
+  if (opts.console) {
+    app.route('/console', consoleRoutes({ ...opts.console, catalog: opts.catalog, readerDocument: document }));
+    app.get('/', (c) => c.redirect('/console/'));
+  }
   app.use('/v1/*', async (c, next) => {
-    if (readKeys.size === 0) return next();
+    if (readKeys.size === 0 || opts.console?.access.sessionOf(c)) return next();
     const key = keyOf(c);
     if (key !== undefined && readKeys.has(key)) return next();
     if (key !== undefined && writeKeys.has(key))

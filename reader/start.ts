@@ -1,11 +1,21 @@
 // Starts the reading process's parts: ClickHouse (or the one the process already holds: the embedded engine lets
-// one connection per data folder), the catalog (the files, or the process's catalog in force), and the HTTP server
-// (@hono/node-server) — and stops them in order.
+// one connection per data folder), NATS when configured (the console's live tail, dead letters and stream state,
+// and the catalog published in NATS KV, followed as it changes), the catalog (the files until a published version
+// is read, or the process's catalog in force), and the HTTP server (@hono/node-server) — and stops them in order.
 import { serve, type ServerType } from '@hono/node-server';
 import type { Catalog, Config } from '../shared/mod.ts';
 import { waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
+import {
+  connectNats,
+  followCatalog,
+  openCatalogRegistry,
+  type LiveCatalog,
+  type NatsConnection,
+  type NatsLink,
+} from '../streams/mod.ts';
 import { readerApp } from './app.ts';
+import { ConsoleAccess, OverviewSampler } from './console/mod.ts';
 
 export interface RunningReader {
   readonly port: number;
@@ -14,17 +24,54 @@ export interface RunningReader {
 
 export async function startReader(
   cfg: Config,
-  opts: { clickhouse?: ClickHouse; catalog?: () => Catalog; log?: Logger } = {},
+  opts: { clickhouse?: ClickHouse; catalog?: () => Catalog; nats?: NatsConnection; log?: Logger } = {},
 ): Promise<RunningReader> {
   const log = opts.log ?? createLogger('reader', cfg.logLevel);
   const files = opts.catalog ? undefined : loadCatalogFiles(cfg.catalog.paths);
-  const catalog = opts.catalog ?? (() => files!);
+  let live: LiveCatalog | undefined;
+  const catalog = opts.catalog ?? (() => live?.current() ?? files!);
+  let link: NatsLink | undefined;
+  let stopped = false;
+  // NATS is optional for reading: without it the console says so; with it unreachable, the reader still serves. A
+  // connection made after stop() is closed at once.
+  const linked =
+    !opts.nats && cfg.nats.url
+      ? connectNats(cfg.nats.url, 'edge-events reader', log).then(async (l) => {
+          if (stopped) return void (await l.nc.close());
+          link = l;
+          if (!files) return;
+          const registry = await openCatalogRegistry(l.nc, { create: false, replicas: cfg.stream.replicas });
+          const following = await followCatalog(registry, files, (err) =>
+            log.error({ err: err.message }, 'a published catalog'),
+          );
+          if (stopped) return following.stop();
+          live = following;
+          await live.refresh();
+        })
+      : undefined;
+  linked?.catch((err: Error) => log.error({ err: err.message }, 'NATS'));
+  const nats = () => opts.nats ?? link?.nc;
   const clickhouse = opts.clickhouse ?? (await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log));
+  const { console: settings } = cfg.reader;
+  const sampler = new OverviewSampler(
+    [
+      ...settings.collectors.map((url) => ({ role: 'collector' as const, url })),
+      ...settings.sinks.map((url) => ({ role: 'sink' as const, url })),
+    ],
+    nats,
+  );
   const app = readerApp({
     clickhouse,
     catalog,
     readKeys: cfg.reader.readKeys,
     writeKeys: cfg.collector.sources.map((s) => s.key),
+    console: {
+      access: new ConsoleAccess({ token: settings.token, readKeys: cfg.reader.readKeys, host: cfg.reader.host }),
+      sampler,
+      nats,
+      collector: settings.collectors[0]!,
+      sources: cfg.collector.sources,
+    },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: cfg.reader.host, port: cfg.reader.port }, () => resolve(s));
@@ -35,7 +82,13 @@ export async function startReader(
   return {
     port,
     async stop() {
+      stopped = true;
+      sampler.stop();
+      live?.stop();
+      // Live tails are endless responses: close them with the server.
+      if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await link?.nc.drain().catch(() => {});
       if (!opts.clickhouse) await clickhouse.close();
     },
   };

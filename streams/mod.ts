@@ -14,11 +14,4 @@ export {
   type LiveCatalog,
   type PublishedCatalog,
 } from './catalog-registry.ts';
-export {
-  readLetters,
-  redrive,
-  redriveSelected,
-  showLetter,
-  type Letter,
-  type LetterFilter,
-} from './dead-letters.ts';
+export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';

@@ -6,7 +6,7 @@ import * as prettier from 'prettier';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], {
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx'], {
   encoding: 'utf8',
 })
   .split('\n')

@@ -30,7 +30,7 @@ const nodeSide = (file: string) => file.startsWith('shared/node/') || file.start
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
 /** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
 const unitOf = (file: string) =>
-  /^(shared\/node|shared\/clickhouse|collector\/core|test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
+  /^(shared\/node|shared\/clickhouse|collector\/core|reader\/console|test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
 
 const RUNTIME_SPECIFIC = (spec: string) =>
   isNodeBuiltin(spec) || /^(uWebSockets\.js|hyper-express|pino|chdb|@clickhouse\/)/.test(spec);

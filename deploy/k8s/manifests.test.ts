@@ -40,15 +40,13 @@ const NOT_SET: Record<string, string> = {
   DATA_DIR: 'state of npm start and of the embedded engine, neither of which runs here',
   COLLECTOR_WRITE_KEYS: 'write keys come from a Secret file instead (COLLECTOR_SOURCES_FILE)',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT covers traces',
-  READER_HOST: 'the reading process has no Deployment yet (it comes with the console)',
-  READER_PORT: 'the reading process has no Deployment yet (it comes with the console)',
-  READ_KEYS: 'the reading process has no Deployment yet (it comes with the console)',
   LOADGEN_RPS: 'a load generator inside npm start only',
   DEMO_DATA: 'demo data for npm start only',
 };
 const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],
   sink: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  reader: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CONSOLE_TOKEN'],
   'streams:apply': ['NATS_URL'],
   'schema:apply': ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
 };
@@ -62,7 +60,11 @@ const lock = JSON.parse(readFileSync(join(REPO_DIR, 'package-lock.json'), 'utf8'
   packages: Record<string, { dev?: boolean; optional?: boolean }>;
 };
 const stages = dockerStages();
-const targets = { collector: resolveStage(stages, 'collector'), sink: resolveStage(stages, 'sink') };
+const targets = {
+  collector: resolveStage(stages, 'collector'),
+  sink: resolveStage(stages, 'sink'),
+  reader: resolveStage(stages, 'reader'),
+};
 const imageUid = Number(last(targets.sink.instructions, 'USER')?.split(':')[0]);
 const adapterRules = readObjects(join(K8S_DIR, 'monitoring', 'prometheus-adapter-rules.yaml'));
 const kubectl = findKubectl();
@@ -154,7 +156,20 @@ test('settings: addresses name Services of the build, ports and files match the 
           `${p.where}: ${address} is no Service port`,
         );
       }
-      const port = { collector: p.cfg.collector.port, sink: p.cfg.sink.port }[p.role as 'collector' | 'sink'];
+      const port = { collector: p.cfg.collector.port, sink: p.cfg.sink.port, reader: p.cfg.reader.port }[
+        p.role as 'collector' | 'sink' | 'reader'
+      ];
+      // The console's scrape targets are Services of the build, on their ports.
+      if (p.role === 'reader') {
+        for (const address of [...p.cfg.reader.console.collectors, ...p.cfg.reader.console.sinks]) {
+          const url = new URL(address);
+          const service = services.find((s) => s.metadata.name === url.hostname);
+          assert.ok(
+            service?.spec?.clusterIP === 'None' && service.spec.ports?.some((sp) => sp.port === Number(url.port)),
+            `${p.where}: ${address} is a headless Service's port`,
+          );
+        }
+      }
       if (port !== undefined)
         assert.ok(
           p.container.ports?.some((cp) => cp.containerPort === port),
@@ -439,6 +454,7 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
   const egress: Record<string, string[]> = {
     collector: ['nats:4222'],
     sink: ['clickhouse:8123', 'nats:4222'],
+    reader: ['clickhouse:8123', 'collector:8080', 'nats:4222', 'sink:8081'],
     'streams-apply': ['nats:4222'],
     'schema-apply': ['clickhouse:8123', 'nats:4222'],
     nats: ['nats:6222'],
@@ -495,7 +511,7 @@ test('Jobs run npm scripts of package.json, retry until their service answers, a
       processes(b)
         .map((p) => p.role)
         .sort(),
-      ['collector', 'schema:apply', 'sink', 'streams:apply'],
+      ['collector', 'reader', 'schema:apply', 'sink', 'streams:apply'],
     );
   }
 });

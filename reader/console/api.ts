@@ -127,7 +127,9 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
     const body = v.safeParse(Redrive, await c.req.json().catch(() => undefined));
     if (!body.success) return invalid(c, body.issues);
     const redriven =
-      'seqs' in body.output ? await redriveSelected(nc, body.output.seqs) : await redrive(nc, { type: body.output.type });
+      'seqs' in body.output
+        ? await redriveSelected(nc, body.output.seqs)
+        : await redrive(nc, { type: body.output.type });
     return c.json({ redriven });
   });
   app.get('/api/catalog', (c) => {

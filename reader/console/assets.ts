@@ -46,6 +46,7 @@ export const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>edge-events console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/app.css">
 </head>
 <body>
@@ -62,11 +63,13 @@ export const docsPage = (): string => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>edge-events API docs</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/swagger-ui.css">
 </head>
 <body>
 <p style="font-family:system-ui;margin:12px 20px"><a href="/console/">← console</a></p>
-<div id="docs"></div>
+<div id="collector-docs"></div>
+<div id="reader-docs"></div>
 <script src="/console/assets/swagger-ui-bundle.js"></script>
 <script src="/console/assets/docs.js"></script>
 </body>

@@ -1,8 +1,10 @@
 // The console's overview: what the pipeline is doing now, from the processes' own metrics and JetStream's state.
 // A sampler runs while someone watches (it starts on the first request and stops a minute after the last): every
 // 2 s it scrapes each collector's and sink's GET /metrics and /readyz, and reads the streams' and consumers' state;
-// rates are the growth of counters between two scrapes. Wire: HTTP GET (Prometheus text), NATS JetStream API.
+// rates are the growth of counters between two scrapes. A target whose host name has several addresses (a headless
+// Kubernetes Service: one per pod) is scraped at each. Wire: HTTP GET (Prometheus text), NATS JetStream API.
 import { jetstreamManager } from '@nats-io/jetstream';
+import { lookup } from 'node:dns/promises';
 import type { NatsConnection } from '../../streams/mod.ts';
 import { DLQ_STREAM } from '../../streams/mod.ts';
 import { histogramQuantile, parseMetrics, sumBy, type Sample } from './prometheus.ts';
@@ -101,7 +103,8 @@ export class OverviewSampler {
 
   async #takeSample(): Promise<void> {
     const t = Date.now();
-    const scraped = await Promise.all(this.targets.map(scrape));
+    const targets = (await Promise.all(this.targets.map(expand))).flat();
+    const scraped = await Promise.all(targets.map(scrape));
     const samples = scraped.flatMap((s) => s.samples);
     const previous = this.#previous;
     this.#previous = { t, samples };
@@ -122,7 +125,9 @@ export class OverviewSampler {
           return { type, outcome, per_second: Math.round(perSecond * 10) / 10 };
         })
         .sort((a, b) => b.per_second - a.per_second);
-      const lag = new Map(growth('edge_events_end_to_end_lag_seconds_bucket', ['le']).map(([le, n]) => [le, n * seconds]));
+      const lag = new Map(
+        growth('edge_events_end_to_end_lag_seconds_bucket', ['le']).map(([le, n]) => [le, n * seconds]),
+      );
       const inserted = growth('edge_events_sink_rows_inserted_total', []).reduce((n, [, r]) => n + r, 0);
       const sum = (outcome: (o: string) => boolean) =>
         rates.filter((r) => outcome(r.outcome)).reduce((n, r) => n + r.per_second, 0);
@@ -139,6 +144,19 @@ export class OverviewSampler {
     }
     this.#latest = { health, rates, streams, consumers, dead_letters: deadLetters, nats: Boolean(this.nats()) };
   }
+}
+
+/** The target at each address of its host name (one for an IP address or a single host). */
+async function expand(target: Target): Promise<Target[]> {
+  const url = new URL(target.url);
+  // IPv4 only: `localhost` has one address there, and the same process twice would count twice.
+  const addresses = await lookup(url.hostname, { all: true, family: 4 }).catch(() => []);
+  if (addresses.length <= 1) return [target];
+  return addresses.map(({ address }) => {
+    const at = new URL(target.url);
+    at.hostname = address;
+    return { role: target.role, url: at.origin };
+  });
 }
 
 async function scrape(target: Target): Promise<{ health: Health; samples: Sample[] }> {

@@ -28,7 +28,10 @@ export function tail(c: Context, nc: NatsConnection, typeKey: string | undefined
       skipped = 0;
     };
     // A heartbeat keeps proxies from closing a quiet stream and reports what was skipped.
-    const beat = setInterval(() => void flushSkipped().then(() => stream.writeSSE({ event: 'beat', data: '{}' })), 5000);
+    const beat = setInterval(
+      () => void flushSkipped().then(() => stream.writeSSE({ event: 'beat', data: '{}' })),
+      5000,
+    );
     try {
       for await (const m of messages) {
         const now = Math.floor(Date.now() / 1000);
@@ -42,7 +45,11 @@ export function tail(c: Context, nc: NatsConnection, typeKey: string | undefined
             continue;
           }
           sent++;
-          const data = JSON.stringify({ type: typeKeyOf(m.subject), seq: m.seq, event: JSON.parse(decoder.decode(line)) });
+          const data = JSON.stringify({
+            type: typeKeyOf(m.subject),
+            seq: m.seq,
+            event: JSON.parse(decoder.decode(line)),
+          });
           await stream.writeSSE({ event: 'event', data });
         }
         if (stream.aborted) break;

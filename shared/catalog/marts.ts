@@ -5,7 +5,6 @@
 // the states are distinct counts and bitmaps, where merging a row twice changes nothing; only `<table>_day_rows`
 // counts every insert, and it serves as a version (it grows whenever a day gets rows), not as an answer.
 import type { Catalog } from './catalog.ts';
-import type { Dialect } from './ddl.ts';
 
 export interface Mart {
   table: string;
@@ -19,7 +18,9 @@ export interface Mart {
 const mart = (db: string, name: string, columns: string[], engine: string, select: string, source: string): Mart => ({
   table: name,
   source,
-  create: `CREATE TABLE IF NOT EXISTS ${db}.${name} (\n${columns.map((c) => `  ${c}`).join(',\n')}\n) ENGINE = ${engine}`,
+  create:
+    `CREATE TABLE IF NOT EXISTS ${db}.${name} (\n${columns.map((c) => `  ${c}`).join(',\n')}\n) ` +
+    `ENGINE = ${engine}`,
   view: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name}_mv TO ${db}.${name} AS\n${select}`,
   backfill: `INSERT INTO ${db}.${name} ${select}`,
 });
@@ -40,7 +41,8 @@ export const martNames = {
  * fallback type, `<table>_user_days`: each user's active days as a bitmap, what DAU, WAU and MAU are counted from
  * (seed 000) — where the server has bitmaps (19.x and later).
  */
-export function martsOf(catalog: Catalog, db: string, dialect: Pick<Dialect, 'bitmaps'>): Mart[] {
+/** `dialect.bitmaps`: the server has groupBitmap (the Dialect of ddl.ts, which imports this file). */
+export function martsOf(catalog: Catalog, db: string, dialect: { bitmaps: boolean }): Mart[] {
   const marts = catalog.types.flatMap((type) => {
     const day = `toDate(\`${type.timeField}\`) AS day`;
     const users = 'user_id' in type.fields;

@@ -19,6 +19,7 @@ import {
 export const EXTERNAL_SECRETS = {
   'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   'collector-sources': ['sources.json'],
+  'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN'],
 };
 
 export interface Process {

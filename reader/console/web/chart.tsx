@@ -14,7 +14,17 @@ export interface Series {
 
 const bars = uPlot.paths.bars!({ size: [0.6, 40] });
 
-export function Chart(props: { title: string; x: number[]; series: Series[]; height?: number; time?: boolean }) {
+export function Chart(props: {
+  title: string;
+  x: number[];
+  series: Series[];
+  height?: number;
+  time?: boolean;
+  /** Names for the x values 0, 1, 2… (a histogram's buckets) instead of numbers. */
+  labels?: string[];
+  /** The x axis's span, e.g. the last five minutes, instead of the data's. */
+  xRange?: [number, number];
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current!;
@@ -22,7 +32,9 @@ export function Chart(props: { title: string; x: number[]; series: Series[]; hei
       title: props.title,
       width: Math.max(el.clientWidth, 280),
       height: props.height ?? 220,
-      scales: { x: { time: props.time ?? true } },
+      scales: { x: { time: props.time ?? true, ...(props.xRange ? { range: () => props.xRange! } : {}) } },
+      // A compact legend (names only): it fits a phone's width.
+      legend: { live: false },
       series: [
         {},
         ...props.series.map((s) => ({
@@ -34,16 +46,23 @@ export function Chart(props: { title: string; x: number[]; series: Series[]; hei
           points: { show: props.x.length < 60 },
         })),
       ],
-      axes: [{}, { size: 60 }],
+      axes: [
+        props.labels
+          ? { values: (_: uPlot, splits: number[]) => splits.map((i) => props.labels![i] ?? ''), space: 30 }
+          : {},
+        { size: 60 },
+      ],
     };
     const plot = new uPlot(opts, [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData, el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 280), height: opts.height }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(el.clientWidth, 280), height: opts.height }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.title, props.x, props.series]);
+  }, [props.title, props.x, props.series, props.labels, props.xRange?.[0]]);
   return <div class="chart" ref={box} data-points={props.x.length} data-title={props.title} />;
 }
 

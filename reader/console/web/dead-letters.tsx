@@ -50,29 +50,54 @@ export function DeadLettersPage(props: { canRedrive: boolean }) {
     <section>
       <div class="toolbar">
         <span>{total} dead letters</span>
-        <button id="redrive-selected" disabled={!props.canRedrive || selected.size === 0}
-          onClick={() => void redrive({ seqs: [...selected] }, `${selected.size} selected letters`)}>
+        <button
+          id="redrive-selected"
+          disabled={!props.canRedrive || selected.size === 0}
+          onClick={() => void redrive({ seqs: [...selected] }, `${selected.size} selected letters`)}
+        >
           redrive selected ({selected.size})
         </button>
         {types.map((t) => (
-          <button key={t} disabled={!props.canRedrive} onClick={() => void redrive({ type: t }, `every letter of ${t}`)}>
+          <button
+            key={t}
+            disabled={!props.canRedrive}
+            onClick={() => void redrive({ type: t }, `every letter of ${t}`)}
+          >
             redrive all {t}
           </button>
         ))}
         <button onClick={() => void load()}>reload</button>
         {!props.canRedrive && <span class="muted">sign in with the console token to redrive</span>}
       </div>
-      {result && <p class="ok" id="redrive-result">{result}</p>}
+      {result && (
+        <p class="ok" id="redrive-result">
+          {result}
+        </p>
+      )}
       {error && <p class="error">{error}</p>}
       <table id="letters">
         <thead>
-          <tr><th /><th>seq</th><th>type</th><th>time</th><th>reason</th><th>code</th><th class="num">deliveries</th></tr>
+          <tr>
+            <th />
+            <th>seq</th>
+            <th>type</th>
+            <th>time</th>
+            <th>reason</th>
+            <th>code</th>
+            <th class="num">deliveries</th>
+          </tr>
         </thead>
         <tbody>
           {letters.map((l) => [
             <tr key={l.seq} class="letter" data-seq={l.seq}>
-              <td><input type="checkbox" checked={selected.has(l.seq)} onChange={() => toggle(l.seq)} /></td>
-              <td class="num"><a href="#" onClick={(e) => (e.preventDefault(), setOpen(open === l.seq ? undefined : l.seq))}>{l.seq}</a></td>
+              <td>
+                <input type="checkbox" checked={selected.has(l.seq)} onChange={() => toggle(l.seq)} />
+              </td>
+              <td class="num">
+                <a href="#" onClick={(e) => (e.preventDefault(), setOpen(open === l.seq ? undefined : l.seq))}>
+                  {l.seq}
+                </a>
+              </td>
               <td>{l.type}</td>
               <td>{l.time.replace('T', ' ').slice(0, 19)}</td>
               <td class="reason">{l.reason}</td>
@@ -83,13 +108,21 @@ export function DeadLettersPage(props: { canRedrive: boolean }) {
               <tr key={`${l.seq}-detail`}>
                 <td />
                 <td colSpan={6}>
-                  <p class="muted">from {l.original_subject}, dead-lettered by {l.by}, first failure {l.first_failure}</p>
+                  <p class="muted">
+                    from {l.original_subject}, dead-lettered by {l.by}, first failure {l.first_failure}
+                  </p>
                   <pre>{l.payload}</pre>
                 </td>
               </tr>
             ),
           ])}
-          {letters.length === 0 && <tr><td colSpan={7} class="muted">no dead letters</td></tr>}
+          {letters.length === 0 && (
+            <tr>
+              <td colSpan={7} class="muted">
+                no dead letters
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </section>

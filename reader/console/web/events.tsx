@@ -54,7 +54,11 @@ export function EventsPage(props: { catalog?: CatalogInfo }) {
             <option value="">the generic events</option>
             {props.catalog?.types
               .filter((t) => t.role !== 'fallback')
-              .map((t) => <option key={t.key} value={t.name}>{t.name}</option>)}
+              .map((t) => (
+                <option key={t.key} value={t.name}>
+                  {t.name}
+                </option>
+              ))}
           </select>
         </label>
         {field('user_id', 'user')}
@@ -64,16 +68,24 @@ export function EventsPage(props: { catalog?: CatalogInfo }) {
         <button type="submit">search</button>
       </form>
       {error && <p class="error">{error}</p>}
-      <p class="muted">{rows.length} rows{next ? ', more below' : pages.length ? ', the end' : ''}</p>
+      <p class="muted">
+        {rows.length} rows{next ? ', more below' : pages.length ? ', the end' : ''}
+      </p>
       <div class="scroll">
         <table id="events-table">
           <thead>
-            <tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr>
+            <tr>
+              {columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {rows.map((r, i) => (
               <tr key={String(r.event_id ?? i)}>
-                {columns.map((c) => <td key={c}>{typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? '')}</td>)}
+                {columns.map((c) => (
+                  <td key={c}>{typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? '')}</td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,14 @@ interface Overview {
   at: string;
   health: { role: string; url: string; up: boolean; ready: boolean }[];
   rates: { type: string; outcome: string; per_second: number }[];
-  series: { t: number; accepted: number; refused: number; inserted: number; lag_p50: number | null; lag_p99: number | null }[];
+  series: {
+    t: number;
+    accepted: number;
+    refused: number;
+    inserted: number;
+    lag_p50: number | null;
+    lag_p99: number | null;
+  }[];
   streams: { name: string; messages: number; bytes: number }[];
   consumers: { stream: string; name: string; pending: number; ack_pending: number; redelivered: number }[];
   dead_letters: number | null;
@@ -50,6 +57,8 @@ export function OverviewPage() {
   );
   if (!data) return <p class="muted">{error ?? 'loading…'}</p>;
   const last = data.series.at(-1);
+  const now = Date.parse(data.at) / 1000;
+  const span: [number, number] = [now - 300, now];
   const pending = data.consumers.reduce((n, c) => n + c.pending + c.ack_pending, 0);
   return (
     <section>
@@ -62,15 +71,19 @@ export function OverviewPage() {
         <Card label="dead letters" value={data.dead_letters ?? '–'} bad={(data.dead_letters ?? 0) > 0} />
       </div>
       <div class="grid2">
-        <Chart title="events per second" x={x} series={rates} />
-        <Chart title="end-to-end lag (s)" x={x} series={lag} />
+        <Chart title="events per second, last 5 minutes" x={x} series={rates} xRange={span} />
+        <Chart title="end-to-end lag (s)" x={x} series={lag} xRange={span} />
       </div>
       <div class="grid2">
         <div>
           <h3>By type and outcome (last 2 s)</h3>
           <table>
             <thead>
-              <tr><th>type</th><th>outcome</th><th class="num">events/s</th></tr>
+              <tr>
+                <th>type</th>
+                <th>outcome</th>
+                <th class="num">events/s</th>
+              </tr>
             </thead>
             <tbody>
               {data.rates.map((r) => (
@@ -80,7 +93,13 @@ export function OverviewPage() {
                   <td class="num">{r.per_second}</td>
                 </tr>
               ))}
-              {data.rates.length === 0 && <tr><td colSpan={3} class="muted">nothing yet</td></tr>}
+              {data.rates.length === 0 && (
+                <tr>
+                  <td colSpan={3} class="muted">
+                    nothing yet
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
           <h3>Health</h3>
@@ -100,30 +119,47 @@ export function OverviewPage() {
           <h3>Streams {data.nats ? '' : '(no NATS connection)'}</h3>
           <table>
             <thead>
-              <tr><th>stream</th><th class="num">messages</th><th class="num">bytes</th></tr>
+              <tr>
+                <th>stream</th>
+                <th class="num">messages</th>
+                <th class="num">bytes</th>
+              </tr>
             </thead>
             <tbody>
               {data.streams.map((s) => (
-                <tr key={s.name}><td>{s.name}</td><td class="num">{s.messages}</td><td class="num">{s.bytes}</td></tr>
-              ))}
-            </tbody>
-          </table>
-          <h3>Consumers</h3>
-          <table>
-            <thead>
-              <tr><th>consumer</th><th class="num">pending</th><th class="num">awaiting ack</th><th class="num">redelivered</th></tr>
-            </thead>
-            <tbody>
-              {data.consumers.map((c) => (
-                <tr key={`${c.stream}/${c.name}`}>
-                  <td>{c.stream}/{c.name}</td>
-                  <td class="num">{c.pending}</td>
-                  <td class="num">{c.ack_pending}</td>
-                  <td class="num">{c.redelivered}</td>
+                <tr key={s.name}>
+                  <td>{s.name}</td>
+                  <td class="num">{s.messages}</td>
+                  <td class="num">{s.bytes}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <h3>Consumers</h3>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>consumer</th>
+                  <th class="num">pending</th>
+                  <th class="num">awaiting ack</th>
+                  <th class="num">redelivered</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.consumers.map((c) => (
+                  <tr key={`${c.stream}/${c.name}`}>
+                    <td>
+                      {c.stream}/{c.name}
+                    </td>
+                    <td class="num">{c.pending}</td>
+                    <td class="num">{c.ack_pending}</td>
+                    <td class="num">{c.redelivered}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       </div>
     </section>

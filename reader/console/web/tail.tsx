@@ -41,13 +41,17 @@ export function TailPage(props: { catalog?: CatalogInfo }) {
           <select value={type} onChange={(e) => setType(e.currentTarget.value)} name="type">
             <option value="">all</option>
             {props.catalog?.types.map((t) => (
-              <option key={t.key} value={t.name}>{t.name}</option>
+              <option key={t.key} value={t.name}>
+                {t.name}
+              </option>
             ))}
           </select>
         </label>
         <button onClick={() => setPaused(!paused)}>{paused ? 'resume' : 'pause'}</button>
         <button onClick={() => (setEvents([]), setSkipped(0))}>clear</button>
-        <span class="muted" id="tail-state">{paused ? 'paused' : state}</span>
+        <span class="muted" id="tail-state">
+          {paused ? 'paused' : state}
+        </span>
       </div>
       {skipped > 0 && (
         <p class="warn" id="tail-skipped">
@@ -56,17 +60,29 @@ export function TailPage(props: { catalog?: CatalogInfo }) {
       )}
       <table class="tail">
         <thead>
-          <tr><th>type</th><th>seq</th><th>event</th></tr>
+          <tr>
+            <th>type</th>
+            <th>seq</th>
+            <th>event</th>
+          </tr>
         </thead>
         <tbody>
           {events.map((e, i) => (
             <tr key={`${e.seq}-${i}`}>
               <td>{e.type}</td>
               <td class="num">{e.seq}</td>
-              <td><code>{JSON.stringify(e.event)}</code></td>
+              <td>
+                <code>{JSON.stringify(e.event)}</code>
+              </td>
             </tr>
           ))}
-          {events.length === 0 && <tr><td colSpan={3} class="muted">waiting for events…</td></tr>}
+          {events.length === 0 && (
+            <tr>
+              <td colSpan={3} class="muted">
+                waiting for events…
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </section>

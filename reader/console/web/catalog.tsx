@@ -1,0 +1,124 @@
+// Catalog: every event type with its route, table, fields (type, limits, whether required) and an example payload;
+// a form sends a test event through the collector and shows its exact answer — 2xx, or the 4xx naming each field.
+import { useState } from 'preact/hooks';
+import { postJson } from './http.ts';
+
+export interface CatalogType {
+  name: string;
+  key: string;
+  table: string;
+  description: string;
+  role: string | null;
+  route: string;
+  unknown_fields: string;
+  fields: Record<string, Record<string, unknown> & { type: string }>;
+  example: Record<string, unknown>;
+}
+export interface CatalogInfo {
+  version: number;
+  types: CatalogType[];
+}
+
+const limitsOf = (f: Record<string, unknown>) =>
+  Object.entries(f)
+    .filter(([k]) => k !== 'type' && k !== 'optional' && k !== 'nullable')
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' | ') : String(v)}`)
+    .join(', ');
+
+export function CatalogPage(props: { catalog?: CatalogInfo }) {
+  const [chosen, setChosen] = useState(0);
+  const type = props.catalog?.types[chosen];
+  if (!props.catalog || !type) return <p class="muted">loading…</p>;
+  return (
+    <section class="grid2">
+      <div>
+        <p class="muted">
+          catalog version {props.catalog.version}, {props.catalog.types.length} types
+        </p>
+        <ul class="types">
+          {props.catalog.types.map((t, i) => (
+            <li key={t.key}>
+              <a
+                href="#/catalog"
+                class={i === chosen ? 'active' : ''}
+                onClick={(e) => (e.preventDefault(), setChosen(i))}
+              >
+                {t.name}
+              </a>{' '}
+              <span class="muted">{t.description}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div>
+        <h3>{type.name}</h3>
+        <p>
+          <code>POST {type.route}</code> → table <code>{type.table}</code>
+          {type.role && <span class="muted"> ({type.role})</span>}; unknown fields: {type.unknown_fields}
+        </p>
+        <table id="fields">
+          <thead>
+            <tr>
+              <th>field</th>
+              <th>type</th>
+              <th>required</th>
+              <th>limits</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(type.fields).map(([name, f]) => (
+              <tr key={name}>
+                <td>
+                  <code>{name}</code>
+                </td>
+                <td>
+                  {f.type}
+                  {f.nullable ? ' | null' : ''}
+                </td>
+                <td>{f.optional || 'default' in f ? 'no' : 'yes'}</td>
+                <td class="muted">{limitsOf(f)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <TestForm key={type.key} type={type} />
+      </div>
+    </section>
+  );
+}
+
+function TestForm(props: { type: CatalogType }) {
+  const [text, setText] = useState(JSON.stringify(props.type.example, null, 2));
+  const [answer, setAnswer] = useState<{ status: number; route: string; body: unknown }>();
+  const [error, setError] = useState<string>();
+  const send = async () => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch (e) {
+      return setError(`not JSON: ${(e as Error).message}`);
+    }
+    setError(undefined);
+    try {
+      setAnswer(await postJson('/console/api/test-event', { type: props.type.name, payload }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <form onSubmit={(e) => (e.preventDefault(), void send())}>
+      <h3>Send a test event</h3>
+      <textarea name="payload" rows={10} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <button type="submit">send to the collector</button>
+      {error && <p class="error">{error}</p>}
+      {answer && (
+        <div id="answer" class={answer.status < 300 ? 'ok' : 'error'}>
+          <p>
+            <strong>{answer.status}</strong> from POST {answer.route}
+          </p>
+          <pre>{JSON.stringify(answer.body, null, 2)}</pre>
+        </div>
+      )}
+    </form>
+  );
+}
