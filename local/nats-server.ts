@@ -1,5 +1,6 @@
 // Runs Debian's nats-server with JetStream on loopback, its store in a folder we own. Port -1 picks a
-// free port; restart() reuses the same port and store, as a crashed server coming back would.
+// free port; restart() reuses the same port and store, as a crashed server coming back would. As a member of a
+// cluster it takes a server name, a cluster port and its peers' routes, and may be another build (`binary`).
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from './process.ts';
@@ -10,7 +11,24 @@ export interface NatsServer extends ServerControl {
   readonly dir: string;
 }
 
-export async function startNatsServer(opts: { dir: string; port?: number; detached?: boolean }): Promise<NatsServer> {
+export interface ClusterMember {
+  /** The server's name (JetStream's peer name: leaders are named by it). */
+  name: string;
+  cluster: string;
+  /** The port routes from peers connect to. */
+  port: number;
+  /** The peers' cluster ports. */
+  routes: number[];
+}
+
+export async function startNatsServer(opts: {
+  dir: string;
+  port?: number;
+  detached?: boolean;
+  /** The nats-server executable (default: the one on PATH). */
+  binary?: string;
+  cluster?: ClusterMember;
+}): Promise<NatsServer> {
   mkdirSync(opts.dir, { recursive: true });
   let port = opts.port ?? -1;
   let proc: OwnedProcess;
@@ -18,9 +36,19 @@ export async function startNatsServer(opts: { dir: string; port?: number; detach
   const launch = async () => {
     for (const f of readdirSync(opts.dir)) if (f.endsWith('.ports')) rmSync(join(opts.dir, f));
     // -sd: JetStream store; -ports_file_dir: where the server writes the port it bound.
+    const c = opts.cluster;
+    const cluster = c
+      ? [
+          ...['--name', c.name, '--cluster_name', c.cluster, '--cluster', `nats://127.0.0.1:${c.port}`],
+          ...['--routes', c.routes.map((r) => `nats://127.0.0.1:${r}`).join(',')],
+        ]
+      : [];
     proc = spawnOwned(
-      'nats-server',
-      ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(opts.dir, 'store'), '-ports_file_dir', opts.dir],
+      opts.binary ?? 'nats-server',
+      [
+        ...['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(opts.dir, 'store')],
+        ...['-ports_file_dir', opts.dir, ...cluster],
+      ],
       join(opts.dir, 'nats-server.log'),
       { detached: opts.detached },
     );

@@ -7,9 +7,11 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { buildCatalog, type Catalog, type TypeSpec } from '../shared/mod.ts';
+import { throughElection } from './election.ts';
 
 export const CATALOG_BUCKET = 'catalog';
 const KEY = 'current';
+const FOLLOW_EVERY_MS = 1000;
 
 export interface PublishedCatalog {
   version: number;
@@ -46,8 +48,11 @@ export async function openCatalogRegistry(
 ): Promise<CatalogRegistry | undefined> {
   const kvm = new Kvm(nc);
   let kv: KV;
-  if (opts.create) kv = await kvm.create(CATALOG_BUCKET, { history: 64, replicas: opts.replicas ?? 1 });
-  else {
+  if (opts.create) {
+    kv = await kvm.create(CATALOG_BUCKET, { history: 64, replicas: opts.replicas ?? 1 });
+    // A replicated bucket just created answers reads once its stream has a leader.
+    await throughElection(() => kv.get(KEY));
+  } else {
     kv = await kvm.open(CATALOG_BUCKET);
     // open() succeeds for a bucket that does not exist; status() asks the server.
     if (
@@ -59,12 +64,13 @@ export async function openCatalogRegistry(
       return undefined;
   }
   const decode = (value: Uint8Array) => JSON.parse(new TextDecoder().decode(value)) as PublishedCatalog;
+  const latest = async (): Promise<{ published?: PublishedCatalog; revision: number }> => {
+    const entry = await kv.get(KEY);
+    if (!entry || entry.operation !== 'PUT') return { revision: entry?.revision ?? 0 };
+    return { published: decode(entry.value), revision: entry.revision };
+  };
   return {
-    async latest() {
-      const entry = await kv.get(KEY);
-      if (!entry || entry.operation !== 'PUT') return { revision: entry?.revision ?? 0 };
-      return { published: decode(entry.value), revision: entry.revision };
-    },
+    latest,
     async history() {
       const out: PublishedCatalog[] = [];
       for await (const entry of await kv.history({ key: KEY }))
@@ -91,11 +97,26 @@ export async function openCatalogRegistry(
       }
     },
     async follow(onVersion) {
-      const watch = await kv.watch({ key: KEY });
-      void (async () => {
-        for await (const entry of watch) if (entry.operation === 'PUT') onVersion(decode(entry.value));
-      })().catch(() => {});
-      return { stop: () => watch.stop() };
+      // Polled, not watched: a KV watch re-creates its ordered consumer when a node dies, and in a cluster that
+      // request can time out inside nats.js with nothing to catch it (it stopped the sink in the cluster fault
+      // tests). A read a second is nothing, and a version is rarely published.
+      let seen = 0;
+      let reading: Promise<void> | undefined;
+      const read = () =>
+        (reading ??= latest()
+          .then(({ published, revision }) => {
+            if (published && revision !== seen) {
+              seen = revision;
+              onVersion(published);
+            }
+          })
+          .catch(() => {})
+          .finally(() => (reading = undefined)));
+      // The first read in the background too: listeners added right after this returns hear of it.
+      void read();
+      const timer = setInterval(read, FOLLOW_EVERY_MS);
+      timer.unref();
+      return { stop: () => clearInterval(timer) };
     },
   };
 }

@@ -1,17 +1,21 @@
 // The fault suite: under a steady client load, kill -9 one part of the pipeline (sink, collector,
 // nats-server or clickhouse-server), start it again on the same ports and data, then check event by
-// event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events.
+// event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events. The cluster
+// faults run on a 3-node NATS cluster with R3 streams: kill -9 the node leading stream EVENTS, or the one leading
+// the sink's consumer, and bring it back after a few seconds.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../../shared/clickhouse/mod.ts';
-import { DLQ_STREAM } from '../../streams/mod.ts';
+import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
 import { applyStreams, processEnv, startServices, waitUntilAcked } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
 
 export const FAULTS = ['sink', 'collector', 'nats', 'clickhouse'] as const;
-export type Fault = (typeof FAULTS)[number];
+export const CLUSTER_FAULTS = ['nats-stream-leader', 'nats-consumer-leader'] as const;
+export type Fault = (typeof FAULTS)[number] | (typeof CLUSTER_FAULTS)[number];
+const isClusterFault = (f: Fault) => (CLUSTER_FAULTS as readonly string[]).includes(f);
 
 export interface FaultSize {
   events: number;
@@ -25,6 +29,11 @@ export interface FaultReport {
   accepted: number;
   rejected: number;
   unanswered: number;
+  /** 503 answers the load retried; requests with no answer within 10 s. */
+  unavailable: number;
+  timeouts: number;
+  /** The node killed (cluster faults). */
+  node?: string;
   lost: number;
   duplicated: number;
   leaked: number;
@@ -45,19 +54,22 @@ export async function runFaultScenario(
   onProgress?: (done: number) => void,
 ): Promise<FaultReport> {
   const started = Date.now();
-  const services = await startServices('server');
+  const cluster = isClusterFault(fault);
+  const services = await startServices('server', { natsCluster: cluster });
   const env = await processEnv(services, {
     SINK_ACK_WAIT_SECONDS: '3',
     SINK_RETRY_BASE_MS: '200',
     SINK_RETRY_MAX_MS: '2000',
+    ...(cluster ? { STREAM_REPLICAS: '3' } : {}),
   });
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);
   const collector = await spawnService('collector', env, services.dir);
-  const tag = `fault_${fault}`;
+  const tag = `fault_${fault.replaceAll('-', '_')}`;
   let killedAt = -1;
   let midInsert: boolean | undefined;
+  let node: string | undefined;
   let faultDone: Promise<void> = Promise.resolve();
 
   const inject = async () => {
@@ -67,6 +79,14 @@ export async function runFaultScenario(
       await proc.kill();
       await sleep(1000);
       await proc.start();
+    } else if (services.natsCluster) {
+      const consumer = fault === 'nats-consumer-leader' ? SINK_CONSUMER : undefined;
+      node = await services.natsCluster.leaderOf(EVENTS_STREAM, consumer);
+      const leader = services.natsCluster.node(node);
+      await leader.kill();
+      // Down long enough for the others to elect a new leader and carry on without it.
+      await sleep(5000);
+      await leader.restart();
     } else {
       const server = fault === 'nats' ? services.nats : services.clickhouse!;
       await server.kill();
@@ -96,7 +116,7 @@ export async function runFaultScenario(
     await faultDone;
 
     await waitUntilAcked(services.nats.url, 120_000);
-    const nc = await connect({ servers: services.nats.url });
+    const nc = await connect({ servers: services.nats.url.split(',') });
     const deadLettered = (await (await jetstreamManager(nc)).streams.info(DLQ_STREAM)).state.messages;
     await nc.close();
 
@@ -109,6 +129,9 @@ export async function runFaultScenario(
       accepted: load.accepted.size,
       rejected: load.rejected.size,
       unanswered: load.unanswered.size,
+      unavailable: load.unavailable,
+      timeouts: load.timeouts,
+      node,
       lost: landing.lost.length,
       duplicated: landing.duplicated.length,
       leaked: landing.leaked.length,
@@ -139,14 +162,15 @@ async function insertRunning(url: string, withinMs: number): Promise<boolean> {
 
 export function reportTable(reports: FaultReport[]): string {
   const head =
-    '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | lost | duplicated | refused yet stored | ' +
-    'dead-lettered | extra physical rows | killed at | seconds |';
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+    '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | 503 retried | no answer in 10 s | lost | ' +
+    'duplicated | refused yet stored | dead-lettered | extra physical rows | killed at | seconds |';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = reports.map(
     (r) =>
-      `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''} | ${r.events} | ${r.accepted} | ${r.rejected} | ` +
-      `${r.unanswered} | **${r.lost}** | **${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ` +
-      `${Math.round(r.killedAt * 100)}% | ${r.seconds.toFixed(1)} |`,
+      `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''}${r.node ? ` (${r.node})` : ''} | ${r.events} | ` +
+      `${r.accepted} | ${r.rejected} | ${r.unanswered} | ${r.unavailable} | ${r.timeouts} | **${r.lost}** | ` +
+      `**${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ${Math.round(r.killedAt * 100)}% | ` +
+      `${r.seconds.toFixed(1)} |`,
   );
   return [head, rule, ...rows].join('\n');
 }

@@ -13,6 +13,7 @@ import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
+import { startNatsCluster, type NatsCluster } from './nats-cluster.ts';
 
 export { waitFor };
 
@@ -20,20 +21,32 @@ export type Engine = 'server' | 'embedded';
 
 export interface Services {
   dir: string;
+  /** The nats-server; with a cluster, node n1 whose `url` names every node and whose stop() stops them all. */
   nats: NatsServer;
+  natsCluster?: NatsCluster;
   clickhouse?: ClickHouseServer;
   /** The configuration that points at these services (plus any overrides). */
   config(env?: Record<string, string>): Config;
   cleanup(): Promise<void>;
 }
 
-export async function startServices(engine: Engine | 'none' = 'server'): Promise<Services> {
+export async function startServices(
+  engine: Engine | 'none' = 'server',
+  opts: { natsCluster?: boolean } = {},
+): Promise<Services> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-test-'));
-  const nats = await startNatsServer({ dir: join(dir, 'nats') });
+  const natsCluster = opts.natsCluster ? await startNatsCluster(join(dir, 'nats')) : undefined;
+  const nats: NatsServer = natsCluster
+    ? Object.create(natsCluster.node('n1'), {
+        url: { get: () => natsCluster.url },
+        stop: { value: () => natsCluster.stop() },
+      })
+    : await startNatsServer({ dir: join(dir, 'nats') });
   const clickhouse = engine === 'server' ? await startClickHouseServer({ dir: join(dir, 'clickhouse') }) : undefined;
   return {
     dir,
     nats,
+    natsCluster,
     clickhouse,
     config: (env = {}) =>
       loadConfig({
@@ -74,7 +87,7 @@ export async function processEnv(
 }
 
 export async function applyStreams(cfg: Config): Promise<void> {
-  const nc = await connect({ servers: cfg.nats.url! });
+  const nc = await connect({ servers: cfg.nats.url!.split(',') });
   await applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths));
   await nc.close();
 }
@@ -156,7 +169,7 @@ export async function countReaches(
 
 /** Waits until the consumer has nothing pending or awaiting an ack (everything delivered and acked). */
 export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consumer = SINK_CONSUMER): Promise<void> {
-  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
+  const nc = await connect({ servers: natsUrl.split(','), maxReconnectAttempts: -1 });
   try {
     const jsm = await jetstreamManager(nc);
     await waitFor(
@@ -174,7 +187,7 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
 
 /** Every event stored in stream EVENTS (a message holds one or more, one per line), in order. */
 export async function storedEvents(natsUrl: string): Promise<Record<string, unknown>[]> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect({ servers: natsUrl.split(',') });
   try {
     const { messages } = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state;
     const events: Record<string, unknown>[] = [];

@@ -23,6 +23,10 @@ export interface LoadResult {
   unanswered: Set<string>;
   requests: number;
   retries: number;
+  /** Answers 503 (JetStream not reachable, a leader being elected): the batch is sent again. */
+  unavailable: number;
+  /** Requests that got no answer within 10 s: a collector that hangs. */
+  timeouts: number;
   elapsedMs: number;
 }
 
@@ -36,6 +40,8 @@ export async function runLoad(opts: LoadOptions, progress?: (r: LoadResult) => v
     unanswered: new Set(),
     requests: 0,
     retries: 0,
+    unavailable: 0,
+    timeouts: 0,
     elapsedMs: 0,
   };
   const retryForMs = opts.retryForMs ?? 60_000;
@@ -67,9 +73,11 @@ export async function runLoad(opts: LoadOptions, progress?: (r: LoadResult) => v
           body: JSON.stringify(pending),
           signal: AbortSignal.timeout(10_000),
         });
+        if (res.status === 503) result.unavailable++;
         body = await res.json().catch(() => undefined);
-      } catch {
-        continue; // connection refused or reset: the same ids again
+      } catch (err) {
+        if ((err as Error).name === 'TimeoutError') result.timeouts++;
+        continue; // connection refused or reset, or no answer: the same ids again
       }
       if (!body?.results) continue;
       const again: typeof pending = [];

@@ -7,6 +7,15 @@ export { startNatsServer, type NatsServer } from '../../local/mod.ts';
 export { spawnService, type Role, type ServiceProcess } from './processes.ts';
 export { runLoad, loadEventId, type LoadOptions, type LoadResult } from './load.ts';
 export { checkLanding, type Landing } from './verify.ts';
-export { FAULTS, reportTable, runFaultScenario, type Fault, type FaultReport, type FaultSize } from './fault-suite.ts';
+export {
+  CLUSTER_FAULTS,
+  FAULTS,
+  reportTable,
+  runFaultScenario,
+  type Fault,
+  type FaultReport,
+  type FaultSize,
+} from './fault-suite.ts';
 export { landingSuite } from './landing.ts';
 export { closure, cycles, importGraph, isNodeBuiltin, type ImportGraph } from './import-graph.ts';
+export { natsServerBinary, startNatsCluster, type NatsCluster } from './nats-cluster.ts';

@@ -1,5 +1,6 @@
-// `npm test`: runs every *.test.ts in its own process (two at a time, each bounded in time), shows
-// failures in full, and ends with the line `N passed, N failed`.
+// `npm test`: runs every *.test.ts in its own process (two at a time, each bounded in time; the heavy suites — fault
+// injection, clusters, the browser — afterwards, one at a time), shows failures in full, and ends with the line
+// `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -7,6 +8,8 @@ import { join, relative } from 'node:path';
 const ROOT = process.cwd();
 const FILE_TIMEOUT_MS = 5 * 60_000;
 const PARALLEL = 2;
+/** Suites that load the machine themselves: run alone, so neither they nor their neighbours starve. */
+const ALONE = /(fault-suite|cluster|console)\.test\.ts$/;
 const SKIP = new Set(['node_modules', '.git', '.data', '.scratch']);
 
 function find(dir: string): string[] {
@@ -57,18 +60,26 @@ const only = process.argv.slice(2);
 const files = find(ROOT)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
-const queue = [...files];
 const results: FileResult[] = [];
-await Promise.all(
-  Array.from({ length: PARALLEL }, async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      const r = await runFile(file);
-      results.push(r);
-      const mark = r.failed ? 'FAIL' : 'ok  ';
-      console.log(`${mark} ${r.file}  (${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)}s)`);
-      if (r.failed || process.env.VERBOSE) console.log(r.output.replace(/^/gm, '    '));
-    }
-  }),
+const run = async (queue: string[], parallel: number) =>
+  Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        const r = await runFile(file);
+        results.push(r);
+        const mark = r.failed ? 'FAIL' : 'ok  ';
+        console.log(`${mark} ${r.file}  (${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)}s)`);
+        if (r.failed || process.env.VERBOSE) console.log(r.output.replace(/^/gm, '    '));
+      }
+    }),
+  );
+await run(
+  files.filter((f) => !ALONE.test(f)),
+  PARALLEL,
+);
+await run(
+  files.filter((f) => ALONE.test(f)),
+  1,
 );
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

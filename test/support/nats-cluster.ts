@@ -1,0 +1,79 @@
+// A 3-node NATS JetStream cluster on loopback: the nats-server the Kubernetes manifests deploy (Debian trixie's
+// 2.10.x, fetched once by tools/nats-server-from.sh), each node with its own store, named n1…n3, routes to the
+// others. Ready once JetStream has a meta leader. A node is killed and restarted by name, on the same ports and
+// store, as a crashed pod coming back would; leaders are looked up by stream and consumer.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startNatsServer, type NatsServer } from '../../local/mod.ts';
+import { waitFor } from '../../local/mod.ts';
+import { freePort } from './free-port.ts';
+
+export interface NatsCluster {
+  /** Every node's client URL, comma-separated (NATS_URL). */
+  readonly url: string;
+  readonly servers: readonly string[];
+  readonly version: string;
+  node(name: string): NatsServer;
+  /** The server name of a stream's leader, or of a consumer's. */
+  leaderOf(stream: string, consumer?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const natsServerBinary = (suite = 'trixie'): string =>
+  execFileSync('bash', ['tools/nats-server-from.sh', suite], { encoding: 'utf8' }).trim();
+
+export async function startNatsCluster(dir: string, size = 3): Promise<NatsCluster> {
+  const binary = natsServerBinary();
+  const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  const clientPorts = await Promise.all(Array.from({ length: size }, freePort));
+  const clusterPorts = await Promise.all(Array.from({ length: size }, freePort));
+  const names = clientPorts.map((_, i) => `n${i + 1}`);
+  const nodes = await Promise.all(
+    names.map((name, i) =>
+      startNatsServer({
+        dir: join(dir, name),
+        port: clientPorts[i],
+        binary,
+        cluster: {
+          name,
+          cluster: 'edge-events',
+          port: clusterPorts[i]!,
+          routes: clusterPorts.filter((_, j) => j !== i),
+        },
+      }),
+    ),
+  );
+  const servers = clientPorts.map((p) => `nats://127.0.0.1:${p}`);
+  const withJsm = async <T>(use: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>) => {
+    const nc = await connect({ servers, timeout: 2000 });
+    try {
+      return await use(await jetstreamManager(nc, { timeout: 2000 }));
+    } finally {
+      await nc.close();
+    }
+  };
+  // JetStream answers account info once the cluster has a meta leader.
+  await waitFor('a JetStream meta leader', () => withJsm((jsm) => jsm.getAccountInfo()), 30_000);
+  return {
+    url: servers.join(','),
+    servers,
+    version,
+    node(name) {
+      const i = names.indexOf(name);
+      if (i < 0) throw new Error(`no node ${name}`);
+      return nodes[i]!;
+    },
+    leaderOf: (stream, consumer) =>
+      withJsm(async (jsm) => {
+        const info = consumer ? await jsm.consumers.info(stream, consumer) : await jsm.streams.info(stream);
+        const leader = info.cluster?.leader;
+        if (!leader) throw new Error(`${stream}${consumer ? `/${consumer}` : ''} has no leader`);
+        return leader;
+      }),
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
+    },
+  };
+}
