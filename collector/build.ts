@@ -17,6 +17,7 @@ import {
   connectNats,
   createPublisher,
   followCatalog,
+  throughElection,
   openCatalogRegistry,
   type LiveCatalog,
   type NatsLink,
@@ -58,9 +59,12 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
     connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
       async (connected) => {
         // The newest published catalog is read before any event is accepted (none is, before NATS is reached).
-        const registry = await openCatalogRegistry(connected.nc, { create: true, replicas: cfg.stream.replicas });
+        // NATS dying or electing a leader meanwhile is waited through; other errors stop the process.
+        const registry = await throughElection(() =>
+          openCatalogRegistry(connected.nc, { create: true, replicas: cfg.stream.replicas }),
+        );
         live = await followCatalog(registry, files, (err) => log.error({ err: err.message }, 'a published catalog'));
-        await live.refresh();
+        await throughElection(() => live!.refresh());
         live.onChange((c) => log.info({ version: c.version, types: c.types.length }, 'catalog version in force'));
         log.info({ version: live.current().version }, 'catalog in force');
         link = connected;

@@ -3,7 +3,7 @@
 // finish the batch in hand, flush acks, close ClickHouse.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Server } from 'node:http';
-import type { Catalog, Config } from '../shared/mod.ts';
+import { isUnreachable, type Catalog, type Config } from '../shared/mod.ts';
 import { migrate, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
@@ -13,6 +13,8 @@ import {
   openCatalogRegistry,
   relayConsumer,
   SINK_CONSUMER,
+  isElecting,
+  throughElection,
   type LiveCatalog,
   type NatsLink,
 } from '../streams/mod.ts';
@@ -78,8 +80,12 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     ch = clickhouse = await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log);
     log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse reached');
     nats = link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
-    const registry = (await openCatalogRegistry(nats.nc, { create: true, replicas: cfg.stream.replicas }))!;
-    const applied = await applyCatalog(files, ch, registry, log);
+    // NATS or ClickHouse dying, or a leader being elected, meanwhile is waited through (both steps can be repeated:
+    // every statement of a migration is idempotent); other errors stop.
+    const registry = (await throughElection(() =>
+      openCatalogRegistry(nats!.nc, { create: true, replicas: cfg.stream.replicas }),
+    ))!;
+    const applied = await untilReachable(() => applyCatalog(files, ch!, registry, log), 'the catalog', log);
     catalog = await followCatalog(registry, applied, (err) => log.error({ err: err.message }, 'a published catalog'));
     catalog.onChange((c) => log.info({ version: c.version }, 'catalog version in force'));
     log.info({ catalog: applied.version, types: applied.types.length }, 'clickhouse ready');
@@ -118,4 +124,18 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
       log.info({ ...stats }, 'sink stopped');
     },
   };
+}
+
+/** Runs a start-up step again while a server it needs is away (unreachable, or electing a leader); other errors,
+ *  and a step that succeeds, end it. */
+async function untilReachable<T>(step: () => Promise<T>, what: string, log: Logger): Promise<T> {
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isUnreachable(err) && !isElecting(err)) throw err;
+      log.warn({ err: (err as Error).message, retryInMs: wait }, `${what}: a server is away; trying again`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }

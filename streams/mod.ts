@@ -15,3 +15,4 @@ export {
   type PublishedCatalog,
 } from './catalog-registry.ts';
 export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';
+export { isElecting, throughElection } from './election.ts';

@@ -1,7 +1,6 @@
 // One ClickHouse connection through @clickhouse/client, over HTTP to a server (CLICKHOUSE_URL) or
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { Agent, type ClientRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { isUnreachable, type Config } from '../mod.ts';
 import type { Logger } from '../node/mod.ts';
@@ -14,27 +13,6 @@ export interface ClickHouse extends Capabilities {
   /** Where it is, for people: a URL or the embedded data path. */
   readonly location: string;
   close(): Promise<void>;
-}
-
-/**
- * The HTTP agent of a server connection: keep-alive, at most 10 sockets (the client's own defaults), and every
- * request given an 'error' listener of last resort. When a server dies while an insert's body is being sent,
- * @clickhouse/client (1.23) rejects the insert and removes its listeners from the request, which then emits
- * "socket hang up" with no listener left: an uncaught exception that stopped the sink (the kill -9 fault suite
- * caught it). The insert has already failed and will be retried; this only keeps the process alive.
- */
-export class RequestGuardAgent extends Agent {
-  constructor() {
-    super({ keepAlive: true, maxSockets: 10 });
-  }
-  addRequest(req: ClientRequest, options: unknown): void {
-    req.on('error', () => {});
-    (Agent.prototype as unknown as { addRequest(r: ClientRequest, o: unknown): void }).addRequest.call(
-      this,
-      req,
-      options,
-    );
-  }
 }
 
 export class EmbeddedEngineMissing extends Error {
@@ -50,7 +28,6 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
       username: cfg.user,
       password: cfg.password,
       request_timeout: 60_000,
-      http_agent: new RequestGuardAgent(),
       log: { level: ClickHouseLogLevel.OFF },
     });
     location = cfg.url;
