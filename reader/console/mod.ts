@@ -2,4 +2,5 @@
 // dead letters, reports, the catalog and the API docs (web/, bundled for browsers), and the routes they call.
 export { ConsoleAccess } from './access.ts';
 export { consoleRoutes, type ConsoleOptions } from './api.ts';
-export { OverviewSampler, type Target } from './overview.ts';
+export { OverviewSampler } from './overview.ts';
+export type { Overview, Target } from './overview-types.ts';

@@ -7,44 +7,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { lookup } from 'node:dns/promises';
 import type { NatsConnection } from '../../streams/mod.ts';
 import { DLQ_STREAM } from '../../streams/mod.ts';
+import type { Health, Overview, Point, Target } from './overview-types.ts';
 import { histogramQuantile, parseMetrics, sumBy, type Sample } from './prometheus.ts';
-
-export interface Target {
-  role: 'collector' | 'sink';
-  url: string;
-}
-
-export interface Health {
-  role: Target['role'];
-  url: string;
-  /** Its metrics answered. */
-  up: boolean;
-  /** GET /readyz answered 200. */
-  ready: boolean;
-}
-
-export interface Point {
-  /** Unix ms. */
-  t: number;
-  accepted: number;
-  refused: number;
-  inserted: number;
-  lag_p50: number | null;
-  lag_p99: number | null;
-}
-
-export interface Overview {
-  at: string;
-  health: Health[];
-  /** Events per second by type and outcome over the last interval (collectors). */
-  rates: { type: string; outcome: string; per_second: number }[];
-  /** The last five minutes, one point per sample. */
-  series: Point[];
-  streams: { name: string; messages: number; bytes: number }[];
-  consumers: { stream: string; name: string; pending: number; ack_pending: number; redelivered: number }[];
-  dead_letters: number | null;
-  nats: boolean;
-}
 
 const INTERVAL_MS = 2000;
 const KEEP = 150;

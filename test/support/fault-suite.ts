@@ -6,7 +6,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../../shared/clickhouse/mod.ts';
-import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
+import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER, throughElection } from '../../streams/mod.ts';
 import { applyStreams, processEnv, startServices, waitUntilAcked } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
@@ -117,7 +117,9 @@ export async function runFaultScenario(
 
     await waitUntilAcked(services.nats.url, 120_000);
     const nc = await connect({ servers: services.nats.url.split(',') });
-    const deadLettered = (await (await jetstreamManager(nc)).streams.info(DLQ_STREAM)).state.messages;
+    const deadLettered = await throughElection(
+      async () => (await (await jetstreamManager(nc, { timeout: 5000 })).streams.info(DLQ_STREAM)).state.messages,
+    );
     await nc.close();
 
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);

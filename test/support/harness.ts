@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
-import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER } from '../../streams/mod.ts';
+import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER, throughElection } from '../../streams/mod.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, waitFor, type NatsServer } from '../../local/mod.ts';
 import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
@@ -88,7 +88,8 @@ export async function processEnv(
 
 export async function applyStreams(cfg: Config): Promise<void> {
   const nc = await connect({ servers: cfg.nats.url!.split(',') });
-  await applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths));
+  // A cluster just formed may time out the first requests (an apply can be repeated).
+  await throughElection(() => applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths)));
   await nc.close();
 }
 
@@ -171,10 +172,11 @@ export async function countReaches(
 export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consumer = SINK_CONSUMER): Promise<void> {
   const nc = await connect({ servers: natsUrl.split(','), maxReconnectAttempts: -1 });
   try {
-    const jsm = await jetstreamManager(nc);
     await waitFor(
       `consumer ${consumer} to ack everything`,
       async () => {
+        // Inside the probe: a cluster node just restarted may time out a request or two.
+        const jsm = await jetstreamManager(nc, { timeout: 5000 });
         const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
         return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
       },

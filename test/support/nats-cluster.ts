@@ -47,9 +47,9 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
   );
   const servers = clientPorts.map((p) => `nats://127.0.0.1:${p}`);
   const withJsm = async <T>(use: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>) => {
-    const nc = await connect({ servers, timeout: 2000 });
+    const nc = await connect({ servers, timeout: 5000 });
     try {
-      return await use(await jetstreamManager(nc, { timeout: 2000 }));
+      return await use(await jetstreamManager(nc, { timeout: 5000 }));
     } finally {
       await nc.close();
     }
@@ -65,13 +65,14 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
       if (i < 0) throw new Error(`no node ${name}`);
       return nodes[i]!;
     },
+    // Asked again while the cluster is busy (a loaded machine, an election): a leader is there within seconds.
     leaderOf: (stream, consumer) =>
-      withJsm(async (jsm) => {
-        const info = consumer ? await jsm.consumers.info(stream, consumer) : await jsm.streams.info(stream);
-        const leader = info.cluster?.leader;
-        if (!leader) throw new Error(`${stream}${consumer ? `/${consumer}` : ''} has no leader`);
-        return leader;
-      }),
+      waitFor(`the leader of ${stream}${consumer ? `/${consumer}` : ''}`, () =>
+        withJsm(async (jsm) => {
+          const info = consumer ? await jsm.consumers.info(stream, consumer) : await jsm.streams.info(stream);
+          return info.cluster?.leader;
+        }),
+      ),
     async stop() {
       await Promise.all(nodes.map((n) => n.stop()));
     },

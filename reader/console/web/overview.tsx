@@ -3,24 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Chart } from './chart.tsx';
 import { getJson } from './http.ts';
-
-interface Overview {
-  at: string;
-  health: { role: string; url: string; up: boolean; ready: boolean }[];
-  rates: { type: string; outcome: string; per_second: number }[];
-  series: {
-    t: number;
-    accepted: number;
-    refused: number;
-    inserted: number;
-    lag_p50: number | null;
-    lag_p99: number | null;
-  }[];
-  streams: { name: string; messages: number; bytes: number }[];
-  consumers: { stream: string; name: string; pending: number; ack_pending: number; redelivered: number }[];
-  dead_letters: number | null;
-  nats: boolean;
-}
+import type { Overview } from '../overview-types.ts';
 
 export function OverviewPage() {
   const [data, setData] = useState<Overview>();
