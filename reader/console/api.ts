@@ -78,16 +78,11 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
       : 'this console is not on loopback: set CONSOLE_TOKEN (or READ_KEYS) to sign in';
     return c.json({ error: reason }, 401);
   });
-  const nats = (c: Context) => {
-    const nc = opts.nats();
-    if (!nc) c.status(503);
-    return nc;
-  };
   const noNats = (c: Context) => c.json({ error: 'this reader has no NATS connection (NATS_URL)' }, 503);
 
   app.get('/api/overview', async (c) => c.json(await opts.sampler.overview()));
   app.get('/api/tail', (c) => {
-    const nc = nats(c);
+    const nc = opts.nats();
     if (!nc) return noNats(c);
     const type = c.req.query('type') || undefined;
     const key = type === undefined ? undefined : opts.catalog().find(type)?.key;
@@ -95,7 +90,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
     return tail(c, nc, key);
   });
   app.get('/api/dead-letters', async (c) => {
-    const nc = nats(c);
+    const nc = opts.nats();
     if (!nc) return noNats(c);
     const type = c.req.query('type') || undefined;
     const limit = Math.min(Number(c.req.query('limit')) || 100, 1000);
@@ -122,7 +117,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
   app.post('/api/dead-letters/redrive', async (c) => {
     if (!access.sessionOf(c)?.canRedrive)
       return c.json({ error: 'redriving needs a session signed in with the console token' }, 403);
-    const nc = nats(c);
+    const nc = opts.nats();
     if (!nc) return noNats(c);
     const body = v.safeParse(Redrive, await c.req.json().catch(() => undefined));
     if (!body.success) return invalid(c, body.issues);

@@ -63,9 +63,22 @@ export async function runFaultScenario(
     ...(cluster ? { STREAM_REPLICAS: '3' } : {}),
   });
   const cfg = services.config(env);
-  await applyStreams(cfg);
-  const sink = await spawnService('sink', env, services.dir);
-  const collector = await spawnService('collector', env, services.dir);
+  // What started is stopped again when a later step fails, so a failed start leaves no server behind.
+  const { sink, collector } = await (async () => {
+    try {
+      await applyStreams(cfg);
+      const sink = await spawnService('sink', env, services.dir);
+      try {
+        return { sink, collector: await spawnService('collector', env, services.dir) };
+      } catch (err) {
+        await sink.terminate().catch(() => {});
+        throw err;
+      }
+    } catch (err) {
+      await services.cleanup();
+      throw err;
+    }
+  })();
   const tag = `fault_${fault.replaceAll('-', '_')}`;
   let killedAt = -1;
   let midInsert: boolean | undefined;

@@ -1,7 +1,7 @@
 // A 3-node NATS JetStream cluster on loopback: the nats-server the Kubernetes manifests deploy (Debian trixie's
 // 2.10.x, fetched once by tools/nats-server-from.sh), each node with its own store, named n1…n3, routes to the
-// others. Ready once JetStream has a meta leader. A node is killed and restarted by name, on the same ports and
-// store, as a crashed pod coming back would; leaders are looked up by stream and consumer.
+// others. Ready once a stream replicated on every node can be made. A node is killed and restarted by name, on the
+// same ports and store, as a crashed pod coming back would; leaders are looked up by stream and consumer.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { execFileSync } from 'node:child_process';
@@ -54,8 +54,17 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
       await nc.close();
     }
   };
-  // JetStream answers account info once the cluster has a meta leader.
-  await waitFor('a JetStream meta leader', () => withJsm((jsm) => jsm.getAccountInfo()), 30_000);
+  // Ready when a stream on every node can be made: a meta leader, and every peer known to it (before that, an R3
+  // stream is refused with "no suitable peers for placement").
+  await waitFor(
+    'every node to take part in JetStream',
+    () =>
+      withJsm(async (jsm) => {
+        await jsm.streams.add({ name: 'cluster_probe', subjects: ['cluster.probe'], num_replicas: size });
+        return jsm.streams.delete('cluster_probe');
+      }),
+    30_000,
+  );
   return {
     url: servers.join(','),
     servers,
