@@ -28,25 +28,31 @@ const LONGEST = WINDOWS.at(-1)!;
  * The changes of each window's count, per date from `from` − 29 to `to`: each value encodes a day and a kind
  * (day × 8 + kind): kind 2i is a run's start in window i (the user's first active day in the range, or one more
  * than W days after the previous), 2i + 1 the end of its cover (W days after a day followed by no other within W).
- * The array is sorted here: a small bitmap (32 values or fewer) is a plain set in ClickHouse, and bitmapToArray gives
+ * `gaps` are the days since the user's previous active day (0 for the first), `next_gaps` to their next (0 for
+ * the last); users with no day in the range are left out (for them the two would differ in length). The array is
+ * sorted here: a small bitmap (32 values or fewer) is a plain set in ClickHouse, and bitmapToArray gives
  * it in the order its values were merged, which varies with the order parts were written and merged.
  */
 function changesQuery(db: string, table: string): string {
   const terms = WINDOWS.flatMap((w, i) => [
-    `arrayMap(j -> active[j] * 8 + ${2 * i}, arrayFilter(j -> j = 1 OR active[j] - active[j - 1] > ${w}, indexes))`,
-    `arrayMap(j -> (active[j] + ${w}) * 8 + ${2 * i + 1}, ` +
-      `arrayFilter(j -> j = length(active) OR active[j + 1] - active[j] > ${w}, indexes))`,
+    `arrayFilter((v, g) -> g = 0 OR g > ${w}, arrayMap(a -> a * 8 + ${2 * i}, active), gaps)`,
+    `arrayFilter((v, g) -> g = 0 OR g > ${w}, arrayMap(a -> (a + ${w}) * 8 + ${2 * i + 1}, active), next_gaps)`,
   ]);
   return `SELECT toString(toDate('1970-01-01') + intDiv(v, 8)) AS date, toUInt8(v % 8) AS kind, count() AS n
 FROM (
-  SELECT arraySort(bitmapToArray(bitmapSubsetInRange(groupBitmapMergeState(days),
-      toUInt32(toDate({from:String}) - ${LONGEST - 1}), toUInt32(toDate({to:String}) + 1)))) AS active,
-    arrayEnumerate(active) AS indexes,
-    arrayJoin(arrayConcat(
-      ${terms.join(',\n      ')}
-    )) AS v
-  FROM ${db}.${table}
-  GROUP BY user_id
+  SELECT arrayJoin(arrayConcat(
+    ${terms.join(',\n    ')}
+  )) AS v
+  FROM (
+    SELECT active, arrayDifference(active) AS gaps, arrayPushBack(arrayPopFront(gaps), 0) AS next_gaps
+    FROM (
+      SELECT arraySort(bitmapToArray(bitmapSubsetInRange(groupBitmapMergeState(days),
+        toUInt32(toDate({from:String}) - ${LONGEST - 1}), toUInt32(toDate({to:String}) + 1)))) AS active
+      FROM ${db}.${table}
+      GROUP BY user_id
+      HAVING notEmpty(active)
+    )
+  )
 )
 GROUP BY date, kind`;
 }
