@@ -178,7 +178,11 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
         // Inside the probe: a cluster node just restarted may time out a request or two.
         const jsm = await jetstreamManager(nc, { timeout: 5000 });
         const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
-        return c.num_pending + c.num_ack_pending === 0 ? true : undefined;
+        // The sink takes every message: its ack floor must reach the stream's last one too. A consumer leader just
+        // elected in a cluster may report nothing pending before it has caught up.
+        const { last_seq: last } = (await jsm.streams.info(EVENTS_STREAM)).state;
+        const caughtUp = consumer !== SINK_CONSUMER || c.ack_floor.stream_seq >= last;
+        return c.num_pending + c.num_ack_pending === 0 && caughtUp ? true : undefined;
       },
       timeoutMs,
     );
