@@ -29,21 +29,40 @@ interface FileResult {
   ms: number;
 }
 
+/** Process groups of the files running now: Ctrl-C (or a TERM) stops them and the servers they started. */
+const groups = new Set<number>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const pid of groups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    process.exit(130);
+  });
+}
+
 function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       env: { ...process.env, NODE_DISABLE_COLORS: '1', FORCE_COLOR: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a file killed for taking too long takes the servers it started with it.
+      detached: true,
     });
+    groups.add(child.pid!);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => {
       output += `\n[run-tests] killed after ${FILE_TIMEOUT_MS / 1000}s`;
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
     }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
+      groups.delete(child.pid!);
       clearTimeout(timer);
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
