@@ -67,74 +67,52 @@ export function parseQuery<S extends v.GenericSchema>(schema: S, query: Record<s
   };
 }
 
-/** A report's date range: both ends inclusive, at most 366 days. */
-export const RangeQuery = v.pipe(
-  v.object({ from: date, to: date }),
-  v.forward(
-    v.check((q) => q.from <= q.to, 'from is after to'),
-    ['to'],
-  ),
-  v.forward(
-    v.check((q) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000, 'at most 366 days'),
-    ['to'],
-  ),
-);
+/** A whole number of seconds, from 1 to `max`, or `fallback` when left out. */
+const seconds = (max: number, fallback: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'expected a whole number of seconds'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(max),
+    ),
+    fallback,
+  );
+
+interface Range {
+  from: string;
+  to: string;
+}
+const ordered = (q: Range) => q.from <= q.to;
+const withinYear = (q: Range) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000;
+
+/** A report's parameters: `entries` and a date range, both ends inclusive, at most 366 days (checked on `to`). */
+const ranged = <E extends v.ObjectEntries>(entries: E) =>
+  v.pipe(
+    v.object({ from: date, to: date, ...entries }),
+    v.forward(
+      v.check((q) => ordered(q as Range), 'from is after to'),
+      ['to'] as never,
+    ),
+    v.forward(
+      v.check((q) => withinYear(q as Range), 'at most 366 days'),
+      ['to'] as never,
+    ),
+  );
+
+/** A report's date range. */
+export const RangeQuery = ranged({});
 export type RangeQuery = v.InferOutput<typeof RangeQuery>;
 
 /** A per-type report's parameters: the type (name or key) and the range. */
-export const TypeRangeQuery = v.pipe(
-  v.object({ type: v.pipe(v.string(), v.minLength(1)), from: date, to: date }),
-  v.forward(
-    v.check((q) => q.from <= q.to, 'from is after to'),
-    ['to'],
-  ),
-  v.forward(
-    v.check((q) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000, 'at most 366 days'),
-    ['to'],
-  ),
-);
+export const TypeRangeQuery = ranged({ type: v.pipe(v.string(), v.minLength(1)) });
 
 /** The task funnel's parameters: the range and the window a task must be finished in (default an hour). */
-export const FunnelQuery = v.pipe(
-  v.object({
-    from: date,
-    to: date,
-    window_seconds: v.optional(
-      v.pipe(
-        v.string(),
-        v.regex(/^\d+$/, 'expected a whole number of seconds'),
-        v.transform(Number),
-        v.minValue(1),
-        v.maxValue(30 * 86_400),
-      ),
-      '3600',
-    ),
-  }),
-  v.forward(
-    v.check((q) => q.from <= q.to, 'from is after to'),
-    ['to'],
-  ),
-);
+export const FunnelQuery = ranged({ window_seconds: seconds(30 * 86_400, '3600') });
 
 /** The sessions report's parameters: the range, the inactivity that ends a session (default 30 min), a type. */
-export const SessionsQuery = v.pipe(
-  v.object({
-    from: date,
-    to: date,
-    timeout_seconds: v.optional(
-      v.pipe(
-        v.string(),
-        v.regex(/^\d+$/, 'expected a whole number of seconds'),
-        v.transform(Number),
-        v.minValue(1),
-        v.maxValue(86_400),
-      ),
-      '1800',
-    ),
-    type: v.optional(v.pipe(v.string(), v.minLength(1))),
-  }),
-  v.forward(
-    v.check((q) => q.from <= q.to, 'from is after to'),
-    ['to'],
-  ),
-);
+export const SessionsQuery = ranged({
+  timeout_seconds: seconds(86_400, '1800'),
+  type: v.optional(v.pipe(v.string(), v.minLength(1))),
+});
