@@ -20,8 +20,8 @@ const url = (protocols: string[]) =>
       ),
     ),
   );
-const identifier = (fallback: string) =>
-  v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier')), fallback);
+const sqlName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier'));
+const identifier = (fallback: string) => v.optional(sqlName, fallback);
 
 const relayCommon = {
   name: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, 'expected lower-case letters, digits, _ or -')),
@@ -77,6 +77,9 @@ const EnvVars = v.object({
   CLICKHOUSE_USER: v.optional(v.string(), 'default'),
   CLICKHOUSE_PASSWORD: v.optional(v.string(), ''),
   CLICKHOUSE_DATABASE: identifier('edge_events'),
+  /** A cluster of the server's remote_servers: replicated tables on every node, read and written through
+   *  Distributed tables (shared/catalog/cluster.ts). Unset: one node. */
+  CLICKHOUSE_CLUSTER: v.optional(sqlName),
   HOST: v.optional(v.string(), '0.0.0.0'),
   PORT: int(8080),
   BODY_LIMIT_BYTES: int(1024 * 1024, 1),
@@ -176,7 +179,7 @@ export const ENV_VARS: readonly string[] = Object.keys(EnvVars.entries);
 export interface Config {
   catalog: { paths: string };
   nats: { url?: string };
-  clickhouse: { url?: string; user: string; password: string; database: string };
+  clickhouse: { url?: string; user: string; password: string; database: string; cluster?: string };
   collector: {
     host: string;
     port: number;
@@ -274,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       user: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
+      cluster: e.CLICKHOUSE_CLUSTER,
     },
     collector: {
       host: e.HOST,

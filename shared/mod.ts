@@ -14,10 +14,23 @@ export {
   columnsOf,
   columnTypes,
   derivedDdl,
+  eventTable,
+  latestOf,
   modernDialect,
   tableDdl,
+  type Column,
   type Dialect,
 } from './catalog/ddl.ts';
+export {
+  addColumns,
+  backfill,
+  createTable,
+  createView,
+  replaceDistributed,
+  storedIn,
+  type TableSpec,
+  type ViewSpec,
+} from './catalog/cluster.ts';
 export { martNames, martsOf, type Mart } from './catalog/marts.ts';
 export { exampleEvent } from './catalog/examples.ts';
 export { eventJsonSchema } from './catalog/json-schema.ts';

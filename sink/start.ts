@@ -4,7 +4,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Server } from 'node:http';
 import { isUnreachable, type Catalog, type Config } from '../shared/mod.ts';
-import { migrate, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { isCoordinationAway, migrate, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
   connectNats,
@@ -64,10 +64,12 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
         : Promise.resolve({}),
   );
   // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
+  // Ready once the catalog is applied and the sink pulls.
+  let pulling = false;
   const health: Server = await serveStatus(
     cfg.sink.port,
-    () => link,
-    () => clickhouse,
+    () => (pulling ? link : undefined),
+    () => (pulling ? clickhouse : undefined),
     metrics,
     log,
   );
@@ -106,6 +108,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     stats,
     reapplySchema: async () => void (await migrate(ch, catalog.current())),
   });
+  pulling = true;
   const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle });
   relays = startRelays(cfg, nats, log, catalog.current());
   const address = health.address();
@@ -126,14 +129,14 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   };
 }
 
-/** Runs a start-up step again while a server it needs is away (unreachable, or electing a leader); other errors,
- *  and a step that succeeds, end it. */
+/** Runs a start-up step again while a server it needs is away (unreachable, electing a leader, or a ClickHouse
+ *  cluster without its ZooKeeper); other errors, and a step that succeeds, end it. */
 async function untilReachable<T>(step: () => Promise<T>, what: string, log: Logger): Promise<T> {
   for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
     try {
       return await step();
     } catch (err) {
-      if (!isUnreachable(err) && !isElecting(err)) throw err;
+      if (!isUnreachable(err) && !isElecting(err) && !isCoordinationAway(err)) throw err;
       log.warn({ err: (err as Error).message, retryInMs: wait }, `${what}: a server is away; trying again`);
       await new Promise((r) => setTimeout(r, wait));
     }

@@ -1,23 +1,12 @@
 // A 3-node NATS JetStream cluster (the nats-server version the manifests deploy): with STREAM_REPLICAS=3 the streams,
-// the consumers and the catalog bucket are R3; under a steady load, kill -9 the node leading stream EVENTS, then the
-// node leading the sink's consumer: the collector answers 503 while a leader is elected (never a 2xx without a
-// PubAck, never a hang), the sink resumes from the new consumer leader, and every event that got a 2xx is in
-// ClickHouse exactly once. Run alone by npm test (it loads the machine).
+// the consumers and the catalog bucket are R3. Killing its leaders under load: test/cluster-faults.test.ts.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
-import {
-  applyStreams,
-  CLUSTER_FAULTS,
-  reportTable,
-  runFaultScenario,
-  startServices,
-  type FaultReport,
-  type Services,
-} from './support/mod.ts';
+import { applyStreams, startServices, type Services } from './support/mod.ts';
 
 const topology = suite<{ services: Services }>('NATS cluster: topology');
 topology.before(async (ctx) => {
@@ -52,22 +41,3 @@ topology(
   },
 );
 topology.run();
-
-const faults = suite('NATS cluster: kill -9 a leader under load');
-const reports: FaultReport[] = [];
-for (const fault of CLUSTER_FAULTS) {
-  faults(`${fault}: 503 during the election, then nothing lost, nothing duplicated`, async () => {
-    const r = await runFaultScenario(fault, { events: 6000, batch: 20, concurrency: 4 });
-    reports.push(r);
-    assert.ok(r.killedAt > 0 && r.node, 'a leader was killed during the load');
-    assert.is(r.timeouts, 0, 'no request went unanswered for 10 s: the collector never hangs');
-    assert.is(r.unanswered, 0, 'clients got an answer for every event, retrying through the election');
-    assert.is(r.accepted + r.rejected, r.events);
-    assert.is(r.lost, 0, 'lost');
-    assert.is(r.duplicated, 0, 'duplicated in query results');
-    assert.is(r.leaked, 0, 'refused but stored');
-    assert.is(r.deadLettered, 0, 'nothing valid was dead-lettered');
-  });
-}
-faults.after(() => console.log(`\n${reportTable(reports)}\n`));
-faults.run();

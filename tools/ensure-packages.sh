@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages edge-events runs or is tested against when their binary is missing.
-# Arguments: `binary` (package of the same name) or `binary:package`. A no-op when all are present.
+# Arguments: `binary` (package of the same name), `binary:package`, or `/path/of/a/file:package`. A no-op when all
+# are present.
 # Used by `npm start` (nats-server), `npm test` and `npm run bench`.
 set -euo pipefail
 missing=()
 for spec in "$@"; do
   bin="${spec%%:*}"
   pkg="${spec#*:}"
+  if [[ "$bin" == /* ]]; then [ -e "$bin" ] || missing+=("$pkg"); continue; fi
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || [ -x "/usr/bin/$bin" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

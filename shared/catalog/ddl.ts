@@ -1,8 +1,10 @@
 // ClickHouse DDL generated from the catalog: database, one table per event type, derived views.
-// The dialect says what the server supports (old servers lack LowCardinality and DateTime64).
+// The dialect says what the server supports (old servers lack LowCardinality and DateTime64) and whether the
+// tables live on one node or a cluster (cluster.ts writes the statements for both).
 import { columnType, isNullable } from './columns.ts';
 import type { EventType } from './event-type.ts';
 import type { Catalog } from './catalog.ts';
+import { createTable, createView, type Column, type TableSpec, type ViewSpec } from './cluster.ts';
 import { martsOf } from './marts.ts';
 
 export interface Dialect {
@@ -14,6 +16,8 @@ export interface Dialect {
   addColumnIfNotExists: boolean;
   /** Roaring bitmaps (groupBitmap, 19.x and later): the activity mart keeps each user's active days as one. */
   bitmaps: boolean;
+  /** CLICKHOUSE_CLUSTER: replicated tables on every node behind Distributed tables (cluster.ts). */
+  cluster?: string;
 }
 
 export const modernDialect: Dialect = {
@@ -24,8 +28,7 @@ export const modernDialect: Dialect = {
   bitmaps: true,
 };
 
-/** A column: its name, its type, and the expression ClickHouse fills it with when a row leaves it out. */
-export type Column = [name: string, type: string, defaultExpression?: string];
+export type { Column };
 
 export function columnsOf(type: EventType, dialect: Dialect): Column[] {
   const columns: Column[] = [['event_id', 'String']];
@@ -53,37 +56,64 @@ export function columnsOf(type: EventType, dialect: Dialect): Column[] {
 export const columnTypes = (type: EventType, dialect: Dialect): Map<string, string> =>
   new Map(columnsOf(type, dialect).map(([name, t]) => [name, t]));
 
-export function tableDdl(type: EventType, db: string, dialect: Dialect): string {
-  const cols = columnsOf(type, dialect).map(([name, t, d]) => `  \`${name}\` ${t}${d ? ` DEFAULT ${d}` : ''}`);
-  return [
-    `CREATE TABLE IF NOT EXISTS ${db}.${type.table} (`,
-    cols.join(',\n'),
-    ') ENGINE = ReplacingMergeTree()',
-    `PARTITION BY toYYYYMM(\`${type.timeField}\`)`,
-    `ORDER BY (${type.orderBy.map((c) => `\`${c}\``).join(', ')})`,
-    ...(dialect.dedupWindow ? ['SETTINGS non_replicated_deduplication_window = 1000'] : []),
-  ].join('\n');
+/** The table of a type's events, sharded (on a cluster) by event_id. */
+export function eventTable(type: EventType, dialect: Dialect): TableSpec {
+  return {
+    name: type.table,
+    columns: columnsOf(type, dialect),
+    engine: 'ReplacingMergeTree()',
+    clauses: [
+      `PARTITION BY toYYYYMM(\`${type.timeField}\`)`,
+      `ORDER BY (${type.orderBy.map((c) => `\`${c}\``).join(', ')})`,
+      // Replicated tables keep their own window of recent inserts.
+      ...(dialect.dedupWindow && !dialect.cluster ? ['SETTINGS non_replicated_deduplication_window = 1000'] : []),
+    ],
+    shardBy: 'cityHash64(event_id)',
+  };
+}
+
+export const tableDdl = (type: EventType, db: string, dialect: Dialect): string[] =>
+  createTable(db, eventTable(type, dialect), dialect);
+
+/** A type's latest-row table and the view that fills it from the type's table. */
+export function latestOf(type: EventType, dialect: Dialect): { table: TableSpec; view: ViewSpec } | undefined {
+  const latest = type.latest;
+  if (!latest) return undefined;
+  const types = columnTypes(type, dialect);
+  return {
+    table: {
+      name: latest.table,
+      columns: latest.fields.map((f) => [f, types.get(f)!.replace(/^Nullable\((.*)\)$/, '$1')]),
+      engine: `ReplacingMergeTree(${latest.version})`,
+      clauses: [`ORDER BY (${latest.by.join(', ')})`],
+      // On a cluster the rows of one key meet on one shard (the view reshards them), so FINAL keeps one.
+      // As text: 18.16's cityHash64 takes no UUID.
+      shardBy: `cityHash64(${latest.by.map((c) => `toString(${c})`).join(', ')})`,
+    },
+    view: {
+      name: `${latest.table}_mv`,
+      target: latest.table,
+      source: type.table,
+      select: (from) => `SELECT ${latest.fields.join(', ')} FROM ${from}`,
+      reshard: true,
+    },
+  };
 }
 
 /** The tables and views derived from a type's table: its latest-row table and the view that fills it. */
 export function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
-  const latest = type.latest;
-  if (!latest) return [];
-  const types = columnTypes(type, dialect);
-  const columns = latest.fields.map((f) => `  ${f} ${types.get(f)!.replace(/^Nullable\((.*)\)$/, '$1')}`);
-  return [
-    `CREATE TABLE IF NOT EXISTS ${db}.${latest.table} (\n${columns.join(',\n')}\n) ` +
-      `ENGINE = ReplacingMergeTree(${latest.version})\nORDER BY (${latest.by.join(', ')})`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${latest.table}_mv TO ${db}.${latest.table} AS
-SELECT ${latest.fields.join(', ')} FROM ${db}.${type.table}`,
-  ];
+  const latest = latestOf(type, dialect);
+  return latest ? [...createTable(db, latest.table, dialect), createView(db, latest.view, dialect)] : [];
 }
 
 /** Every statement needed for the catalog, in order; each is idempotent. */
 export function catalogDdl(catalog: Catalog, db: string, dialect: Dialect = modernDialect): string[] {
   return [
-    `CREATE DATABASE IF NOT EXISTS ${db}`,
-    ...catalog.types.flatMap((type) => [tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
-    ...martsOf(catalog, db, dialect).flatMap((m) => [m.create, m.view]),
+    `CREATE DATABASE IF NOT EXISTS ${db}${dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : ''}`,
+    ...catalog.types.flatMap((type) => [...tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
+    ...martsOf(catalog, dialect).flatMap((m) => [
+      ...createTable(db, m.table, dialect),
+      createView(db, m.view, dialect),
+    ]),
   ];
 }

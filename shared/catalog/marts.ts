@@ -1,28 +1,21 @@
 // Marts: small tables that materialized views keep from the event tables as rows arrive, so a report over months
 // reads a few thousand rows, not millions (seed 000's DAU/WAU/MAU, seed 003's views over the per-type tables). Each
-// mart is declared here once: its table, the view that fills it, and the INSERT that backfills it from rows stored
-// before it existed. A re-delivered event or a backfill that overlaps the view's first inserts counts no one twice:
-// the states are distinct counts and bitmaps, where merging a row twice changes nothing; only `<table>_day_rows`
-// counts every insert, and it serves as a version (it grows whenever a day gets rows), not as an answer.
+// mart is declared here once: its table and the view that fills it (cluster.ts writes their statements, for one node
+// or a cluster, and the INSERT that backfills a new mart from the rows stored before it existed). A re-delivered
+// event or a backfill that overlaps the view's first inserts counts no one twice: the states are distinct counts and
+// bitmaps, where merging a row twice changes nothing; only `<table>_day_rows` counts every insert, and it serves as a
+// version (it grows whenever a day gets rows), not as an answer.
 import type { Catalog } from './catalog.ts';
+import type { Column, TableSpec, ViewSpec } from './cluster.ts';
 
 export interface Mart {
-  table: string;
-  /** The table the view reads. */
-  source: string;
-  create: string;
-  view: string;
-  backfill: string;
+  table: TableSpec;
+  view: ViewSpec;
 }
 
-const mart = (db: string, name: string, columns: string[], engine: string, select: string, source: string): Mart => ({
-  table: name,
-  source,
-  create:
-    `CREATE TABLE IF NOT EXISTS ${db}.${name} (\n${columns.map((c) => `  ${c}`).join(',\n')}\n) ` +
-    `ENGINE = ${engine}`,
-  view: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name}_mv TO ${db}.${name} AS\n${select}`,
-  backfill: `INSERT INTO ${db}.${name} ${select}`,
+const mart = (table: TableSpec, view: Omit<ViewSpec, 'name' | 'target'>): Mart => ({
+  table,
+  view: { ...view, name: `${table.name}_mv`, target: table.name },
 });
 
 /** The table names of the marts a report reads. */
@@ -41,41 +34,61 @@ export const martNames = {
  * fallback type, `<table>_user_days`: each user's active days as a bitmap, what DAU, WAU and MAU are counted from
  * (seed 000) — where the server has bitmaps (19.x and later).
  */
-/** `dialect.bitmaps`: the server has groupBitmap (the Dialect of ddl.ts, which imports this file). */
-export function martsOf(catalog: Catalog, db: string, dialect: { bitmaps: boolean }): Mart[] {
+/** `dialect.bitmaps`: the server has groupBitmap. */
+export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[] {
   const marts = catalog.types.flatMap((type) => {
     const day = `toDate(\`${type.timeField}\`) AS day`;
     const users = 'user_id' in type.fields;
-    const select =
-      `SELECT ${day}, uniqState(event_id) AS events${users ? ', uniqState(toString(user_id)) AS users' : ''} ` +
-      `FROM ${db}.${type.table} GROUP BY day`;
-    const columns = ['day Date', 'events AggregateFunction(uniq, String)'];
-    if (users) columns.push('users AggregateFunction(uniq, String)');
+    const columns: Column[] = [
+      ['day', 'Date'],
+      ['events', 'AggregateFunction(uniq, String)'],
+    ];
+    if (users) columns.push(['users', 'AggregateFunction(uniq, String)']);
+    const byDay = { clauses: ['ORDER BY day'], shardBy: 'toUInt32(day)' };
     return [
-      mart(db, martNames.daily(type.table), columns, 'AggregatingMergeTree() ORDER BY day', select, type.table),
       mart(
-        db,
-        martNames.dayRows(type.table),
-        ['day Date', 'rows UInt64'],
-        'SummingMergeTree() ORDER BY day',
-        `SELECT ${day}, count() AS rows FROM ${db}.${type.table} GROUP BY day`,
-        type.table,
+        { name: martNames.daily(type.table), columns, engine: 'AggregatingMergeTree()', ...byDay },
+        {
+          source: type.table,
+          select: (from) =>
+            `SELECT ${day}, uniqState(event_id) AS events${users ? ', uniqState(toString(user_id)) AS users' : ''} ` +
+            `FROM ${from} GROUP BY day`,
+        },
+      ),
+      mart(
+        {
+          name: martNames.dayRows(type.table),
+          columns: [
+            ['day', 'Date'],
+            ['rows', 'UInt64'],
+          ],
+          engine: 'SummingMergeTree()',
+          ...byDay,
+        },
+        { source: type.table, select: (from) => `SELECT ${day}, count() AS rows FROM ${from} GROUP BY day` },
       ),
     ];
   });
   const events = catalog.fallback;
   if (events && 'user_id' in events.fields && dialect.bitmaps) {
-    const select =
-      `SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(\`${events.timeField}\`))) AS days ` +
-      `FROM ${db}.${events.table} GROUP BY user_id`;
     marts.push(
       mart(
-        db,
-        martNames.userDays(events.table),
-        ['user_id String', 'days AggregateFunction(groupBitmap, UInt32)'],
-        'AggregatingMergeTree() ORDER BY user_id',
-        select,
-        events.table,
+        {
+          name: martNames.userDays(events.table),
+          columns: [
+            ['user_id', 'String'],
+            ['days', 'AggregateFunction(groupBitmap, UInt32)'],
+          ],
+          engine: 'AggregatingMergeTree()',
+          clauses: ['ORDER BY user_id'],
+          shardBy: 'cityHash64(user_id)',
+        },
+        {
+          source: events.table,
+          select: (from) =>
+            `SELECT toString(user_id) AS user_id, ` +
+            `groupBitmapState(toUInt32(toDate(\`${events.timeField}\`))) AS days FROM ${from} GROUP BY user_id`,
+        },
       ),
     );
   }

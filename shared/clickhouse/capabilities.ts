@@ -14,7 +14,23 @@ export interface Capabilities {
   queryParameters: boolean;
 }
 
-export function capabilitiesOf(version: string): Capabilities {
+/** On a cluster, for every query: each shard is read and written on its first replica that is up (the order of
+ *  remote_servers), so what a sink has inserted is what a reader then sees, replication lag or not. */
+export const clusterSettings: ClickHouseSettings = { load_balancing: 'in_order' };
+
+/** On a cluster (CLICKHOUSE_CLUSTER), inserts go through the Distributed tables synchronously: an insert returns
+ *  once every shard's part is written on one of its replicas, so a sink acks only what is stored. */
+export function capabilitiesOf(version: string, cluster?: string): Capabilities {
+  const caps = serverCapabilities(version);
+  if (!cluster) return caps;
+  return {
+    ...caps,
+    dialect: { ...caps.dialect, cluster },
+    insertSettings: { ...caps.insertSettings, insert_distributed_sync: 1 },
+  };
+}
+
+function serverCapabilities(version: string): Capabilities {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   const at = (M: number, m: number) => major > M || (major === M && minor >= m);
   if (at(22, 8))

@@ -4,7 +4,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { join, resolve } from 'node:path';
 import { isUnreachable, type Config } from '../mod.ts';
 import type { Logger } from '../node/mod.ts';
-import { capabilitiesOf, type Capabilities } from './capabilities.ts';
+import { capabilitiesOf, clusterSettings, type Capabilities } from './capabilities.ts';
 
 export interface ClickHouse extends Capabilities {
   readonly client: ClickHouseClient;
@@ -28,6 +28,7 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
       username: cfg.user,
       password: cfg.password,
       request_timeout: 60_000,
+      ...(cfg.cluster ? { clickhouse_settings: clusterSettings } : {}),
       log: { level: ClickHouseLogLevel.OFF },
     });
     location = cfg.url;
@@ -58,7 +59,7 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
     engine: cfg.url ? 'server' : 'embedded',
     database: cfg.database,
     location,
-    ...capabilitiesOf(row?.v ?? '0'),
+    ...capabilitiesOf(row?.v ?? '0', cfg.cluster),
     close: () => client.close(),
   };
 }

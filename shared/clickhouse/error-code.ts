@@ -7,3 +7,10 @@ export function errorCode(err: unknown): number | undefined {
   const m = /Code: (\d+)[.,]/.exec(String(e?.message ?? ''));
   return m ? Number(m[1]) : undefined;
 }
+
+/** NO_ZOOKEEPER, TABLE_IS_READ_ONLY (a replica without its ZooKeeper session), UNKNOWN_STATUS_OF_INSERT, and
+ *  KEEPER_EXCEPTION (a session lost mid-request): the cluster's coordination is away for now. */
+const COORDINATION_AWAY = new Set([225, 242, 319, 999]);
+
+/** Whether a cluster's ZooKeeper or Keeper is away: a statement that failed for it can be run again shortly. */
+export const isCoordinationAway = (err: unknown): boolean => COORDINATION_AWAY.has(errorCode(err) ?? 0);

@@ -1,20 +1,44 @@
-// Makes a ClickHouse database hold what a catalog needs, without losing anything: tables that are missing are
-// created (with their derived views), columns that are missing are added, and nothing else is touched — a column
-// whose type differs from the catalog's is refused, and then nothing at all is applied. Safe at every start, and
-// by several sinks at once (every statement is idempotent). Wire: DDL over the ClickHouse client; the existing
-// schema read from system.columns.
-import { columnsOf, derivedDdl, martsOf, Refused, tableDdl, type Catalog } from '../mod.ts';
+// Makes a ClickHouse database hold what a catalog needs, without losing anything: tables and views that are missing
+// are created, columns that are missing are added, and nothing else is touched — a column whose type differs from
+// the catalog's is refused, and then nothing at all is applied. Safe at every start, and by several sinks at once
+// (every statement is idempotent). On a cluster the statements run ON CLUSTER (shared/catalog/cluster.ts); one that
+// a node that is down has not run within DDL_TIMEOUT_SECONDS is left queued for it, and named in `pending`.
+// Wire: DDL over the ClickHouse client; the existing schema read from system.tables and system.columns.
+import {
+  addColumns,
+  backfill,
+  createTable,
+  createView,
+  eventTable,
+  latestOf,
+  martsOf,
+  Refused,
+  replaceDistributed,
+  storedIn,
+  type Catalog,
+  type Dialect,
+  type TableSpec,
+} from '../mod.ts';
+import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouse } from './connect.ts';
 import { errorCode } from './error-code.ts';
 
 /** DUPLICATE_COLUMN, and ILLEGAL_COLUMN as 18.16 says it for an ADD COLUMN of a column that exists. */
 const DUPLICATE_COLUMN = new Set([15, 44]);
+/** TIMEOUT_EXCEEDED: an ON CLUSTER statement some node has not run yet (it stays queued for that node). */
+const DDL_TIMEOUT = 159;
+const DDL_TIMEOUT_SECONDS = 10;
 
 export interface Migration {
   /** The statements to run, in order. */
   statements: string[];
+  /** The same in phases, run in order: each a list of chains (a table, then its columns and views) that do not
+   *  depend on each other — the database, then the event tables, then the marts that read them. */
+  phases: string[][][];
   /** Why the catalog cannot be applied to this database as it is (nothing is applied then). */
   refused: string[];
+  /** On a cluster: statements some node has not run yet (it runs them when it is back). */
+  pending: string[];
 }
 
 export class MigrationRefused extends Refused {
@@ -27,63 +51,115 @@ export class MigrationRefused extends Refused {
   }
 }
 
-/** What each existing table of the database has: table → column → type. */
-async function existingColumns(ch: ClickHouse): Promise<Map<string, Map<string, string>>> {
+/** What each existing table and view of the database has: table → column → type (a view may have none). */
+async function existingTables(ch: ClickHouse): Promise<Map<string, Map<string, string>>> {
   // Inlined: the database name is an SQL identifier (config checks it), and 18.16 has no query parameters.
-  const rs = await ch.client.query({
-    query: `SELECT table, name, type FROM system.columns WHERE database = '${ch.database}'`,
-    format: 'JSONEachRow',
-  });
+  const query = (sql: string) => ch.client.query({ query: sql, format: 'JSONEachRow' }).then((rs) => rs.json());
   const tables = new Map<string, Map<string, string>>();
-  for (const { table, name, type } of await rs.json<{ table: string; name: string; type: string }>()) {
-    if (!tables.has(table)) tables.set(table, new Map());
-    tables.get(table)!.set(name, type);
-  }
+  for (const { name } of (await query(`SELECT name FROM system.tables WHERE database = '${ch.database}'`)) as {
+    name: string;
+  }[])
+    tables.set(name, new Map());
+  const columns = (await query(`SELECT table, name, type FROM system.columns WHERE database = '${ch.database}'`)) as {
+    table: string;
+    name: string;
+    type: string;
+  }[];
+  for (const { table, name, type } of columns) tables.get(table)?.set(name, type);
   return tables;
 }
 
 const normal = (type: string) => type.replace(/\s+/g, '');
 
+/** What makes an event table hold the catalog's columns: created, or its missing columns added. */
+function alignTable(
+  ch: ClickHouse,
+  t: TableSpec,
+  tables: Map<string, Map<string, string>>,
+  refused: string[],
+  typeName: string,
+): string[] {
+  const { database: db, dialect } = ch;
+  const stored = tables.get(storedIn(t.name, dialect));
+  if (!stored) return createTable(db, t, dialect);
+  const missing = t.columns.filter(([name, want]) => {
+    const got = stored.get(name);
+    if (got !== undefined && normal(got) !== normal(want))
+      refused.push(`${t.name}.${name} is ${got} in ClickHouse; the catalog (${typeName}) says ${want}`);
+    return got === undefined;
+  });
+  const statements = addColumns(db, t, missing, dialect);
+  if (dialect.cluster) {
+    const readable = tables.get(t.name);
+    if (!readable) statements.push(...createTable(db, t, dialect, 'distributed'));
+    else if (t.columns.some(([name]) => !readable.has(name)))
+      statements.push(...replaceDistributed(db, t, dialect.cluster));
+  }
+  return statements;
+}
+
+/** What creates a table that does not exist (on a cluster: its local or Distributed half, whichever is missing). */
+function createMissing(dialect: Dialect, db: string, t: TableSpec, tables: Map<string, unknown>): string[] {
+  if (!dialect.cluster) return tables.has(t.name) ? [] : createTable(db, t, dialect);
+  return [
+    ...(tables.has(storedIn(t.name, dialect)) ? [] : createTable(db, t, dialect, 'local')),
+    ...(tables.has(t.name) ? [] : createTable(db, t, dialect, 'distributed')),
+  ];
+}
+
 /** What applying `catalog` to this database takes, or why it cannot be applied. */
 export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
-  const tables = await existingColumns(ch);
-  const statements = [`CREATE DATABASE IF NOT EXISTS ${ch.database}`];
+  const { database: db, dialect } = ch;
+  const tables = await existingTables(ch);
+  const on = dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : '';
+  const first = tables.size ? [] : [`CREATE DATABASE IF NOT EXISTS ${db}${on}`];
   const refused: string[] = [];
-  const ifNotExists = ch.dialect.addColumnIfNotExists ? 'IF NOT EXISTS ' : '';
+  const view = (v: { name: string }, sql: string) => (tables.has(v.name) ? [] : [sql]);
+  const chains: string[][] = [];
   for (const type of catalog.types) {
-    const have = tables.get(type.table);
-    if (!have) {
-      statements.push(tableDdl(type, ch.database, ch.dialect));
-    } else {
-      for (const [name, want, fill] of columnsOf(type, ch.dialect)) {
-        const got = have.get(name);
-        const column = `\`${name}\` ${want}${fill ? ` DEFAULT ${fill}` : ''}`;
-        if (got === undefined)
-          statements.push(`ALTER TABLE ${ch.database}.${type.table} ADD COLUMN ${ifNotExists}${column}`);
-        else if (normal(got) !== normal(want)) {
-          refused.push(`${type.table}.${name} is ${got} in ClickHouse; the catalog (${type.name}) says ${want}`);
-        }
-      }
-    }
-    statements.push(...derivedDdl(type, ch.database, ch.dialect));
+    const chain = alignTable(ch, eventTable(type, dialect), tables, refused, type.name);
+    const latest = latestOf(type, dialect);
+    if (latest)
+      chain.push(
+        ...createMissing(dialect, db, latest.table, tables),
+        ...view(latest.view, createView(db, latest.view, dialect)),
+      );
+    chains.push(chain);
   }
-  // A new mart is backfilled from the rows stored before its view existed.
-  for (const mart of martsOf(catalog, ch.database, ch.dialect)) {
-    statements.push(mart.create, mart.view);
-    if (!tables.has(mart.table) && tables.has(mart.source)) statements.push(mart.backfill);
-  }
-  return { statements, refused };
+  // A new mart is backfilled from the rows stored before its view existed (its source is made by an earlier chain).
+  const marts = martsOf(catalog, dialect).map((mart) => [
+    ...createMissing(dialect, db, mart.table, tables),
+    ...view(mart.view, createView(db, mart.view, dialect)),
+    ...(!tables.has(mart.table.name) && tables.has(mart.view.source) ? [backfill(db, mart.view)] : []),
+  ]);
+  const phases = [[first], chains, marts].map((phase) => phase.filter((c) => c.length));
+  return { statements: phases.flat(2), phases, refused, pending: [] };
 }
 
 /** Applies the catalog: all of it, or — when a column does not fit — nothing (MigrationRefused). */
 export async function migrate(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
   const plan = await planMigration(ch, catalog);
   if (plan.refused.length) throw new MigrationRefused(plan.refused);
-  for (const query of plan.statements) {
-    await ch.client.command({ query }).catch((err: unknown) => {
-      // Another sink added the same column a moment ago (servers without ADD COLUMN IF NOT EXISTS answer 44).
-      if (!DUPLICATE_COLUMN.has(errorCode(err) ?? 0)) throw err;
-    });
+  const settings: ClickHouseSettings | undefined = ch.dialect.cluster
+    ? { distributed_ddl_task_timeout: String(DDL_TIMEOUT_SECONDS), insert_distributed_sync: 1 }
+    : undefined;
+  const run = (query: string) =>
+    ch.client.command({ query, clickhouse_settings: settings }).then(
+      () => {},
+      (err: unknown) => {
+        const code = errorCode(err) ?? 0;
+        if (code === DDL_TIMEOUT && ch.dialect.cluster) return void plan.pending.push(query);
+        // Another sink added the same column a moment ago (servers without ADD COLUMN IF NOT EXISTS answer 44).
+        if (!DUPLICATE_COLUMN.has(code)) throw err;
+      },
+    );
+  const chain = async (statements: string[]) => {
+    for (const query of statements) await run(query);
+  };
+  // Each ON CLUSTER statement waits until every node has run it: the chains of a phase run side by side there.
+  for (const phase of plan.phases) {
+    if (!ch.dialect.cluster) for (const c of phase) await chain(c);
+    else await Promise.all(phase.map(chain));
   }
   return plan;
 }

@@ -4,4 +4,4 @@
 export { connectClickHouse, waitForClickHouse, EmbeddedEngineMissing, type ClickHouse } from './connect.ts';
 export { capabilitiesOf, type Capabilities } from './capabilities.ts';
 export { migrate, MigrationRefused, type Migration } from './migrate.ts';
-export { errorCode } from './error-code.ts';
+export { errorCode, isCoordinationAway } from './error-code.ts';

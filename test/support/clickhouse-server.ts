@@ -1,6 +1,8 @@
 // Runs Debian's clickhouse-server on loopback with all state in a folder we own (no systemd).
-// restart() brings it back on the same ports and data, as after a crash; HTTP interface only is used.
-import { mkdirSync } from 'node:fs';
+// restart() brings it back on the same ports and data, as after a crash; HTTP interface only is used by clients.
+// A cluster member gets its own copy of the server's config with `extraConfig` beside it in config.d (ZooKeeper,
+// remote_servers, macros), as a ClickHouse pod mounts its own.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
 import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from '../../local/mod.ts';
@@ -9,23 +11,52 @@ import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerContr
 export interface ClickHouseServer extends ServerControl {
   readonly url: string;
   readonly dir: string;
+  readonly ports: ClickHousePorts;
 }
 
-const CONFIG = '/etc/clickhouse-server/config.xml';
+export interface ClickHousePorts {
+  http: number;
+  tcp: number;
+  interserver: number;
+}
 
-/** `port`: its HTTP port, when a client must know it before the server runs (default: a free one). */
-export async function startClickHouseServer(opts: { dir: string; port?: number }): Promise<ClickHouseServer> {
+const CONFIG_DIR = '/etc/clickhouse-server';
+
+export const clickHousePorts = async (): Promise<ClickHousePorts> => ({
+  http: await freePort(),
+  tcp: await freePort(),
+  interserver: await freePort(),
+});
+
+/**
+ * `port`: its HTTP port, when a client must know it before the server runs (default: a free one); `ports`: all of
+ * them (a cluster's members name each other's); `extraConfig`: the XML body of a config.d file.
+ */
+export async function startClickHouseServer(opts: {
+  dir: string;
+  port?: number;
+  ports?: ClickHousePorts;
+  extraConfig?: string;
+}): Promise<ClickHouseServer> {
   const dir = opts.dir;
   for (const sub of ['tmp', 'uf', 'fs']) mkdirSync(join(dir, sub), { recursive: true });
-  const [http, tcp, inter] = [opts.port ?? (await freePort()), await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${http}`;
+  const ports = opts.ports ?? { ...(await clickHousePorts()), ...(opts.port ? { http: opts.port } : {}) };
+  let config = join(CONFIG_DIR, 'config.xml');
+  if (opts.extraConfig) {
+    const own = join(dir, 'etc');
+    mkdirSync(join(own, 'config.d'), { recursive: true });
+    for (const file of ['config.xml', 'users.xml']) copyFileSync(join(CONFIG_DIR, file), join(own, file));
+    writeFileSync(join(own, 'config.d', 'edge-events.xml'), `<yandex>\n${opts.extraConfig}\n</yandex>\n`);
+    config = join(own, 'config.xml');
+  }
+  const url = `http://127.0.0.1:${ports.http}`;
   let proc: OwnedProcess;
 
   const launch = async () => {
     proc = spawnOwned(
       'clickhouse-server',
       [
-        `--config-file=${CONFIG}`,
+        `--config-file=${config}`,
         '--',
         `--path=${dir}/`,
         `--tmp_path=${dir}/tmp/`,
@@ -34,9 +65,10 @@ export async function startClickHouseServer(opts: { dir: string; port?: number }
         `--logger.log=${dir}/clickhouse.log`,
         `--logger.errorlog=${dir}/clickhouse.err`,
         '--listen_host=127.0.0.1',
-        `--http_port=${http}`,
-        `--tcp_port=${tcp}`,
-        `--interserver_http_port=${inter}`,
+        '--interserver_http_host=127.0.0.1',
+        `--http_port=${ports.http}`,
+        `--tcp_port=${ports.tcp}`,
+        `--interserver_http_port=${ports.interserver}`,
       ],
       join(dir, 'clickhouse.out'),
     );
@@ -53,6 +85,6 @@ export async function startClickHouseServer(opts: { dir: string; port?: number }
   await launch();
   return Object.assign(
     serverControl(() => proc, launch),
-    { url, dir },
+    { url, dir, ports },
   );
 }

@@ -1,8 +1,10 @@
 // The fault suite: under a steady client load, kill -9 one part of the pipeline (sink, collector,
 // nats-server or clickhouse-server), start it again on the same ports and data, then check event by
 // event what landed. `npm test` runs it small; `npm run bench -- faults` runs it at 200,000 events. The cluster
-// faults run on a 3-node NATS cluster with R3 streams: kill -9 the node leading stream EVENTS, or the one leading
-// the sink's consumer, and bring it back after a few seconds.
+// faults run on a 3-node NATS cluster with R3 streams and a ClickHouse cluster (2 shards × 2 replicas, ZooKeeper):
+// kill -9 the node leading stream EVENTS, the one leading the sink's consumer, the ClickHouse replica taking the
+// inserts of shard 2 (mid-insert), or ZooKeeper, and bring it back after a few seconds; afterwards the replicas of
+// every shard must hold the same rows.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../../shared/clickhouse/mod.ts';
@@ -11,9 +13,15 @@ import { applyStreams, processEnv, startServices, waitUntilAcked } from './harne
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
+import type { ClickHouseCluster } from './clickhouse-cluster.ts';
 
 export const FAULTS = ['sink', 'collector', 'nats', 'clickhouse'] as const;
-export const CLUSTER_FAULTS = ['nats-stream-leader', 'nats-consumer-leader'] as const;
+export const CLUSTER_FAULTS = [
+  'nats-stream-leader',
+  'nats-consumer-leader',
+  'clickhouse-replica',
+  'zookeeper',
+] as const;
 export type Fault = (typeof FAULTS)[number] | (typeof CLUSTER_FAULTS)[number];
 const isClusterFault = (f: Fault) => (CLUSTER_FAULTS as readonly string[]).includes(f);
 
@@ -34,6 +42,8 @@ export interface FaultReport {
   timeouts: number;
   /** The node killed (cluster faults). */
   node?: string;
+  /** Cluster faults: shards whose replicas hold different rows of the load once replication caught up. */
+  replicasApart?: number;
   lost: number;
   duplicated: number;
   leaked: number;
@@ -55,7 +65,7 @@ export async function runFaultScenario(
 ): Promise<FaultReport> {
   const started = Date.now();
   const cluster = isClusterFault(fault);
-  const services = await startServices('server', { natsCluster: cluster });
+  const services = await startServices('server', { natsCluster: cluster, clickhouseCluster: cluster });
   const env = await processEnv(services, {
     SINK_ACK_WAIT_SECONDS: '3',
     SINK_RETRY_BASE_MS: '200',
@@ -92,6 +102,15 @@ export async function runFaultScenario(
       await proc.kill();
       await sleep(1000);
       await proc.start();
+    } else if (fault === 'clickhouse-replica' || fault === 'zookeeper') {
+      const { clickhouseCluster: chc } = services;
+      // With load_balancing in_order, s2r1 takes shard 2's part of every insert the entry node s1r1 distributes.
+      node = fault === 'zookeeper' ? 'zookeeper' : 's2r1';
+      const server = fault === 'zookeeper' ? chc!.zookeeper : chc!.node(node);
+      if (fault === 'clickhouse-replica') midInsert = await insertRunning(chc!.node(node).url, 5000);
+      await server.kill();
+      await sleep(5000);
+      await server.restart();
     } else if (services.natsCluster) {
       const consumer = fault === 'nats-consumer-leader' ? SINK_CONSUMER : undefined;
       node = await services.natsCluster.leaderOf(EVENTS_STREAM, consumer);
@@ -128,7 +147,10 @@ export async function runFaultScenario(
     );
     await faultDone;
 
-    await waitUntilAcked(services.nats.url, 120_000);
+    await waitUntilAcked(services.nats.url, 120_000).catch((err: Error) => {
+      const tail = sink.log().trim().split('\n').slice(-15).join('\n');
+      throw new Error(`${err.message}; the sink's last lines:\n${tail}`, { cause: err });
+    });
     const nc = await connect({ servers: services.nats.url.split(',') });
     const deadLettered = await throughElection(
       async () => (await (await jetstreamManager(nc, { timeout: 5000 })).streams.info(DLQ_STREAM)).state.messages,
@@ -138,6 +160,9 @@ export async function runFaultScenario(
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
     const landing = await checkLanding(ch.client, ch.database, tag, load);
     await ch.close();
+    const replicasApart = services.clickhouseCluster
+      ? await replicasApartIn(services.clickhouseCluster, cfg.clickhouse.database, tag)
+      : undefined;
     return {
       fault,
       events: size.events,
@@ -147,6 +172,7 @@ export async function runFaultScenario(
       unavailable: load.unavailable,
       timeouts: load.timeouts,
       node,
+      replicasApart,
       lost: landing.lost.length,
       duplicated: landing.duplicated.length,
       leaked: landing.leaked.length,
@@ -162,6 +188,25 @@ export async function runFaultScenario(
     await sink.terminate().catch(() => {});
     await services.cleanup();
   }
+}
+
+/** How many shards have replicas that disagree on the load's rows, once each replica has caught up. */
+async function replicasApartIn(cluster: ClickHouseCluster, db: string, tag: string): Promise<number> {
+  const ask = async (url: string, query: string) => {
+    const res = await fetch(url, { method: 'POST', body: query });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${url}: ${text}`);
+    return text.trim();
+  };
+  const counts = new Map<string, Set<string>>();
+  for (const [i, name] of cluster.names.entries()) {
+    const url = cluster.nodes[i]!.url;
+    await ask(url, `SYSTEM SYNC REPLICA ${db}.events_local`);
+    const n = await ask(url, `SELECT count() FROM ${db}.events_local FINAL WHERE event = '${tag}'`);
+    const shard = name.replace(/r\d+$/, '');
+    counts.set(shard, (counts.get(shard) ?? new Set()).add(n));
+  }
+  return [...counts.values()].filter((ns) => ns.size > 1).length;
 }
 
 /** Polls ClickHouse until an INSERT is executing (true) or the time is up (false). */

@@ -13,6 +13,7 @@ import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
+import { startClickHouseCluster, type ClickHouseCluster } from './clickhouse-cluster.ts';
 import { startNatsCluster, type NatsCluster } from './nats-cluster.ts';
 
 export { waitFor };
@@ -24,7 +25,9 @@ export interface Services {
   /** The nats-server; with a cluster, node n1 whose `url` names every node and whose stop() stops them all. */
   nats: NatsServer;
   natsCluster?: NatsCluster;
+  /** The ClickHouse server; with a cluster, its entry node s1r1 (CLICKHOUSE_URL). */
   clickhouse?: ClickHouseServer;
+  clickhouseCluster?: ClickHouseCluster;
   /** The configuration that points at these services (plus any overrides). */
   config(env?: Record<string, string>): Config;
   cleanup(): Promise<void>;
@@ -32,26 +35,38 @@ export interface Services {
 
 export async function startServices(
   engine: Engine | 'none' = 'server',
-  opts: { natsCluster?: boolean } = {},
+  opts: { natsCluster?: boolean; clickhouseCluster?: boolean } = {},
 ): Promise<Services> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-test-'));
   const natsCluster = opts.natsCluster ? await startNatsCluster(join(dir, 'nats')) : undefined;
+  const clickhouseCluster = opts.clickhouseCluster
+    ? await startClickHouseCluster(join(dir, 'clickhouse')).catch(async (err) => {
+        await natsCluster?.stop();
+        throw err;
+      })
+    : undefined;
   const nats: NatsServer = natsCluster
     ? Object.create(natsCluster.node('n1'), {
         url: { get: () => natsCluster.url },
         stop: { value: () => natsCluster.stop() },
       })
     : await startNatsServer({ dir: join(dir, 'nats') });
-  const clickhouse = engine === 'server' ? await startClickHouseServer({ dir: join(dir, 'clickhouse') }) : undefined;
+  const clickhouse = clickhouseCluster
+    ? clickhouseCluster.nodes[0]
+    : engine === 'server'
+      ? await startClickHouseServer({ dir: join(dir, 'clickhouse') })
+      : undefined;
   return {
     dir,
     nats,
     natsCluster,
     clickhouse,
+    clickhouseCluster,
     config: (env = {}) =>
       loadConfig({
         NATS_URL: nats.url,
         CLICKHOUSE_URL: clickhouse?.url,
+        CLICKHOUSE_CLUSTER: clickhouseCluster?.name,
         DATA_DIR: join(dir, 'data'),
         HOST: '127.0.0.1',
         PORT: '0',
@@ -63,7 +78,7 @@ export async function startServices(
         ...env,
       }),
     async cleanup() {
-      await clickhouse?.stop();
+      await (clickhouseCluster ?? clickhouse)?.stop();
       await nats.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -78,6 +93,7 @@ export async function processEnv(
   return {
     NATS_URL: services.nats.url,
     ...(services.clickhouse ? { CLICKHOUSE_URL: services.clickhouse.url } : {}),
+    ...(services.clickhouseCluster ? { CLICKHOUSE_CLUSTER: services.clickhouseCluster.name } : {}),
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     SINK_PORT: String(await freePort()),

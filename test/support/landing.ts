@@ -16,10 +16,13 @@ import {
 } from './harness.ts';
 import { marketplaceSamples, seedView, TS, TS_ROW } from './fixtures.ts';
 
-export function landingSuite(engine: Engine) {
+/** `cluster`: a ClickHouse cluster (2 shards × 2 replicas of the 18.16 server, CLICKHOUSE_CLUSTER). */
+export function landingSuite(engine: Engine | 'cluster') {
   const test = suite<{ services: Services; p: Pipeline }>(`landing (${engine})`);
   test.before(async (ctx) => {
-    ctx.services = await startServices(engine);
+    ctx.services = await (engine === 'cluster'
+      ? startServices('server', { clickhouseCluster: true })
+      : startServices(engine));
     ctx.p = await startPipeline(ctx.services);
   });
   test.after(async (ctx) => {

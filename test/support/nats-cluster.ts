@@ -56,7 +56,7 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
   };
   // Ready when a stream on every node can be made: a meta leader, and every peer known to it (before that, an R3
   // stream is refused with "no suitable peers for placement").
-  await waitFor(
+  const formed = waitFor(
     'every node to take part in JetStream',
     () =>
       withJsm(async (jsm) => {
@@ -65,6 +65,10 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
       }),
     30_000,
   );
+  await formed.catch(async (err) => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw err;
+  });
   return {
     url: servers.join(','),
     servers,

@@ -316,10 +316,10 @@ ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.latest_view (
-  user_id UUID,
-  movie_id UUID,
-  movie_time_offset Int64,
-  created_at DateTime('UTC')
+  `user_id` UUID,
+  `movie_id` UUID,
+  `movie_time_offset` Int64,
+  `created_at` DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(created_at)
 ORDER BY (user_id, movie_id);
 
@@ -365,434 +365,485 @@ ORDER BY (`timestamp`, `type`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS edge_events.events_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_daily_mv TO edge_events.events_daily AS
 SELECT toDate(`dt`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.events GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.events_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_day_rows_mv TO edge_events.events_day_rows AS
 SELECT toDate(`dt`) AS day, count() AS rows FROM edge_events.events GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.page_visit_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.page_visit_daily_mv TO edge_events.page_visit_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.page_visit GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.page_visit_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.page_visit_day_rows_mv TO edge_events.page_visit_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.page_visit GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.searching_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.searching_daily_mv TO edge_events.searching_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.searching GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.searching_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.searching_day_rows_mv TO edge_events.searching_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.searching GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.filtering_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.filtering_daily_mv TO edge_events.filtering_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.filtering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.filtering_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.filtering_day_rows_mv TO edge_events.filtering_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.filtering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_add_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_add_daily_mv TO edge_events.cart_add_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.cart_add GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_add_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_add_day_rows_mv TO edge_events.cart_add_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.cart_add GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_delete_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_delete_daily_mv TO edge_events.cart_delete_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.cart_delete GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.cart_delete_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_delete_day_rows_mv TO edge_events.cart_delete_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.cart_delete GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.ordering_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.ordering_daily_mv TO edge_events.ordering_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.ordering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.ordering_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.ordering_day_rows_mv TO edge_events.ordering_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.ordering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_cancel_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_cancel_daily_mv TO edge_events.order_cancel_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.order_cancel GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_cancel_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_cancel_day_rows_mv TO edge_events.order_cancel_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.order_cancel GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_review_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_review_daily_mv TO edge_events.review_review_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.review_review GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_review_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_review_day_rows_mv TO edge_events.review_review_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.review_review GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_creating_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_creating_daily_mv TO edge_events.review_creating_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.review_creating GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.review_creating_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_creating_day_rows_mv TO edge_events.review_creating_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.review_creating GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.registering_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.registering_daily_mv TO edge_events.registering_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.registering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.registering_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.registering_day_rows_mv TO edge_events.registering_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.registering GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.logging_in_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.logging_in_daily_mv TO edge_events.logging_in_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.logging_in GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.logging_in_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.logging_in_day_rows_mv TO edge_events.logging_in_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.logging_in GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.profile_edit_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.profile_edit_daily_mv TO edge_events.profile_edit_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.profile_edit GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.profile_edit_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.profile_edit_day_rows_mv TO edge_events.profile_edit_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.profile_edit GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.mailing_subscription_daily_mv TO edge_events.mailing_subscription_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.mailing_subscription GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.mailing_subscription_day_rows_mv TO edge_events.mailing_subscription_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.mailing_subscription GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.support_contact_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.support_contact_daily_mv TO edge_events.support_contact_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.support_contact GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.support_contact_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.support_contact_day_rows_mv TO edge_events.support_contact_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.support_contact GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.recommendation_view_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.recommendation_view_daily_mv TO edge_events.recommendation_view_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.recommendation_view GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.recommendation_view_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.recommendation_view_day_rows_mv TO edge_events.recommendation_view_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.recommendation_view GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.sale_participation_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.sale_participation_daily_mv TO edge_events.sale_participation_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.sale_participation GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.sale_participation_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.sale_participation_day_rows_mv TO edge_events.sale_participation_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.sale_participation GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_comparison_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_comparison_daily_mv TO edge_events.item_comparison_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.item_comparison GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_comparison_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_comparison_day_rows_mv TO edge_events.item_comparison_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.item_comparison GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_history_viewing_daily_mv TO edge_events.order_history_viewing_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.order_history_viewing GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_history_viewing_day_rows_mv TO edge_events.order_history_viewing_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.order_history_viewing GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_return_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_return_daily_mv TO edge_events.item_return_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.item_return GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.item_return_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_return_day_rows_mv TO edge_events.item_return_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.item_return GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.promo_usage_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.promo_usage_daily_mv TO edge_events.promo_usage_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.promo_usage GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.promo_usage_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.promo_usage_day_rows_mv TO edge_events.promo_usage_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.promo_usage GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.category_view_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.category_view_daily_mv TO edge_events.category_view_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.category_view GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.category_view_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.category_view_day_rows_mv TO edge_events.category_view_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.category_view GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.movie_views_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.movie_views_daily_mv TO edge_events.movie_views_daily AS
 SELECT toDate(`created_at`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.movie_views GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.movie_views_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.movie_views_day_rows_mv TO edge_events.movie_views_day_rows AS
 SELECT toDate(`created_at`) AS day, count() AS rows FROM edge_events.movie_views GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.playback_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.playback_daily_mv TO edge_events.playback_daily AS
 SELECT toDate(`client_time`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.playback GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.playback_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.playback_day_rows_mv TO edge_events.playback_day_rows AS
 SELECT toDate(`client_time`) AS day, count() AS rows FROM edge_events.playback GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.segment_events_daily (
-  day Date,
-  events AggregateFunction(uniq, String),
-  users AggregateFunction(uniq, String)
-) ENGINE = AggregatingMergeTree() ORDER BY day;
+  `day` Date,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.segment_events_daily_mv TO edge_events.segment_events_daily AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.segment_events GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.segment_events_day_rows (
-  day Date,
-  rows UInt64
-) ENGINE = SummingMergeTree() ORDER BY day;
+  `day` Date,
+  `rows` UInt64
+) ENGINE = SummingMergeTree()
+ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.segment_events_day_rows_mv TO edge_events.segment_events_day_rows AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.segment_events GROUP BY day;
 
 CREATE TABLE IF NOT EXISTS edge_events.events_user_days (
-  user_id String,
-  days AggregateFunction(groupBitmap, UInt32)
-) ENGINE = AggregatingMergeTree() ORDER BY user_id;
+  `user_id` String,
+  `days` AggregateFunction(groupBitmap, UInt32)
+) ENGINE = AggregatingMergeTree()
+ORDER BY user_id;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_user_days_mv TO edge_events.events_user_days AS
 SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(`dt`))) AS days FROM edge_events.events GROUP BY user_id;
