@@ -16,7 +16,7 @@ function quantile(metrics: string, name: string, q: number): number {
   return buckets.find(([, n]) => n >= q * total)?.[0] ?? NaN;
 }
 
-interface Run {
+export interface Run {
   collectors: number;
   accepted: number;
   landed: number;
@@ -28,23 +28,29 @@ interface Run {
   cpu: Record<string, number>;
 }
 
-/** One run on fresh servers with `collectors` collector processes sharing the port. */
-async function run(collectors: number, seconds: number, step: () => void): Promise<Run> {
-  const services = await startServices('server');
-  const env = await processEnv(services);
+/**
+ * One run on fresh servers with `collectors` collector processes sharing the port; `clustered`: a 3-node NATS
+ * cluster with R3 streams and a ClickHouse cluster of 2 shards × 2 replicas with ZooKeeper (CPU summed per kind).
+ */
+export async function run(collectors: number, seconds: number, step: () => void, clustered = false): Promise<Run> {
+  const services = await startServices('server', { natsCluster: clustered, clickhouseCluster: clustered });
+  const env = await processEnv(services, clustered ? { STREAM_REPLICAS: '3' } : {});
   const cfg = services.config(env);
   await applyStreams(cfg);
   const sink = await spawnService('sink', env, services.dir);
   const front = await startCollectors(collectors, env, services.dir);
+  const natsCluster = services.natsCluster;
+  const chCluster = services.clickhouseCluster;
   const pids: Record<string, number[]> = {
     collector: front.pids,
     sink: [sink.pid],
-    'nats-server': [services.nats.pid],
-    'clickhouse-server': [services.clickhouse!.pid],
+    'nats-server': natsCluster ? ['n1', 'n2', 'n3'].map((n) => natsCluster.node(n).pid) : [services.nats.pid],
+    'clickhouse-server': chCluster ? chCluster.nodes.map((n) => n.pid) : [services.clickhouse!.pid],
+    ...(chCluster ? { zookeeper: [chCluster.zookeeper.pid] } : {}),
   };
   const cpuOf = (name: string) => pids[name]!.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   try {
-    const cpu0 = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuOf(k)]));
+    const cpu0: Record<string, number> = Object.fromEntries(Object.keys(pids).map((k) => [k, cpuOf(k)]));
     const t0 = Date.now();
     const load = await autocannon(`http://127.0.0.1:${env.PORT}/v1/events`, BATCH, { seconds, connections: 50 });
     const loadSeconds = (Date.now() - t0) / 1000;

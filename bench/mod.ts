@@ -1,5 +1,7 @@
 // bench/: the benchmarks `npm run bench [-- name]` runs, each writing its section of bench/RESULTS.md.
-// Without a name: floor, http, publish and e2e (a few minutes); faults runs only when named (200,000 events per fault).
+// Without a name: floor, http, publish and e2e (a few minutes); faults (200,000 events per fault), reports and cluster
+// run only when named.
+import { cluster } from './cluster.ts';
 import { e2e } from './e2e.ts';
 import { faults } from './faults.ts';
 import { floor } from './floor.ts';
@@ -9,5 +11,5 @@ import { reports } from './reports.ts';
 
 type Bench = (opts: { events?: number; seconds?: number }) => Promise<unknown>;
 
-export const benchmarks: Record<string, Bench> = { floor, http, publish, e2e, faults, reports };
+export const benchmarks: Record<string, Bench> = { floor, http, publish, e2e, faults, reports, cluster };
 export const defaults = ['floor', 'http', 'publish', 'e2e'];

@@ -24,6 +24,7 @@ for (const fault of CLUSTER_FAULTS) {
     assert.is(r.leaked, 0, 'refused but stored');
     assert.is(r.deadLettered, 0, 'nothing valid was dead-lettered');
     assert.is(r.replicasApart, 0, 'the replicas of every shard hold the same rows');
+    if (fault === 'zookeeper') assert.ok(r.retries > 0, 'inserts were refused while ZooKeeper was away, then retried');
   });
 }
 faults.after(() => console.log(`\n${reportTable(reports)}\n`));

@@ -3,6 +3,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
@@ -20,7 +21,9 @@ topology(
   'STREAM_REPLICAS=3: every stream, the sink consumer and the catalog bucket have three replicas',
   async (ctx) => {
     const cluster = ctx.services.natsCluster!;
-    assert.match(cluster.version, /v2\.10\./, 'the version the manifests deploy');
+    const manifest = readFileSync('deploy/k8s/base/nats/statefulset.yaml', 'utf8');
+    const deployed = /image: nats:(\d+\.\d+\.\d+)/.exec(manifest)?.[1];
+    assert.is(cluster.version.replace(/^nats-server: v/, ''), deployed, 'the version the manifests deploy');
     const cfg = ctx.services.config({ STREAM_REPLICAS: '3' });
     await applyStreams(cfg);
     const nc = await connect({ servers: cluster.servers as string[] });

@@ -384,6 +384,45 @@ test("ClickHouse: the sink's credentials and database, data on a volume, a writa
   }
 });
 
+test('prod: ClickHouse replicated — the cluster the processes name, every replica and Keeper node in its config', () => {
+  const b = prod!;
+  const sink = one(b, 'sink');
+  const cluster = sink.cfg.clickhouse.cluster;
+  assert.is(cluster, 'edge_events', 'CLICKHOUSE_CLUSTER is set');
+  const configMap = (prefix: string) =>
+    ofKind(b.objects, ConfigMap.is).find((m) => m.metadata?.name?.startsWith(`${prefix}-`))!;
+  const xml = configMap('clickhouse-cluster').data?.['cluster.xml'] ?? '';
+  assert.match(xml, new RegExp(`<remote_servers>\\s*<${cluster}>`), 'remote_servers defines the cluster');
+  const ch = named(ofKind(b.objects, StatefulSet.is), 'clickhouse');
+  const hosts = [...xml.matchAll(/<host>(clickhouse-\d+)\.clickhouse<\/host>/g)].map((m) => m[1]);
+  const pods = Array.from({ length: ch.spec!.replicas ?? 1 }, (_, i) => `clickhouse-${i}`);
+  assert.equal(hosts, pods, 'every ClickHouse pod is a replica of the cluster');
+  const c = ch.spec!.template.spec!.containers[0]!;
+  const env = new Map(c.env?.map((e) => [e.name, e]));
+  for (const name of ['CLICKHOUSE_SHARD', 'POD_FQDN'])
+    assert.ok(xml.includes(`from_env="${name}"`) && env.has(name), `${name}: set on the pod, read by the config`);
+  const mount = c.volumeMounts?.find((m) => m.mountPath === '/etc/clickhouse-server/config.d');
+  const volume = ch.spec!.template.spec!.volumes?.find((v) => v.name === mount?.name);
+  assert.is(volume?.configMap?.name, configMap('clickhouse-cluster').metadata?.name, 'the config is mounted');
+  assert.equal(
+    c.ports?.map((p) => p.containerPort).sort(),
+    [8123, 9000, 9009],
+    'HTTP, queries between nodes, part fetches',
+  );
+  const keeper = named(ofKind(b.objects, StatefulSet.is), 'clickhouse-keeper');
+  const raft = configMap('clickhouse-keeper').data?.['keeper_config.xml'] ?? '';
+  const peers = [...raft.matchAll(/<hostname>(clickhouse-keeper-\d+)\.clickhouse-keeper<\/hostname>/g)].map(
+    (m) => m[1],
+  );
+  const keeperPods = Array.from({ length: keeper.spec!.replicas ?? 1 }, (_, i) => `clickhouse-keeper-${i}`);
+  assert.equal(peers, keeperPods, 'every Keeper pod is a Raft peer');
+  assert.equal(
+    [...xml.matchAll(/<host>(clickhouse-keeper-\d+)\.clickhouse-keeper<\/host>/g)].map((m) => m[1]),
+    peers,
+  );
+  assert.ok(keeperPods.length >= 3 && keeperPods.length % 2 === 1, 'an odd quorum that survives one node');
+});
+
 test("collector: HPA on CPU and requests/s (the adapter rule's metric), PDB, replicas left to the HPA", () => {
   const rules = parseYaml(
     named(ofKind(adapterRules, ConfigMap.is), 'prometheus-adapter-edge-events').data?.['config.yaml'] ?? '',
@@ -460,6 +499,11 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
     nats: ['nats:6222'],
     clickhouse: [],
   };
+  // prod runs ClickHouse replicated: the replicas reach each other and Keeper, the Keeper nodes each other.
+  const replicated: Record<string, string[]> = {
+    clickhouse: ['clickhouse-keeper:9181', 'clickhouse:9000', 'clickhouse:9009'],
+    'clickhouse-keeper': ['clickhouse-keeper:9234'],
+  };
   for (const b of builds) {
     const policies = ofKind(b.objects, NetworkPolicy.is);
     const pods = workloads(b.objects).map((w) => ({
@@ -483,7 +527,8 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
     assert.equal(reach(outside), ['collector:8080', 'outside:443'], `${b.overlay}: from outside`);
     const dns: Endpoint = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
     for (const { endpoint } of pods) {
-      assert.equal(reach(endpoint), egress[endpoint.name], `${b.overlay}: ${endpoint.name} reaches`);
+      const expected = (b.overlay === 'prod' ? replicated[endpoint.name] : undefined) ?? egress[endpoint.name];
+      assert.equal(reach(endpoint), expected, `${b.overlay}: ${endpoint.name} reaches`);
       assert.ok(allows(policies, endpoint, dns, 53, 'UDP'), `${b.overlay}: ${endpoint.name} resolves names`);
     }
     const from = (namespace: string): Endpoint => ({ name: namespace, namespace, labels: {} });

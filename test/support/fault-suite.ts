@@ -42,6 +42,8 @@ export interface FaultReport {
   timeouts: number;
   /** The node killed (cluster faults). */
   node?: string;
+  /** Batches the sink held and retried (its metric, since its last start). */
+  retries: number;
   /** Cluster faults: shards whose replicas hold different rows of the load once replication caught up. */
   replicasApart?: number;
   lost: number;
@@ -157,6 +159,8 @@ export async function runFaultScenario(
     );
     await nc.close();
 
+    const metrics = await (await fetch(`http://127.0.0.1:${env.SINK_PORT}/metrics`)).text();
+    const retries = Number(/^edge_events_sink_retries_total\{consumer="sink"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
     const landing = await checkLanding(ch.client, ch.database, tag, load);
     await ch.close();
@@ -173,6 +177,7 @@ export async function runFaultScenario(
       timeouts: load.timeouts,
       node,
       replicasApart,
+      retries,
       lost: landing.lost.length,
       duplicated: landing.duplicated.length,
       leaked: landing.leaked.length,
@@ -222,13 +227,15 @@ async function insertRunning(url: string, withinMs: number): Promise<boolean> {
 
 export function reportTable(reports: FaultReport[]): string {
   const head =
-    '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | 503 retried | no answer in 10 s | lost | ' +
+    '| kill -9 | events | accepted (2xx) | refused (4xx) | unanswered | 503 retried | no answer in 10 s | ' +
+    'insert retries | lost | ' +
     'duplicated | refused yet stored | dead-lettered | extra physical rows | killed at | seconds |';
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = reports.map(
     (r) =>
       `| ${r.fault}${r.midInsert ? ' (mid-insert)' : ''}${r.node ? ` (${r.node})` : ''} | ${r.events} | ` +
-      `${r.accepted} | ${r.rejected} | ${r.unanswered} | ${r.unavailable} | ${r.timeouts} | **${r.lost}** | ` +
+      `${r.accepted} | ${r.rejected} | ${r.unanswered} | ${r.unavailable} | ${r.timeouts} | ${r.retries} | ` +
+      `**${r.lost}** | ` +
       `**${r.duplicated}** | ${r.leaked} | ${r.deadLettered} | ${r.extraRows} | ${Math.round(r.killedAt * 100)}% | ` +
       `${r.seconds.toFixed(1)} |`,
   );
