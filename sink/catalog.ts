@@ -4,7 +4,7 @@
 // collector accepts an event whose table or column does not exist yet. A sink whose files hold an older version
 // than the published one (a rollout in progress) follows the published one and publishes nothing.
 import { buildCatalog, diffCatalogs, describeCatalogChange, Refused, type Catalog } from '../shared/mod.ts';
-import { migrate, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { migrate, type ClickHouse, type Migration } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { catalogOfPublished, digestOf, type CatalogRegistry } from '../streams/mod.ts';
 
@@ -32,7 +32,8 @@ export async function applyCatalog(
     const latest = await registry.latest();
     const before = latest.published;
     if (before?.digest === digest) {
-      await migrate(ch, files); // the same version: make sure its tables are there (a new ClickHouse, a dropped table)
+      // The same version: make sure its tables are there (a new ClickHouse, a dropped table).
+      await migrateNoting(ch, files, log);
       return catalogOfPublished(before);
     }
     if (before) {
@@ -43,10 +44,21 @@ export async function applyCatalog(
       const refused = diffCatalogs(catalogOfPublished(before), files).filter((c) => !c.compatible);
       if (refused.length) throw new CatalogRefused(refused.map(describeCatalogChange));
     }
-    const plan = await migrate(ch, files);
+    const plan = await migrateNoting(ch, files, log);
     const published = await registry.publish(specs, latest);
     if (!published) continue; // another sink published meanwhile: compare with its version
     log.info({ version: published.version, statements: plan.statements.length }, 'catalog published');
     return buildCatalog(specs, published.version).catalog!;
   }
+}
+
+/** migrate(), saying when a cluster node that is down has statements queued for its return. */
+export async function migrateNoting(ch: ClickHouse, catalog: Catalog, log: Logger): Promise<Migration> {
+  const plan = await migrate(ch, catalog);
+  if (plan.pending.length)
+    log.warn(
+      { cluster: ch.dialect.cluster, statements: plan.pending.length, first: plan.pending[0]?.split('\n')[0] },
+      'a ClickHouse node has not run these statements yet (down?); it runs them when it is back',
+    );
+  return plan;
 }

@@ -4,7 +4,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Server } from 'node:http';
 import { isUnreachable, type Catalog, type Config } from '../shared/mod.ts';
-import { isCoordinationAway, migrate, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
   connectNats,
@@ -18,7 +18,7 @@ import {
   type LiveCatalog,
   type NatsLink,
 } from '../streams/mod.ts';
-import { applyCatalog } from './catalog.ts';
+import { applyCatalog, migrateNoting } from './catalog.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { sinkMetrics } from './metrics.ts';
 import { startPullLoop } from './pull-loop.ts';
@@ -106,7 +106,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     cfg: cfg.sink,
     log,
     stats,
-    reapplySchema: async () => void (await migrate(ch, catalog.current())),
+    reapplySchema: async () => void (await migrateNoting(ch, catalog.current(), log)),
   });
   pulling = true;
   const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle });

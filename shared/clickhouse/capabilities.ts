@@ -14,9 +14,15 @@ export interface Capabilities {
   queryParameters: boolean;
 }
 
-/** On a cluster, for every query: each shard is read and written on its first replica that is up (the order of
- *  remote_servers), so what a sink has inserted is what a reader then sees, replication lag or not. */
-export const clusterSettings: ClickHouseSettings = { load_balancing: 'in_order' };
+/**
+ * On a cluster, for every query: each shard is read and written on its first replica that is up (the order of
+ * remote_servers), so what a sink has inserted is what a reader then sees; a replica more than a second behind (one
+ * just back from a crash, still fetching what the other took meanwhile) is passed over while another is current.
+ */
+export const clusterSettings: ClickHouseSettings = {
+  load_balancing: 'in_order',
+  max_replica_delay_for_distributed_queries: '1',
+};
 
 /** On a cluster (CLICKHOUSE_CLUSTER), inserts go through the Distributed tables synchronously: an insert returns
  *  once every shard's part is written on one of its replicas, so a sink acks only what is stored. */
