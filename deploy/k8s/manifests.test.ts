@@ -384,7 +384,7 @@ test("ClickHouse: the sink's credentials and database, data on a volume, a writa
   }
 });
 
-test('prod: ClickHouse replicated — the cluster the processes name, every replica and Keeper node in its config', () => {
+test('prod: ClickHouse replicated — the cluster the processes name, every replica and Keeper peer configured', () => {
   const b = prod!;
   const sink = one(b, 'sink');
   const cluster = sink.cfg.clickhouse.cluster;
