@@ -9,6 +9,7 @@ import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod
 import { demoSize, describeLoad, sendDemo, startLoadgen } from '../demo/mod.ts';
 import { startReader } from '../reader/mod.ts';
 import { startSink } from '../sink/mod.ts';
+import { startArchiver } from '../archive/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
 import { startNatsServer, type NatsServer } from './nats-server.ts';
 
@@ -34,6 +35,8 @@ for (const change of await applyConfiguredTopology(admin, cfg, files)) {
 await admin.close();
 
 const sink = await startSink(cfg, log.child({ svc: 'sink' })).catch(exitIfRefused);
+// The cold tier: every event also as Parquet files in ARCHIVE_URL (default DATA_DIR/archive).
+const archiver = await startArchiver(cfg, log.child({ svc: 'archiver' }));
 const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
 // The reader shares the sink's ClickHouse connection: the embedded engine allows one per data folder.
 const reader = await startReader(cfg, {
@@ -55,6 +58,7 @@ edge-events is running
   reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=, /v1/reports/…
   nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
+  archive     ${archiver.where}   Parquet per type and hour (npm run archive -- list)
   catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}
 
 send an event:
@@ -99,6 +103,7 @@ onStopSignal(async () => {
   await collector.stop();
   await reader.stop();
   await sink.stop();
+  await archiver.stop();
   await tracing.shutdown();
   await nats?.stop();
 });

@@ -102,6 +102,21 @@ const EnvVars = v.object({
   SINK_PORT: int(8081),
   /** The reading API's port and address (loopback unless set otherwise). */
   READER_PORT: int(8082),
+  /** The cold tier (archive/): where Parquet files go, s3://bucket/prefix or a folder (default DATA_DIR/archive). */
+  ARCHIVE_URL: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** An S3-compatible server's URL (MinIO, R2…; path-style requests); default AWS S3 in ARCHIVE_S3_REGION. */
+  ARCHIVE_S3_ENDPOINT: url(['http://', 'https://']),
+  ARCHIVE_S3_REGION: v.optional(v.string(), 'us-east-1'),
+  AWS_ACCESS_KEY_ID: v.optional(v.string()),
+  AWS_SECRET_ACCESS_KEY: v.optional(v.string()),
+  /** A file is written once its events reach this many bytes (as JSON; the Parquet file is several times smaller)… */
+  ARCHIVE_FILE_BYTES: int(64 * 1024 * 1024, 1024),
+  /** …or this long after its first event arrived. */
+  ARCHIVE_FLUSH_SECONDS: int(300, 1),
+  /** Every request to the object store fails after this long (and is retried with backoff). */
+  ARCHIVE_TIMEOUT_MS: int(10_000, 100),
+  /** The archiver's /healthz, /readyz and /metrics. */
+  ARCHIVE_PORT: int(8083),
   READER_HOST: v.optional(v.string(), '127.0.0.1'),
   /** npm start fills an empty database with demo data (six months, through its collector). */
   DEMO_DATA: flag(false),
@@ -212,6 +227,17 @@ export interface Config {
     readKeys: string[];
     console: { token?: string; collectors: string[]; sinks: string[] };
   };
+  archive: {
+    url: string;
+    s3Endpoint?: string;
+    s3Region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    fileBytes: number;
+    flushSeconds: number;
+    timeoutMs: number;
+    port: number;
+  };
   loadgen: { rps: number };
   demo: boolean;
   relays: Relay[];
@@ -310,6 +336,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxBytes: e.STREAM_MAX_BYTES,
       duplicateWindowSeconds: e.STREAM_DUPLICATE_WINDOW_SECONDS,
       replicas: e.STREAM_REPLICAS,
+    },
+    archive: {
+      url: e.ARCHIVE_URL ?? `${e.DATA_DIR}/archive`,
+      s3Endpoint: e.ARCHIVE_S3_ENDPOINT,
+      s3Region: e.ARCHIVE_S3_REGION,
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+      fileBytes: e.ARCHIVE_FILE_BYTES,
+      flushSeconds: e.ARCHIVE_FLUSH_SECONDS,
+      timeoutMs: e.ARCHIVE_TIMEOUT_MS,
+      port: e.ARCHIVE_PORT,
     },
     loadgen: { rps: e.LOADGEN_RPS },
     demo: e.DEMO_DATA,

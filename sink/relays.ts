@@ -3,9 +3,15 @@
 // after its last attempt.
 import { SpanKind, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
-import { EVENTS_STREAM, relayConsumer, typeKeyOf, type NatsLink } from '../streams/mod.ts';
+import {
+  EVENTS_STREAM,
+  relayConsumer,
+  startPullLoop,
+  typeKeyOf,
+  type NatsLink,
+  type PullLoop,
+} from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
-import { startPullLoop, type PullLoop } from './pull-loop.ts';
 import { natsRelay } from './relay-nats.ts';
 import { webhookRelay } from './relay-webhook.ts';
 import { settle } from './settle.ts';

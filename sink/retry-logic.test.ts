@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServices } from '../test/support/mod.ts';
 import { errorCode } from '../shared/clickhouse/mod.ts';
+import { retryDelayMs } from '../shared/mod.ts';
 import {
   decideHttp,
   decideInsert,
@@ -15,7 +16,6 @@ import {
   decidePublish,
   isMissingSchema,
   retryAfterMs,
-  retryDelayMs,
 } from './retry-logic.ts';
 
 const old = (text: string) => new Error(`${text}, e.what() = DB::Exception\n`);

@@ -4,7 +4,7 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { errors } from '@nats-io/transport-node';
 import { errorCode } from '../shared/clickhouse/mod.ts';
-import type { Decision, Retry, StopSignal } from './types.ts';
+import type { Decision, Retry } from './types.ts';
 
 const ok: Decision = { kind: 'ok' };
 
@@ -76,25 +76,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** Sleeps `ms`, waking early when the signal says stop; calls `every` each `everyMs` meanwhile (keep-alives). */
-export function pause(ms: number, signal: StopSignal, every?: () => void, everyMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    const end = Date.now() + ms;
-    let nextTick = Date.now() + everyMs;
-    const tick = () => {
-      if (signal.stopped || Date.now() >= end) return resolve();
-      if (every && Date.now() >= nextTick) (every(), (nextTick = Date.now() + everyMs));
-      setTimeout(tick, Math.min(100, end - Date.now()));
-    };
-    tick();
-  });
 }
 
 function oneLine(err: unknown): string {

@@ -13,7 +13,7 @@ import {
   type SpanKind,
 } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import { pause, retryDelayMs } from './retry-logic.ts';
+import { pause, retryDelayMs } from '../shared/mod.ts';
 import type { Attempt, DeadLetter, DeadLetterer, SettleStats, StopSignal } from './types.ts';
 
 const traces = () => tracer('edge-events-sink');

@@ -13,6 +13,7 @@ import {
   openCatalogRegistry,
   relayConsumer,
   SINK_CONSUMER,
+  startPullLoop,
   isElecting,
   throughElection,
   type LiveCatalog,
@@ -21,7 +22,6 @@ import {
 import { applyCatalog, migrateNoting } from './catalog.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { sinkMetrics } from './metrics.ts';
-import { startPullLoop } from './pull-loop.ts';
 import { startRelays, type RunningRelays } from './relays.ts';
 import { createSink } from './sink.ts';
 import { serveStatus } from './status-server.ts';

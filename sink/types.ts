@@ -71,6 +71,4 @@ export interface SinkObserver {
   redelivered(count: number): void;
 }
 
-export interface StopSignal {
-  readonly stopped: boolean;
-}
+export type { StopSignal } from '../shared/mod.ts';

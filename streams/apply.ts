@@ -60,7 +60,7 @@ export async function applyTopology(
 /** The topology this configuration declares (the catalog resolves the types relays name), applied. */
 export async function applyConfiguredTopology(
   nc: NatsConnection,
-  cfg: Pick<Config, 'stream' | 'sink' | 'relays'>,
+  cfg: Pick<Config, 'stream' | 'sink' | 'relays' | 'archive'>,
   catalog: Catalog,
 ): Promise<Change[]> {
   return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg, catalog));

@@ -10,6 +10,15 @@ export const DLQ_STREAM = 'DLQ';
 export const RELAYED_STREAM = 'RELAYED';
 export const SINK_CONSUMER = 'sink';
 export const relayConsumer = (name: string) => `relay_${name}`;
+/** The cold tier's consumer (archive/): independent of the sink, so either can stop without stopping the other. */
+export const ARCHIVER_CONSUMER = 'archiver';
+/** How many messages the archiver may hold unacked while it fills files (it writes its largest file before). */
+export const ARCHIVER_MAX_PENDING = 200_000;
+/** The archiver holds messages while it fills a file (up to ARCHIVE_FLUSH_SECONDS), longer while the store is down
+ *  (kept alive with working()): they are redelivered only when it died. */
+export const archiverAckWaitSeconds = (flushSeconds: number): number => 2 * flushSeconds + 10;
+/** Messages carrying this header were replayed from the archive: the archiver has them already. */
+export const REPLAY_HEADER = 'Edge-Events-Replay';
 /** Where relay `name` republishes an event first stored on `subject`. */
 export const relaySubject = (name: string, subject: string) => `relay.${name}.${subject}`;
 
@@ -74,8 +83,17 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
 }
 
 /** The consumers of this configuration; the catalog resolves the types a relay names. */
-export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays'>, catalog: Catalog): ConsumerSpec[] {
+export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays' | 'archive'>, catalog: Catalog): ConsumerSpec[] {
+  const archiver = pullConsumer(
+    ARCHIVER_CONSUMER,
+    'edge-events archiver: Parquet files in object storage, acks after the file is stored',
+    'events.>',
+    1000,
+    archiverAckWaitSeconds(cfg.archive.flushSeconds),
+  );
+  archiver.config.max_ack_pending = ARCHIVER_MAX_PENDING;
   return [
+    archiver,
     pullConsumer(
       SINK_CONSUMER,
       'edge-events sink: batches into ClickHouse, acks after the insert',

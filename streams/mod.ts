@@ -16,3 +16,4 @@ export {
 } from './catalog-registry.ts';
 export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';
 export { isElecting, throughElection } from './election.ts';
+export { startPullLoop, type PullLoop, type PullLoopOptions } from './pull-loop.ts';

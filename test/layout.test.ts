@@ -21,8 +21,9 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['collector/', ['collector/', 'shared/', 'streams/']],
   ['sink/', ['sink/', 'shared/', 'streams/']],
   ['reader/', ['reader/', 'shared/', 'streams/']],
+  ['archive/', ['archive/', 'shared/', 'streams/']],
   ['demo/', ['demo/', 'shared/']],
-  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/', 'demo/']],
+  ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */

@@ -32,6 +32,7 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
     DATA_DIR: dir,
     PORT: String(port),
     SINK_PORT: String(sinkPort),
+    ARCHIVE_PORT: String(await freePort()),
     LOG_LEVEL: 'info',
   };
   delete env.NATS_URL;

@@ -9,7 +9,12 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Each process's entry point and the bundle it becomes. */
-export const BUNDLES = { collector: 'collector/main.ts', sink: 'sink/main.ts', reader: 'reader/main.ts' } as const;
+export const BUNDLES = {
+  collector: 'collector/main.ts',
+  sink: 'sink/main.ts',
+  reader: 'reader/main.ts',
+  archiver: 'archive/main.ts',
+} as const;
 export const bundleOf = (entry: string) => `dist/${entry.replace(/\.ts$/, '.mjs')}`;
 
 /**

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../../collector/mod.ts';
 import { startSink, type RunningSink } from '../../sink/mod.ts';
-import { applyConfiguredTopology, eventsIn, EVENTS_STREAM, SINK_CONSUMER, throughElection } from '../../streams/mod.ts';
+import {
+  applyConfiguredTopology,
+  ARCHIVER_CONSUMER,
+  eventsIn,
+  EVENTS_STREAM,
+  SINK_CONSUMER,
+  throughElection,
+} from '../../streams/mod.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, waitFor, type NatsServer } from '../../local/mod.ts';
 import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
@@ -71,6 +78,7 @@ export async function startServices(
         HOST: '127.0.0.1',
         PORT: '0',
         SINK_PORT: '0',
+        ARCHIVE_PORT: '0',
         READER_PORT: '0',
         SINK_RETRY_BASE_MS: '200',
         SINK_RETRY_MAX_MS: '1000',
@@ -97,6 +105,7 @@ export async function processEnv(
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     SINK_PORT: String(await freePort()),
+    ARCHIVE_PORT: String(await freePort()),
     DATA_DIR: join(services.dir, 'data'),
     ...extra,
   };
@@ -194,10 +203,11 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
         // Inside the probe: a cluster node just restarted may time out a request or two.
         const jsm = await jetstreamManager(nc, { timeout: 5000 });
         const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
-        // The sink takes every message: its ack floor must reach the stream's last one too. A consumer leader just
+        // The sink and the archiver take every message: the ack floor must reach the stream's last one too. A consumer leader just
         // elected in a cluster may report nothing pending before it has caught up.
         const { last_seq: last } = (await jsm.streams.info(EVENTS_STREAM)).state;
-        const caughtUp = consumer !== SINK_CONSUMER || c.ack_floor.stream_seq >= last;
+        const takesAll = consumer === SINK_CONSUMER || consumer === ARCHIVER_CONSUMER;
+        const caughtUp = !takesAll || c.ack_floor.stream_seq >= last;
         return c.num_pending + c.num_ack_pending === 0 && caughtUp ? true : undefined;
       },
       timeoutMs,

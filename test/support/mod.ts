@@ -19,3 +19,4 @@ export {
 export { landingSuite } from './landing.ts';
 export { closure, cycles, importGraph, isNodeBuiltin, type ImportGraph } from './import-graph.ts';
 export { natsServerBinary, startNatsCluster, type NatsCluster } from './nats-cluster.ts';
+export { startS3, type S3 } from './s3.ts';

@@ -1,11 +1,11 @@
-// The collector and the sink as real processes (`npm run collector` / `npm run sink`), so tests can
+// The collector, the sink and the archiver as real processes (`npm run collector|sink|archiver`), so tests can
 // SIGTERM them, kill -9 them and start them again on the same ports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnOwned, waitFor, type OwnedProcess } from '../../local/mod.ts';
 import { buildBundles } from '../../tools/build.ts';
 
-export type Role = 'collector' | 'sink' | 'collector:deno' | 'collector:bun';
+export type Role = 'collector' | 'sink' | 'archiver' | 'collector:deno' | 'collector:bun';
 
 export interface ServiceProcess {
   readonly role: Role;
@@ -35,8 +35,8 @@ function commandOf(role: Role): [string, string[]] {
 let built: Promise<unknown> | undefined;
 
 /**
- * `env` must set PORT (collector) or SINK_PORT (sink) to a fixed port; logs go to `dir`. Started means
- * `readyPath` answers 2xx (/healthz: live, for a process that waits for NATS before it is ready).
+ * `env` must set PORT (collector), SINK_PORT (sink) or ARCHIVE_PORT (archiver) to a fixed port; logs go to `dir`.
+ * Started means `readyPath` answers 2xx (/healthz: live, for a process that waits for NATS before it is ready).
  */
 export async function spawnService(
   role: Role,
@@ -45,7 +45,7 @@ export async function spawnService(
   opts: { readyPath?: string } = {},
 ): Promise<ServiceProcess> {
   const readyPath = opts.readyPath ?? '/readyz';
-  const port = role.startsWith('collector') ? env.PORT : env.SINK_PORT;
+  const port = role.startsWith('collector') ? env.PORT : role === 'archiver' ? env.ARCHIVE_PORT : env.SINK_PORT;
   if (!port || port === '0') throw new Error(`${role}: give it a fixed port so a restart finds it again`);
   let proc: OwnedProcess;
   const start = async () => {

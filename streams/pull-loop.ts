@@ -1,10 +1,9 @@
 // A durable pull consumer's loop: fetch up to N messages (waiting at most W), hand them to `handle`,
 // repeat. Fetch failures back off. stop() cuts the fetch in progress short and waits for the batch in hand.
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import type { NatsLink } from '../streams/mod.ts';
-import { pause, retryDelayMs } from './retry-logic.ts';
-import type { StopSignal } from './types.ts';
+import type { NatsLink } from './connect.ts';
 
 export interface PullLoopOptions {
   link: NatsLink;
