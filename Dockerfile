@@ -1,5 +1,5 @@
-# Container images of edge-events, one build with three targets: `--target collector`, `--target sink` and
-# `--target reader` (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
+# Container images of edge-events, one build with four targets: `--target collector`, `--target sink`,
+# `--target reader` and `--target archiver` (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Production dependencies only: no devDependencies and no optional chdb (the embedded ClickHouse, ~550 MB).
@@ -29,6 +29,8 @@ COPY collector ./collector
 COPY sink ./sink
 # The reading process and its console (the page is bundled from reader/console/web by npm run build).
 COPY reader ./reader
+# The archiver (the cold tier).
+COPY archive ./archive
 # The event catalog the processes read at start (EVENT_CATALOG=catalog).
 COPY catalog ./catalog
 # The collector, the sink and the reader run as esbuild bundles (dist/), without a TypeScript loader; the console's
@@ -50,3 +52,8 @@ CMD ["node", "--max-old-space-size=96", "dist/collector/main.mjs"]
 FROM runtime AS reader
 EXPOSE 8082
 CMD ["node", "dist/reader/main.mjs"]
+
+# `npm run archiver` without npm in between: the cold tier, Parquet files to S3.
+FROM runtime AS archiver
+EXPOSE 8083
+CMD ["node", "dist/archive/main.mjs"]

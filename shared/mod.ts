@@ -18,11 +18,13 @@ export {
   latestOf,
   modernDialect,
   tableDdl,
+  ttlClause,
   type Column,
   type Dialect,
 } from './catalog/ddl.ts';
 export {
   addColumns,
+  alterTable,
   backfill,
   createTable,
   createView,

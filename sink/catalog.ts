@@ -60,5 +60,6 @@ export async function migrateNoting(ch: ClickHouse, catalog: Catalog, log: Logge
       { cluster: ch.dialect.cluster, statements: plan.pending.length, first: plan.pending[0]?.split('\n')[0] },
       'a ClickHouse node has not run these statements yet (down?); it runs them when it is back',
     );
+  for (const note of plan.unsupported) log.warn(note);
   return plan;
 }

@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../shared/mod.ts';
-import { consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
+import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
 import { defaultCatalog } from '../../test/support/mod.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
@@ -42,11 +42,13 @@ const NOT_SET: Record<string, string> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT covers traces',
   LOADGEN_RPS: 'a load generator inside npm start only',
   DEMO_DATA: 'demo data for npm start only',
+  ARCHIVE_S3_ENDPOINT: 'AWS S3 by default; set it for MinIO, R2 or another S3-compatible service',
 };
 const REQUIRED: Record<Role, string[]> = {
   collector: ['NATS_URL'],
   sink: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   reader: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CONSOLE_TOKEN'],
+  archiver: ['NATS_URL', 'ARCHIVE_URL'],
   'streams:apply': ['NATS_URL'],
   'schema:apply': ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
 };
@@ -452,16 +454,24 @@ test("collector: HPA on CPU and requests/s (the adapter rule's metric), PDB, rep
   );
 });
 
-test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_ack_pending lets sinks take', () => {
-  assert.ok(prod?.objects.some(isScaledObject), 'prod scales the sink with KEDA');
+test('KEDA scales the sink and the archiver on their consumer lag (prod), within what max_ack_pending lets them take', () => {
+  assert.equal(
+    prod?.objects
+      .filter(isScaledObject)
+      .map((so) => so.spec.scaleTargetRef.name)
+      .sort(),
+    ['archiver', 'sink'],
+  );
+  const consumerOf: Record<string, string> = { sink: SINK_CONSUMER, archiver: ARCHIVER_CONSUMER };
   for (const b of builds) {
     for (const so of b.objects.filter(isScaledObject)) {
       const target = named(ofKind(b.objects, Deployment.is), so.spec.scaleTargetRef.name);
       assert.is(target.spec?.replicas, undefined, `${b.overlay}: replicas left to KEDA`);
-      const sink = one(b, 'sink');
-      assert.is(sink.workload.name, target.metadata.name);
+      const role = target.metadata.name!;
+      const proc = one(b, role as Role);
+      const consumer = consumerOf[role]!;
       const maxAckPending =
-        consumerSpecs(sink.cfg, defaultCatalog()).find((c) => c.config.durable_name === SINK_CONSUMER)?.config
+        consumerSpecs(proc.cfg, defaultCatalog()).find((c) => c.config.durable_name === consumer)?.config
           .max_ack_pending ?? 0;
       const [trigger, ...more] = so.spec.triggers;
       assert.is(more.length, 0);
@@ -473,18 +483,20 @@ test('sink: KEDA nats-jetstream scaler on consumer lag (prod), within what max_a
           natsServerMonitoringEndpoint: `${sts.spec?.serviceName}.${so.metadata.namespace}.svc.cluster.local:8222`,
           account: '$G',
           stream: EVENTS_STREAM,
-          consumer: SINK_CONSUMER,
+          consumer,
         },
       });
+      // What the running processes hold unacked (the sinks' batches, the archivers' open files) counts as lag.
       assert.ok(
         Number(trigger?.metadata.lagThreshold) >= maxAckPending,
-        `${b.overlay}: lagThreshold ≥ max_ack_pending ${maxAckPending}`,
+        `${b.overlay}: ${role} lagThreshold ≥ max_ack_pending ${maxAckPending}`,
       );
-      assert.ok((so.spec.minReplicaCount ?? 0) >= 1, `${b.overlay}: never 0 (the relays run in the sink)`);
-      assert.ok(
-        (so.spec.maxReplicaCount ?? 100) * sink.cfg.sink.batchSize <= maxAckPending,
-        `${b.overlay}: maxReplicaCount × SINK_BATCH_SIZE ≤ max_ack_pending`,
-      );
+      assert.ok((so.spec.minReplicaCount ?? 0) >= 1, `${b.overlay}: ${role} never 0`);
+      if (role === 'sink')
+        assert.ok(
+          (so.spec.maxReplicaCount ?? 100) * proc.cfg.sink.batchSize <= maxAckPending,
+          `${b.overlay}: maxReplicaCount × SINK_BATCH_SIZE ≤ max_ack_pending`,
+        );
     }
   }
 });
@@ -494,6 +506,7 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
     collector: ['nats:4222'],
     sink: ['clickhouse:8123', 'nats:4222'],
     reader: ['clickhouse:8123', 'collector:8080', 'nats:4222', 'sink:8081'],
+    archiver: ['nats:4222', 'outside:443'],
     'streams-apply': ['nats:4222'],
     'schema-apply': ['clickhouse:8123', 'nats:4222'],
     nats: ['nats:6222'],
@@ -556,7 +569,7 @@ test('Jobs run npm scripts of package.json, retry until their service answers, a
       processes(b)
         .map((p) => p.role)
         .sort(),
-      ['collector', 'reader', 'schema:apply', 'sink', 'streams:apply'],
+      ['archiver', 'collector', 'reader', 'schema:apply', 'sink', 'streams:apply'],
     );
   }
 });

@@ -141,6 +141,7 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     dedupWindow: false,
     addColumnIfNotExists: false,
     bitmaps: false,
+    ttl: false,
   };
   const old = catalogDdl(catalog, 'db', oldDialect).join('\n');
   assert.not.match(old, /LowCardinality|DateTime64|groupBitmap/);

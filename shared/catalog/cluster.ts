@@ -98,6 +98,10 @@ export function addColumns(db: string, t: TableSpec, missing: Column[], dialect:
   );
 }
 
+/** An ALTER of the table where its rows are (on a cluster: every node's local table), e.g. `MODIFY TTL …`. */
+export const alterTable = (db: string, t: TableSpec, change: string, dialect: Placement): string =>
+  `ALTER TABLE ${db}.${storedIn(t.name, dialect)}${onCluster(dialect)} ${change}`;
+
 /** On a cluster: the Distributed table made again with every column of the catalog (see the top of this file). */
 export function replaceDistributed(db: string, t: TableSpec, cluster: string): string[] {
   return [`DROP TABLE IF EXISTS ${db}.${t.name} ON CLUSTER ${cluster}`, distributed(db, t, cluster)];

@@ -171,6 +171,13 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     unknownFields: spec.unknown_fields,
     role: spec.role,
     latest: spec.latest,
+    ttl: spec.ttl && ttlInterval(spec.ttl),
     spec,
   });
+}
+
+/** `90d` → `INTERVAL 90 DAY` (the spec's pattern allows d, w, m and y). */
+function ttlInterval(ttl: string): string {
+  const unit = { d: 'DAY', w: 'WEEK', m: 'MONTH', y: 'YEAR' }[ttl.slice(-1) as 'd' | 'w' | 'm' | 'y'];
+  return `INTERVAL ${ttl.slice(0, -1)} ${unit}`;
 }

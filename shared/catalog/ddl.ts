@@ -16,6 +16,8 @@ export interface Dialect {
   addColumnIfNotExists: boolean;
   /** Roaring bitmaps (groupBitmap, 19.x and later): the activity mart keeps each user's active days as one. */
   bitmaps: boolean;
+  /** Table TTL (19.6 and later): the catalog's `ttl:` drops old rows from the hot table. */
+  ttl: boolean;
   /** CLICKHOUSE_CLUSTER: replicated tables on every node behind Distributed tables (cluster.ts). */
   cluster?: string;
 }
@@ -26,6 +28,7 @@ export const modernDialect: Dialect = {
   dedupWindow: true,
   addColumnIfNotExists: true,
   bitmaps: true,
+  ttl: true,
 };
 
 export type { Column };
@@ -65,12 +68,16 @@ export function eventTable(type: EventType, dialect: Dialect): TableSpec {
     clauses: [
       `PARTITION BY toYYYYMM(\`${type.timeField}\`)`,
       `ORDER BY (${type.orderBy.map((c) => `\`${c}\``).join(', ')})`,
+      ...(dialect.ttl && type.ttl ? [ttlClause(type)] : []),
       // Replicated tables keep their own window of recent inserts.
       ...(dialect.dedupWindow && !dialect.cluster ? ['SETTINGS non_replicated_deduplication_window = 1000'] : []),
     ],
     shardBy: 'cityHash64(event_id)',
   };
 }
+
+/** The TTL clause of a type's table: rows go once their event time is older than the catalog's `ttl:`. */
+export const ttlClause = (type: EventType): string => `TTL \`${type.timeField}\` + ${type.ttl}`;
 
 export const tableDdl = (type: EventType, db: string, dialect: Dialect): string[] =>
   createTable(db, eventTable(type, dialect), dialect);

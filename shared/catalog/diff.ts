@@ -67,6 +67,8 @@ function diffType(before: EventType, after: EventType): CatalogChange[] {
     if (!before.latest) change(`new latest-row table ${after.latest!.table}`, true);
     else change('latest-row table changed', false, undefined, 'declare a new latest table under another name');
   }
+  if (before.spec.ttl !== after.spec.ttl)
+    change(`retention ${before.spec.ttl ?? 'none'} → ${after.spec.ttl ?? 'none'} (the table's TTL)`, true);
   for (const key of ['description', 'aliases', 'role', 'name'] as const) {
     if (!same(before.spec[key], after.spec[key])) change(`${key} changed`, true);
   }

@@ -27,6 +27,8 @@ export interface EventType {
   readonly unknownFields: 'reject' | 'drop' | 'keep';
   /** `fallback`: events whose name is no type; `segment`: Segment calls without a typed schema. */
   readonly role?: 'fallback' | 'segment';
+  /** How long the hot table keeps a row after its event time (catalog `ttl:`), as a ClickHouse interval. */
+  readonly ttl?: string;
   /** A table of the latest row per key, kept by a materialized view. */
   readonly latest?: TypeSpec['latest'];
   /** The spec it was compiled from (what catalog versions compare). */

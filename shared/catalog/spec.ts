@@ -80,6 +80,9 @@ export const TypeSpec = v.strictObject({
   aliases: v.optional(v.record(v.string(), v.string())),
   /** `fallback`: events whose name is no type land here; `segment`: Segment calls without a typed schema do. */
   role: v.optional(v.picklist(['fallback', 'segment'])),
+  /** How long the hot table keeps a row, from its event time: `90d`, `12w`, `6m` (months), `1y`. The cold tier
+   *  (archive/) keeps everything. */
+  ttl: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d*[dwmy]$/, 'expected a period such as 90d, 12w, 6m or 1y'))),
   /** A table keeping the latest row per key, filled by a materialized view (seed 004's latest_view). */
   latest: v.optional(
     v.strictObject({

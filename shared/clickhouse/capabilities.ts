@@ -59,6 +59,7 @@ function serverCapabilities(version: string): Capabilities {
       dedupWindow: false,
       addColumnIfNotExists: false,
       bitmaps: false,
+      ttl: false,
     },
     // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
     insertSettings: { date_time_input_format: 'best_effort' },

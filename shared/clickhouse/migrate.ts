@@ -6,6 +6,7 @@
 // Wire: DDL over the ClickHouse client; the existing schema read from system.tables and system.columns.
 import {
   addColumns,
+  alterTable,
   backfill,
   createTable,
   createView,
@@ -15,7 +16,9 @@ import {
   Refused,
   replaceDistributed,
   storedIn,
+  ttlClause,
   type Catalog,
+  type EventType,
   type Dialect,
   type TableSpec,
 } from '../mod.ts';
@@ -39,6 +42,8 @@ export interface Migration {
   refused: string[];
   /** On a cluster: statements some node has not run yet (it runs them when it is back). */
   pending: string[];
+  /** What the catalog asks that this server cannot do (applied without it), for the log. */
+  unsupported: string[];
 }
 
 export class MigrationRefused extends Refused {
@@ -51,22 +56,61 @@ export class MigrationRefused extends Refused {
   }
 }
 
-/** What each existing table and view of the database has: table → column → type (a view may have none). */
-async function existingTables(ch: ClickHouse): Promise<Map<string, Map<string, string>>> {
+/** The existing tables and views of the database: table → column → type (a view may have none), and each table's
+ *  TTL as the server writes it (where the server has TTL). */
+async function existingTables(
+  ch: ClickHouse,
+): Promise<{ tables: Map<string, Map<string, string>>; ttls: Map<string, string> }> {
   // Inlined: the database name is an SQL identifier (config checks it), and 18.16 has no query parameters.
   const query = (sql: string) => ch.client.query({ query: sql, format: 'JSONEachRow' }).then((rs) => rs.json());
   const tables = new Map<string, Map<string, string>>();
-  for (const { name } of (await query(`SELECT name FROM system.tables WHERE database = '${ch.database}'`)) as {
+  const ttls = new Map<string, string>();
+  const engines = ch.dialect.ttl ? ', engine_full' : '';
+  const listed = (await query(`SELECT name${engines} FROM system.tables WHERE database = '${ch.database}'`)) as {
     name: string;
-  }[])
+    engine_full?: string;
+  }[];
+  for (const { name, engine_full } of listed) {
     tables.set(name, new Map());
+    const ttl = / TTL (.+?)(?: SETTINGS |$)/.exec(engine_full ?? '')?.[1];
+    if (ttl) ttls.set(name, ttl);
+  }
   const columns = (await query(`SELECT table, name, type FROM system.columns WHERE database = '${ch.database}'`)) as {
     table: string;
     name: string;
     type: string;
   }[];
   for (const { table, name, type } of columns) tables.get(table)?.set(name, type);
-  return tables;
+  return { tables, ttls };
+}
+
+const INTERVAL_FUNCTION = {
+  DAY: 'toIntervalDay',
+  WEEK: 'toIntervalWeek',
+  MONTH: 'toIntervalMonth',
+  YEAR: 'toIntervalYear',
+};
+
+/** A TTL as the server writes it back (`dt + toIntervalDay(90)`), without quotes and spaces, to compare. */
+function canonicalTtl(type: EventType): string {
+  const [, n, unit] = /INTERVAL (\d+) (\w+)/.exec(type.ttl!)!;
+  return `${type.timeField}+${INTERVAL_FUNCTION[unit as keyof typeof INTERVAL_FUNCTION]}(${n})`;
+}
+
+/** What makes an existing table's TTL the catalog's: MODIFY TTL, REMOVE TTL, or nothing. */
+function alignTtl(ch: ClickHouse, type: EventType, t: TableSpec, ttls: Map<string, string>, unsupported: string[]) {
+  const { database: db, dialect } = ch;
+  if (!dialect.ttl) {
+    if (type.ttl)
+      unsupported.push(
+        `${type.table}: ttl ${type.spec.ttl} not applied: ClickHouse ${ch.version} has no table TTL (19.6 and later do)`,
+      );
+    return [];
+  }
+  const got = ttls.get(storedIn(t.name, dialect))?.replace(/[`\s]/g, '');
+  if (type.ttl && got !== canonicalTtl(type)) return [alterTable(db, t, `MODIFY ${ttlClause(type)}`, dialect)];
+  if (!type.ttl && got) return [alterTable(db, t, 'REMOVE TTL', dialect)];
+  return [];
 }
 
 const normal = (type: string) => type.replace(/\s+/g, '');
@@ -110,14 +154,18 @@ function createMissing(dialect: Dialect, db: string, t: TableSpec, tables: Map<s
 /** What applying `catalog` to this database takes, or why it cannot be applied. */
 export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
   const { database: db, dialect } = ch;
-  const tables = await existingTables(ch);
+  const { tables, ttls } = await existingTables(ch);
+  const unsupported: string[] = [];
   const on = dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : '';
   const first = tables.size ? [] : [`CREATE DATABASE IF NOT EXISTS ${db}${on}`];
   const refused: string[] = [];
   const view = (v: { name: string }, sql: string) => (tables.has(v.name) ? [] : [sql]);
   const chains: string[][] = [];
   for (const type of catalog.types) {
-    const chain = alignTable(ch, eventTable(type, dialect), tables, refused, type.name);
+    const table = eventTable(type, dialect);
+    const chain = alignTable(ch, table, tables, refused, type.name);
+    if (tables.has(storedIn(table.name, dialect))) chain.push(...alignTtl(ch, type, table, ttls, unsupported));
+    else if (type.ttl && !dialect.ttl) alignTtl(ch, type, table, ttls, unsupported);
     const latest = latestOf(type, dialect);
     if (latest)
       chain.push(
@@ -133,7 +181,7 @@ export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<M
     ...(!tables.has(mart.table.name) && tables.has(mart.view.source) ? [backfill(db, mart.view)] : []),
   ]);
   const phases = [[first], chains, marts].map((phase) => phase.filter((c) => c.length));
-  return { statements: phases.flat(2), phases, refused, pending: [] };
+  return { statements: phases.flat(2), phases, refused, pending: [], unsupported };
 }
 
 /** Applies the catalog: all of it, or — when a column does not fit — nothing (MigrationRefused). */

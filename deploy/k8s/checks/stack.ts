@@ -20,6 +20,7 @@ export const EXTERNAL_SECRETS = {
   'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   'collector-sources': ['sources.json'],
   'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN'],
+  'archive-credentials': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
 };
 
 export interface Process {

@@ -35,8 +35,8 @@ export function workloads(objects: K8sObject[]): Workload[] {
 export const allContainers = (w: Workload): IContainer[] => [...(w.pod.initContainers ?? []), ...w.pod.containers];
 
 /** What an edge-events container runs: an image target (collector, sink, reader) or `npm run <script>`. */
-export type Role = 'collector' | 'sink' | 'reader' | 'streams:apply' | 'schema:apply';
-const OUR_IMAGE = /(?:^|\/)edge-events[-/](collector|sink|reader)(?::[\w.-]+)?$/;
+export type Role = 'collector' | 'sink' | 'reader' | 'archiver' | 'streams:apply' | 'schema:apply';
+const OUR_IMAGE = /(?:^|\/)edge-events[-/](collector|sink|reader|archiver)(?::[\w.-]+)?$/;
 
 export function roleOf(c: IContainer): Role | undefined {
   const target = OUR_IMAGE.exec(c.image ?? '')?.[1];
