@@ -56,6 +56,7 @@ export function createArchiver(deps: {
   const stats: ArchiverStats = { files: 0, events: 0, bytes: 0, skipped: 0, storeErrors: 0 };
   /** Per stored file, the sequences it holds (from its footer, read when a redelivery needs it). */
   const footers = new Map<string, (seq: number) => boolean>();
+  const warned = new Map<string, number>();
   let held = 0;
   // One write at a time: take() and the timer both flush.
   let chain: Promise<void> = Promise.resolve();
@@ -69,8 +70,11 @@ export function createArchiver(deps: {
     }
     const type = deps.catalog().byKey(typeKeyOf(msg.subject));
     if (!type) {
-      // A type a newer catalog has: it comes back once this archiver follows that version.
-      log.warn({ subject: msg.subject }, 'unknown event type; redelivered later');
+      // A type a newer catalog has: it comes back once this archiver follows that version. Said once a minute.
+      if ((warned.get(msg.subject) ?? 0) < Date.now() - 60_000) {
+        warned.set(msg.subject, Date.now());
+        log.warn({ subject: msg.subject }, 'unknown event type; redelivered later');
+      }
       return void msg.nak(10_000);
     }
     const folder = hourFolderAt(type.table, Math.floor(msg.info.timestampNanos / 1e6));
