@@ -16,7 +16,12 @@ const { positionals, values } = parseArgs({
 });
 const store = openStore(cfg.archive);
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const size = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 const time = (text: string | undefined, name: string) => {
   const ms = text ? Date.parse(/T|:/.test(text) ? text : `${text}T00:00:00Z`) : NaN;
   if (Number.isNaN(ms)) throw new Error(`--${name}: expected a time such as 2024-06-01 or 2024-06-01T13:00Z`);
@@ -37,7 +42,7 @@ try {
     const tables = await summarize(store);
     console.log(`archive: ${store.where}`);
     console.log(['type', 'hours', 'files', 'rows', 'bytes', 'first hour', 'last hour'].join('\t'));
-    for (const t of tables) console.log([t.table, t.hours, t.files, t.rows, mb(t.bytes), t.first, t.last].join('\t'));
+    for (const t of tables) console.log([t.table, t.hours, t.files, t.rows, size(t.bytes), t.first, t.last].join('\t'));
     if (!tables.length) console.log('(nothing archived yet)');
   } else if (command === 'replay' && values.type) {
     const type = typeNamed(loadCatalogFiles(cfg.catalog.paths), values.type);
