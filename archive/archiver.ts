@@ -58,6 +58,7 @@ export function createArchiver(deps: {
   const footers = new Map<string, (seq: number) => boolean>();
   const warned = new Map<string, number>();
   let held = 0;
+  let heldBytes = 0;
   // One write at a time: take() and the timer both flush.
   let chain: Promise<void> = Promise.resolve();
   const serial = (work: () => Promise<void>) => (chain = chain.then(work, work));
@@ -83,6 +84,7 @@ export function createArchiver(deps: {
     // A message redelivered while held (ack_wait passed during a long store outage) is held once.
     if (!group.msgs.has(msg.seq)) {
       held++;
+      heldBytes += msg.data.byteLength;
       group.bytes += msg.data.byteLength;
     }
     group.msgs.set(msg.seq, msg);
@@ -147,6 +149,7 @@ export function createArchiver(deps: {
       if (!(await write(group, signal))) return;
       groups.delete(group.folder);
       held -= group.msgs.size;
+      heldBytes -= group.bytes;
     }
   };
 
@@ -154,9 +157,10 @@ export function createArchiver(deps: {
   const flushDue = (signal: StopSignal) =>
     serial(async () => {
       await flush(isDue, signal);
-      // Near the consumer's max_ack_pending, the biggest groups go early, or fetching would stall.
-      while (held > ARCHIVER_MAX_PENDING * 0.75 && !signal.stopped) {
-        const biggest = [...groups.values()].sort((a, b) => b.msgs.size - a.msgs.size)[0]!;
+      // Near the consumer's max_ack_pending (or fetching would stall), or past four files' worth of events in memory
+      // (many busy types), the biggest groups go early.
+      while ((held > ARCHIVER_MAX_PENDING * 0.75 || heldBytes > 4 * cfg.fileBytes) && !signal.stopped) {
+        const biggest = [...groups.values()].sort((a, b) => b.bytes - a.bytes)[0]!;
         await flush((g) => g === biggest, signal);
       }
     });
@@ -179,6 +183,7 @@ export function createArchiver(deps: {
         for (const group of groups.values()) group.msgs.forEach((m) => m.nak());
         groups.clear();
         held = 0;
+        heldBytes = 0;
       }),
   };
 }
