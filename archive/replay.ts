@@ -3,7 +3,7 @@
 // results) and its received_at; its message carries REPLAY_HEADER, so the archiver does not archive it again, and a
 // Nats-Msg-Id of its own, so JetStream's duplicate window does not drop it as the original message.
 import { randomUUID } from 'node:crypto';
-import { pause, type Catalog, type EventType, type OutgoingEvent, type Publisher } from '../shared/mod.ts';
+import { pause, typeKeysOf, type Catalog, type EventType, type OutgoingEvent, type Publisher } from '../shared/mod.ts';
 import { eventSubject, REPLAY_HEADER } from '../streams/mod.ts';
 import { hourStart, parseKey, type ObjectName } from './layout.ts';
 import { parquetFooter, readParquet } from './parquet.ts';
@@ -103,9 +103,8 @@ export async function replay(
   return progress;
 }
 
-/** The catalog type named `name` (a name or its snake_case key), or an error listing them. */
+/** The catalog type `name` names (its name, key or table), or a ConfigError listing the types. */
 export function typeNamed(catalog: Catalog, name: string): EventType {
-  const type = catalog.byKey(name) ?? catalog.types.find((t) => t.name === name || t.table === name);
-  if (!type) throw new Error(`no event type ${name}; the catalog has: ${catalog.types.map((t) => t.name).join(', ')}`);
-  return type;
+  const byTable = catalog.types.find((t) => t.table === name);
+  return byTable ?? catalog.byKey(typeKeysOf([name], catalog, '--type')![0]!)!;
 }

@@ -3,7 +3,6 @@
 // a timer writing the files that are due between batches, and /healthz, /readyz and /metrics on ARCHIVE_PORT —
 // and stops them in order, writing what it holds first.
 import { createServer } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Config } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
@@ -17,6 +16,7 @@ import {
   throughElection,
 } from '../streams/mod.ts';
 import { createArchiver, type Archiver, type ArchiverStats } from './archiver.ts';
+import { archiverMetrics } from './metrics.ts';
 import { openStore } from './store.ts';
 
 export interface RunningArchiver {
@@ -91,40 +91,4 @@ export async function startArchiver(cfg: Config, log: Logger = createLogger('arc
       log.info({ ...archiver.stats }, 'archiver stopped');
     },
   } satisfies RunningArchiver;
-}
-
-function archiverMetrics(archiver: Archiver): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const mirror = (name: string, help: string, read: (s: ArchiverStats) => number) => {
-    let last = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const now = read(archiver.stats);
-        this.inc(now - last);
-        last = now;
-      },
-    });
-  };
-  mirror('edge_events_archive_files_total', 'Parquet files stored', (s) => s.files);
-  mirror('edge_events_archive_events_total', 'Events archived', (s) => s.events);
-  mirror('edge_events_archive_bytes_total', 'Bytes of Parquet stored', (s) => s.bytes);
-  mirror(
-    'edge_events_archive_skipped_total',
-    'Messages found archived already (redelivered, replayed)',
-    (s) => s.skipped,
-  );
-  mirror('edge_events_archive_store_errors_total', 'Failed writes to the object store (retried)', (s) => s.storeErrors);
-  new Gauge({
-    name: 'edge_events_archive_held_messages',
-    help: 'Messages held until their file is stored',
-    registers: [registry],
-    collect() {
-      this.set(archiver.held());
-    },
-  });
-  return registry;
 }
