@@ -90,7 +90,8 @@ export async function archive(opts: { events?: number } = {}): Promise<void> {
     progress('archive', 3, 3);
     const parquetBytes = folderBytes(join(services.dir, 'data', 'archive'));
     const row = (name: string, d: Drain, bytes: string) =>
-      `| ${name} | ${n} | ${d.seconds.toFixed(1)} | **${Math.round(n / d.seconds)}** | ${(d.cpu / d.seconds).toFixed(2)} | ` +
+      `| ${name} | ${n} | ${d.seconds.toFixed(1)} | **${Math.round(n / d.seconds)}** | ` +
+      `${(d.cpu / d.seconds).toFixed(2)} | ` +
       `**${Math.round(n / d.cpu)}** | ${bytes} |`;
     const table = [
       '| consumer | events | drained in s | events/s | CPU (cores) | events per CPU-second | bytes per event |',

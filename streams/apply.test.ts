@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { defaultCatalog, startServices, type Services } from '../test/support/mod.ts';
 import { applyTopology, describeChange } from './apply.ts';
 import {
+  ARCHIVER_CONSUMER,
   consumerSpecs,
   DLQ_STREAM,
   EVENTS_STREAM,
@@ -34,6 +35,7 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
     `stream ${EVENTS_STREAM}: created`,
     `stream ${RELAYED_STREAM}: created`,
     `stream ${DLQ_STREAM}: created`,
+    `consumer ${EVENTS_STREAM}/${ARCHIVER_CONSUMER}: created`,
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`,
   ]);
   const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
@@ -48,6 +50,7 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
     `stream ${EVENTS_STREAM}: updated (max_age)`,
     `stream ${RELAYED_STREAM}: updated (max_age)`,
     `stream ${DLQ_STREAM}: unchanged`,
+    `consumer ${EVENTS_STREAM}/${ARCHIVER_CONSUMER}: unchanged`,
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: updated (max_ack_pending, max_batch)`,
   ]);
   const info = await jsm.consumers.info(EVENTS_STREAM, SINK_CONSUMER);

@@ -190,7 +190,7 @@ test('kill -9 after a file is stored but before its answer: back up, nothing mis
   }
 });
 
-test('the store down: the archiver retries and holds, the sink keeps inserting; then the archive catches up', async (ctx) => {
+test('the store down: the archiver retries and holds, the sink inserts all; then it catches up', async (ctx) => {
   const env = { ...small, ...ctx.s3.env('outage') };
   const p = await startPipeline(ctx.services, env);
   const cfg = ctx.services.config(env);

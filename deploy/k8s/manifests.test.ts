@@ -454,7 +454,7 @@ test("collector: HPA on CPU and requests/s (the adapter rule's metric), PDB, rep
   );
 });
 
-test('KEDA scales the sink and the archiver on their consumer lag (prod), within what max_ack_pending lets them take', () => {
+test('KEDA scales the sink and the archiver on consumer lag (prod), within what max_ack_pending lets them take', () => {
   assert.equal(
     prod?.objects
       .filter(isScaledObject)

@@ -103,7 +103,8 @@ function alignTtl(ch: ClickHouse, type: EventType, t: TableSpec, ttls: Map<strin
   if (!dialect.ttl) {
     if (type.ttl)
       unsupported.push(
-        `${type.table}: ttl ${type.spec.ttl} not applied: ClickHouse ${ch.version} has no table TTL (19.6 and later do)`,
+        `${type.table}: ttl ${type.spec.ttl} not applied: ` +
+          `ClickHouse ${ch.version} has no table TTL (19.6 and later do)`,
       );
     return [];
   }

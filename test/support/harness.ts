@@ -203,8 +203,8 @@ export async function waitUntilAcked(natsUrl: string, timeoutMs = 30_000, consum
         // Inside the probe: a cluster node just restarted may time out a request or two.
         const jsm = await jetstreamManager(nc, { timeout: 5000 });
         const c = await jsm.consumers.info(EVENTS_STREAM, consumer);
-        // The sink and the archiver take every message: the ack floor must reach the stream's last one too. A consumer leader just
-        // elected in a cluster may report nothing pending before it has caught up.
+        // The sink and the archiver take every message: the ack floor must reach the stream's last one too. A consumer
+        // leader just elected in a cluster may report nothing pending before it has caught up.
         const { last_seq: last } = (await jsm.streams.info(EVENTS_STREAM)).state;
         const takesAll = consumer === SINK_CONSUMER || consumer === ARCHIVER_CONSUMER;
         const caughtUp = !takesAll || c.ack_floor.stream_seq >= last;
