@@ -9,7 +9,7 @@ const ROOT = process.cwd();
 const FILE_TIMEOUT_MS = 5 * 60_000;
 const PARALLEL = 2;
 /** Suites that load the machine themselves: run alone, so neither they nor their neighbours starve. */
-const ALONE = /(fault-suite|cluster|console)\.test\.ts$/;
+const ALONE = /(fault-suite|cluster|cluster-faults|console)\.test\.ts$/;
 const SKIP = new Set(['node_modules', '.git', '.data', '.scratch']);
 
 function find(dir: string): string[] {
