@@ -57,6 +57,7 @@ export function createArchiver(deps: {
   /** Per stored file, the sequences it holds (from its footer, read when a redelivery needs it). */
   const footers = new Map<string, (seq: number) => boolean>();
   const warned = new Map<string, number>();
+  const utf8 = new TextDecoder();
   let held = 0;
   let heldBytes = 0;
   // One write at a time: take() and the timer both flush.
@@ -120,7 +121,7 @@ export function createArchiver(deps: {
           msgs = msgs.filter((m) => !done.includes(m));
         }
         if (msgs.length) {
-          const rows = msgs.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(new TextDecoder().decode(line))));
+          const rows = msgs.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));
           const sequences = encodeRanges(msgs.map((m) => m.seq));
           const bytes = writeParquet(group.type, rows, { [SEQUENCES_KEY]: sequences });
           const key = objectKey(group.folder, msgs[0]!.seq, msgs.at(-1)!.seq);
@@ -138,7 +139,8 @@ export function createArchiver(deps: {
         if (signal.stopped) return false;
         const delay = retryDelayMs(attempt, cfg.retryBaseMs, cfg.retryMaxMs);
         log.warn({ folder: group.folder, err: (err as Error).message, retryInMs: delay }, 'archive write failed');
-        const keepAlive = () => group.msgs.forEach((m) => m.working());
+        // Every held message, not only this file's: none should come back while the store is away.
+        const keepAlive = () => [group, ...groups.values()].forEach((g) => g.msgs.forEach((m) => m.working()));
         await pause(delay, signal, keepAlive, (cfg.ackWaitSeconds * 1000) / 3);
       }
     }
@@ -146,10 +148,19 @@ export function createArchiver(deps: {
 
   const flush = async (due: (g: Group) => boolean, signal: StopSignal) => {
     for (const group of [...groups.values()].filter(due)) {
-      if (!(await write(group, signal))) return;
+      // Set apart while it is written: messages of its hour arriving meanwhile start the next file.
       groups.delete(group.folder);
-      held -= group.msgs.size;
-      heldBytes -= group.bytes;
+      if (await write(group, signal)) {
+        held -= group.msgs.size;
+        heldBytes -= group.bytes;
+        continue;
+      }
+      // Stopping before it was stored: held again (with what arrived meanwhile), for drain() to try once more.
+      const next = groups.get(group.folder);
+      if (next) for (const [seq, m] of next.msgs) if (!group.msgs.has(seq)) group.msgs.set(seq, m);
+      group.bytes = [...group.msgs.values()].reduce((sum, m) => sum + m.data.byteLength, 0);
+      groups.set(group.folder, group);
+      return;
     }
   };
 

@@ -31,6 +31,7 @@ interface Ctx {
   spans: OtlpSpan[];
   collector: ServiceProcess;
   sink: ServiceProcess;
+  archiver: ServiceProcess;
   env: Record<string, string>;
 }
 const test = suite<Ctx>('telemetry');
@@ -59,10 +60,12 @@ test.before(async (ctx) => {
   await applyStreams(ctx.services.config(ctx.env));
   ctx.sink = await spawnService('sink', ctx.env, ctx.services.dir);
   ctx.collector = await spawnService('collector', ctx.env, ctx.services.dir);
+  ctx.archiver = await spawnService('archiver', { ...ctx.env, ARCHIVE_FLUSH_SECONDS: '1' }, ctx.services.dir);
 });
 test.after(async (ctx) => {
   await ctx.collector?.terminate();
   await ctx.sink?.terminate();
+  await ctx.archiver?.terminate();
   ctx.receiver?.close();
   await ctx.services?.cleanup();
 });
@@ -126,6 +129,15 @@ test('Prometheus metrics on both processes count what happened', async (ctx) => 
   assert.match(sink, /edge_events_consumer_pending\{consumer="sink"\} 0/);
   assert.match(sink, /edge_events_sink_dead_letters_total\{consumer="sink"\} 0/);
 
+  let archiver = '';
+  await waitFor('the archiver to store a file', async () => {
+    archiver = await (await fetch(`http://127.0.0.1:${ctx.env.ARCHIVE_PORT}/metrics`)).text();
+    return /edge_events_archive_files_total [1-9]/.test(archiver) ? true : undefined;
+  }).catch(() => undefined);
+  assert.match(archiver, /edge_events_archive_events_total 1\n/);
+  assert.match(archiver, /edge_events_archive_held_messages 0\n/);
+  assert.match(archiver, /edge_events_archive_store_errors_total 0\n/);
+
   // The Grafana dashboard queries only metrics these processes expose.
   const dashboard = JSON.parse(readFileSync('deploy/grafana/edge-events.json', 'utf8'));
   const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) =>
@@ -138,7 +150,10 @@ test('Prometheus metrics on both processes count what happened', async (ctx) => 
   );
   assert.ok(queried.size >= 12, `the dashboard covers the pipeline (${queried.size} metrics)`);
   for (const name of queried)
-    assert.ok(collector.includes(`# TYPE ${name} `) || sink.includes(`# TYPE ${name} `), `${name} is exposed`);
+    assert.ok(
+      [collector, sink, archiver].some((m) => m.includes(`# TYPE ${name} `)),
+      `${name} is exposed`,
+    );
 });
 
 test.run();

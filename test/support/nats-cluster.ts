@@ -5,6 +5,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNatsServer, type NatsServer } from '../../local/mod.ts';
 import { waitFor } from '../../local/mod.ts';
@@ -24,7 +25,17 @@ export interface NatsCluster {
 export const natsServerBinary = (suite = 'trixie'): string =>
   execFileSync('bash', ['tools/nats-server-from.sh', suite], { encoding: 'utf8' }).trim();
 
+/** A cluster that has not formed within 45 s is started once more on other ports; the error carries the nodes' logs. */
 export async function startNatsCluster(dir: string, size = 3): Promise<NatsCluster> {
+  try {
+    return await startOnce(join(dir, 'a'), size);
+  } catch (err) {
+    console.error(`the NATS cluster did not form; starting it again: ${(err as Error).message}`);
+    return startOnce(join(dir, 'b'), size);
+  }
+}
+
+async function startOnce(dir: string, size: number): Promise<NatsCluster> {
   const binary = natsServerBinary();
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   const clientPorts = await Promise.all(Array.from({ length: size }, freePort));
@@ -63,11 +74,18 @@ export async function startNatsCluster(dir: string, size = 3): Promise<NatsClust
         await jsm.streams.add({ name: 'cluster_probe', subjects: ['cluster.probe'], num_replicas: size });
         return jsm.streams.delete('cluster_probe');
       }),
-    30_000,
+    45_000,
   );
-  await formed.catch(async (err) => {
+  await formed.catch(async (err: Error) => {
     await Promise.all(nodes.map((n) => n.stop()));
-    throw err;
+    const logs = names.map((name) => {
+      const log = readFileSync(join(dir, name, 'nats-server.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-4);
+      return `${name}:\n  ${log.join('\n  ')}`;
+    });
+    throw new Error(`${err.message}\n${logs.join('\n')}`, { cause: err });
   });
   return {
     url: servers.join(','),
