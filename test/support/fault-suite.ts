@@ -9,7 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { connectClickHouse } from '../../shared/clickhouse/mod.ts';
 import { DLQ_STREAM, EVENTS_STREAM, SINK_CONSUMER, throughElection } from '../../streams/mod.ts';
-import { applyStreams, processEnv, startServices, waitUntilAcked } from './harness.ts';
+import { applyStreams, processEnv, startServices, waitFor, waitUntilAcked } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
@@ -206,7 +206,12 @@ async function replicasApartIn(cluster: ClickHouseCluster, db: string, tag: stri
   const counts = new Map<string, Set<string>>();
   for (const [i, name] of cluster.names.entries()) {
     const url = cluster.nodes[i]!.url;
-    await ask(url, `SYSTEM SYNC REPLICA ${db}.events_local`);
+    // Asked again while the replica renews a ZooKeeper session that expired during the fault.
+    await waitFor(
+      `${name} to catch up`,
+      () => ask(url, `SYSTEM SYNC REPLICA ${db}.events_local`).then(() => true),
+      60_000,
+    );
     const n = await ask(url, `SELECT count() FROM ${db}.events_local FINAL WHERE event = '${tag}'`);
     const shard = name.replace(/r\d+$/, '');
     counts.set(shard, (counts.get(shard) ?? new Set()).add(n));
