@@ -57,6 +57,7 @@ export async function startReader(
     [
       ...settings.collectors.map((url) => ({ role: 'collector' as const, url })),
       ...settings.sinks.map((url) => ({ role: 'sink' as const, url })),
+      ...settings.archivers.map((url) => ({ role: 'archiver' as const, url })),
     ],
     nats,
   );

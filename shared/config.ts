@@ -127,10 +127,12 @@ const EnvVars = v.object({
   ),
   /** The console's token: required to sign in to the console, and to redrive from it even on loopback. */
   CONSOLE_TOKEN: v.optional(v.pipe(v.string(), v.minLength(8, 'the console token must be at least 8 characters'))),
-  /** Where the console finds the collectors and sinks (comma-separated base URLs): their metrics and health, and
-   *  the collector the catalog page sends test events to (the first). Default: this machine's PORT and SINK_PORT. */
+  /** Where the console finds the collectors, sinks and archivers (comma-separated base URLs): their metrics and
+   *  health, and the collector the catalog page sends test events to (the first). Default: this machine's PORT,
+   *  SINK_PORT and ARCHIVE_PORT. */
   CONSOLE_COLLECTORS: v.optional(v.string()),
   CONSOLE_SINKS: v.optional(v.string()),
+  CONSOLE_ARCHIVERS: v.optional(v.string()),
   /** Keys that may read (comma-separated); when set, every read needs one. Write keys never can. */
   READ_KEYS: v.optional(
     v.pipe(
@@ -225,7 +227,7 @@ export interface Config {
     host: string;
     port: number;
     readKeys: string[];
-    console: { token?: string; collectors: string[]; sinks: string[] };
+    console: { token?: string; collectors: string[]; sinks: string[]; archivers: string[] };
   };
   archive: {
     url: string;
@@ -358,6 +360,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         token: e.CONSOLE_TOKEN,
         collectors: urls(e.CONSOLE_COLLECTORS) ?? [`http://127.0.0.1:${e.PORT}`],
         sinks: urls(e.CONSOLE_SINKS) ?? [`http://127.0.0.1:${e.SINK_PORT}`],
+        archivers: urls(e.CONSOLE_ARCHIVERS) ?? [`http://127.0.0.1:${e.ARCHIVE_PORT}`],
       },
     },
     relays: e.RELAYS,

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { startArchiver, type RunningArchiver } from '../archive/mod.ts';
 import { sendDemo, startLoadgen } from '../demo/mod.ts';
+import type { Overview } from '../reader/console/mod.ts';
 import { startReader, type RunningReader } from '../reader/mod.ts';
 import { buildBundles } from '../tools/build.ts';
 import {
@@ -31,6 +33,7 @@ interface Ctx {
   services: Services;
   p: Pipeline;
   reader: RunningReader;
+  archiver: RunningArchiver;
   url: string;
   nc: NatsConnection;
   browser: Browser;
@@ -42,9 +45,11 @@ test.before(async (ctx) => {
   await buildBundles();
   ctx.services = await startServices('embedded');
   ctx.p = await startPipeline(ctx.services, { SINK_MAX_DELIVER: '2' });
+  ctx.archiver = await startArchiver(ctx.services.config({ ARCHIVE_FLUSH_SECONDS: '2' }));
   const cfg = ctx.services.config({
     CONSOLE_COLLECTORS: ctx.p.url,
     CONSOLE_SINKS: `http://127.0.0.1:${ctx.p.sink.healthPort}`,
+    CONSOLE_ARCHIVERS: `http://127.0.0.1:${ctx.archiver.port}`,
   });
   ctx.reader = await startReader(cfg, { clickhouse: ctx.p.sink.clickhouse, catalog: ctx.p.sink.catalog });
   ctx.url = `http://127.0.0.1:${ctx.reader.port}`;
@@ -64,6 +69,7 @@ test.after(async (ctx) => {
   await ctx.browser?.close();
   await ctx.nc?.close();
   await ctx.reader?.stop();
+  await ctx.archiver?.stop();
   await ctx.p?.stop();
   await ctx.services?.cleanup();
 });
@@ -122,6 +128,20 @@ test('every page loads with no console error (screenshots of each)', async (ctx)
     assert.equal(wider, [], 'elements wider than a phone');
     assert.equal(errors, []);
     await page.close();
+    // Every process the overview watches is up: the collector, the sink and the archiver, whose rate it charts.
+    const overview = (await (await fetch(`${ctx.url}/console/api/overview`)).json()) as Overview;
+    assert.equal(
+      overview.health.map((h) => [h.role, h.up, h.ready]),
+      [
+        ['collector', true, true],
+        ['sink', true, true],
+        ['archiver', true, true],
+      ],
+    );
+    assert.ok(
+      overview.series.some((p) => p.archived > 0),
+      'the archiver wrote events during the load',
+    );
   } finally {
     await load.stop();
   }

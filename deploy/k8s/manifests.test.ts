@@ -505,7 +505,7 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
   const egress: Record<string, string[]> = {
     collector: ['nats:4222'],
     sink: ['clickhouse:8123', 'nats:4222'],
-    reader: ['clickhouse:8123', 'collector:8080', 'nats:4222', 'sink:8081'],
+    reader: ['archiver:8083', 'clickhouse:8123', 'collector:8080', 'nats:4222', 'sink:8081'],
     archiver: ['nats:4222', 'outside:443'],
     'streams-apply': ['nats:4222'],
     'schema-apply': ['clickhouse:8123', 'nats:4222'],

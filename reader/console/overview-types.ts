@@ -2,7 +2,7 @@
 // page (web/overview.tsx) draws, written once. No imports: the browser code type-checks it too.
 
 export interface Target {
-  role: 'collector' | 'sink';
+  role: 'collector' | 'sink' | 'archiver';
   url: string;
 }
 
@@ -21,6 +21,8 @@ export interface Point {
   accepted: number;
   refused: number;
   inserted: number;
+  /** Events written to the cold tier per second (archivers). */
+  archived: number;
   lag_p50: number | null;
   lag_p99: number | null;
 }

@@ -1,6 +1,6 @@
 // The console's overview: what the pipeline is doing now, from the processes' own metrics and JetStream's state.
 // A sampler runs while someone watches (it starts on the first request and stops a minute after the last): every
-// 2 s it scrapes each collector's and sink's GET /metrics and /readyz, and reads the streams' and consumers' state;
+// 2 s it scrapes each collector's, sink's and archiver's GET /metrics and /readyz, and reads the streams' and consumers' state;
 // rates are the growth of counters between two scrapes. A target whose host name has several addresses (a headless
 // Kubernetes Service: one per pod) is scraped at each. Wire: HTTP GET (Prometheus text), NATS JetStream API.
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -92,7 +92,8 @@ export class OverviewSampler {
       const lag = new Map(
         growth('edge_events_end_to_end_lag_seconds_bucket', ['le']).map(([le, n]) => [le, n * seconds]),
       );
-      const inserted = growth('edge_events_sink_rows_inserted_total', []).reduce((n, [, r]) => n + r, 0);
+      const total = (name: string) => growth(name, []).reduce((n, [, r]) => n + r, 0);
+      const inserted = total('edge_events_sink_rows_inserted_total');
       const sum = (outcome: (o: string) => boolean) =>
         rates.filter((r) => outcome(r.outcome)).reduce((n, r) => n + r.per_second, 0);
       const round = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1000) / 1000);
@@ -101,6 +102,7 @@ export class OverviewSampler {
         accepted: sum((o) => o === 'accepted'),
         refused: sum((o) => o !== 'accepted'),
         inserted: Math.round(inserted * 10) / 10,
+        archived: Math.round(total('edge_events_archive_events_total') * 10) / 10,
         lag_p50: round(histogramQuantile(0.5, lag)),
         lag_p99: round(histogramQuantile(0.99, lag)),
       });
