@@ -1,8 +1,9 @@
 // The console's overview: what the pipeline is doing now, from the processes' own metrics and JetStream's state.
 // A sampler runs while someone watches (it starts on the first request and stops a minute after the last): every
-// 2 s it scrapes each collector's, sink's and archiver's GET /metrics and /readyz, and reads the streams' and consumers' state;
-// rates are the growth of counters between two scrapes. A target whose host name has several addresses (a headless
-// Kubernetes Service: one per pod) is scraped at each. Wire: HTTP GET (Prometheus text), NATS JetStream API.
+// 2 s it scrapes each collector's, sink's and archiver's GET /metrics and /readyz, and reads the streams' and
+// consumers' state; rates are the growth of counters between two scrapes. A target whose host name has several
+// addresses (a headless Kubernetes Service: one per pod) is scraped at each. Wire: HTTP GET (Prometheus text), NATS
+// JetStream API.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { lookup } from 'node:dns/promises';
 import type { NatsConnection } from '../../streams/mod.ts';
