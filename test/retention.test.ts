@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { connectClickHouse, migrate, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { diffCatalogs, describeCatalogChange } from '../shared/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
-import { startServices } from './support/mod.ts';
+import { startServices, type Engine } from './support/mod.ts';
 
 const V1 = readFileSync('test/support/catalogs/signup-v1.yaml', 'utf8');
 /** The signup catalog with `ttl` on SignupCompleted (none when undefined). */
@@ -28,12 +28,23 @@ const engineOf = async (ch: ClickHouse) => {
   return (await rs.json<{ engine_full: string }>())[0]!.engine_full;
 };
 
-test('ttl: 30d drops old rows at the next merge; a new ttl alters the table, none removes it', async () => {
+/** Runs `use` against database `teams` on a fresh engine, with a folder for catalog files; stops it all after. */
+async function withTeams(engine: Engine, use: (ch: ClickHouse, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-events-ttl-'));
-  const services = await startServices('embedded');
+  const services = await startServices(engine);
   const cfg = services.config({ CLICKHOUSE_DATABASE: 'teams' });
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   try {
+    await use(ch, dir);
+  } finally {
+    await ch.close();
+    await services.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('ttl: 30d drops old rows at the next merge; a new ttl alters the table, none removes it', () =>
+  withTeams('embedded', async (ch, dir) => {
     await migrate(ch, catalogWith(dir, '30d'));
     assert.match(await engineOf(ch), 'TTL signed_up_at + toIntervalDay(30)');
     const row = (id: string, at: string) => ({
@@ -68,30 +79,16 @@ test('ttl: 30d drops old rows at the next merge; a new ttl alters the table, non
     const [change] = diffCatalogs(catalogWith(dir, undefined), catalogWith(dir, '90d'));
     assert.is(change!.compatible, true);
     assert.match(describeCatalogChange(change!), 'retention none → 90d');
-  } finally {
-    await ch.close();
-    await services.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the 18.16 server: the migration says it has no TTL and applies the rest', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'edge-events-ttl-'));
-  const services = await startServices('server');
-  const cfg = services.config({ CLICKHOUSE_DATABASE: 'teams' });
-  const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
-  try {
+test('the 18.16 server: the migration says it has no TTL and applies the rest', () =>
+  withTeams('server', async (ch, dir) => {
     const plan = await migrate(ch, catalogWith(dir, '30d'));
     assert.equal(plan.unsupported, [
       `signup_completed: ttl 30d not applied: ClickHouse ${ch.version} has no table TTL (19.6 and later do)`,
     ]);
     const rs = await ch.client.query({ query: 'SHOW CREATE TABLE teams.signup_completed', format: 'JSONEachRow' });
     assert.not.match(JSON.stringify(await rs.json()), 'TTL');
-  } finally {
-    await ch.close();
-    await services.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test.run();
