@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { connectClickHouse, migrate, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import {
+  askNode as ask,
   countReaches,
   postJson,
   rows,
@@ -26,14 +27,6 @@ test.after(async (ctx) => {
   await ctx.p?.stop();
   await ctx.services?.cleanup();
 });
-
-/** Asks one node directly, over HTTP. */
-async function ask(url: string, query: string): Promise<string> {
-  const res = await fetch(url, { method: 'POST', body: query });
-  const text = (await res.text()).trim();
-  if (!res.ok) throw new Error(text);
-  return text;
-}
 
 test('every node has the replicated tables, the Distributed tables over them, and the views', async ({ services }) => {
   for (const node of services.clickhouseCluster!.nodes) {

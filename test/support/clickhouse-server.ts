@@ -28,6 +28,14 @@ export const clickHousePorts = async (): Promise<ClickHousePorts> => ({
   interserver: await freePort(),
 });
 
+/** One query to one node over HTTP (no client: a test asks a particular replica), its answer as trimmed text. */
+export async function askNode(url: string, query: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', body: query });
+  const text = (await res.text()).trim();
+  if (!res.ok) throw new Error(`${url}: ${text}`);
+  return text;
+}
+
 /**
  * `port`: its HTTP port, when a client must know it before the server runs (default: a free one); `ports`: all of
  * them (a cluster's members name each other's); `extraConfig`: the XML body of a config.d file.

@@ -14,6 +14,7 @@ import { runLoad, type LoadResult } from './load.ts';
 import { spawnService } from './processes.ts';
 import { checkLanding } from './verify.ts';
 import type { ClickHouseCluster } from './clickhouse-cluster.ts';
+import { askNode as ask } from './clickhouse-server.ts';
 
 export const FAULTS = ['sink', 'collector', 'nats', 'clickhouse'] as const;
 export const CLUSTER_FAULTS = [
@@ -197,12 +198,6 @@ export async function runFaultScenario(
 
 /** How many shards have replicas that disagree on the load's rows, once each replica has caught up. */
 async function replicasApartIn(cluster: ClickHouseCluster, db: string, tag: string): Promise<number> {
-  const ask = async (url: string, query: string) => {
-    const res = await fetch(url, { method: 'POST', body: query });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${url}: ${text}`);
-    return text.trim();
-  };
   const counts = new Map<string, Set<string>>();
   for (const [i, name] of cluster.names.entries()) {
     const url = cluster.nodes[i]!.url;

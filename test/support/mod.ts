@@ -2,7 +2,7 @@
 // clickhouse-server on loopback in a temporary folder, the collector and the sink in-process or as their own
 // processes, an SDK-like client load, and the event-by-event check of what landed (the fault suite uses them all).
 export * from './harness.ts';
-export { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
+export { askNode, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 export { startNatsServer, type NatsServer } from '../../local/mod.ts';
 export { spawnService, type Role, type ServiceProcess } from './processes.ts';
 export { runLoad, loadEventId, type LoadOptions, type LoadResult } from './load.ts';
