@@ -4,7 +4,8 @@
 // stream sequences it holds (layout.ts) and the catalog version of its rows.
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { columnsOf, formatUtc, modernDialect, type EventType } from '../shared/mod.ts';
+import { formatUtc, type EventType } from '../shared/mod.ts';
+import { columnsOf, modernDialect } from '../shared/schema/mod.ts';
 
 /** How one ClickHouse column type travels: its Parquet schema element and the conversions both ways. */
 interface Codec {

@@ -2,7 +2,8 @@
 // slow it down; what it could not send because too many requests were already waiting is counted as skipped), with
 // an event mix drawn from the catalog — every type in turn, each event made from its spec (exampleEvent). Wire:
 // HTTP POST /v1/events/{type} with a JSON array of events.
-import { exampleEvent, type Catalog } from '../shared/mod.ts';
+import { type Catalog } from '../shared/mod.ts';
+import { exampleEvent } from '../shared/docs/mod.ts';
 
 export interface LoadgenOptions {
   /** The collector's base URL. */

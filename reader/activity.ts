@@ -6,7 +6,7 @@
 // starts and −1 where its cover ends, per window, and the running sum of those per date is the answer. Past dates are
 // cached (day-cache.ts) and recomputed when a day in their 30-day window gets rows.
 import type { Catalog } from '../shared/mod.ts';
-import { martNames } from '../shared/mod.ts';
+import { martNames } from '../shared/schema/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { dayCacheOf, rowsPerDay } from './day-cache.ts';
 import type { RangeQuery } from './params.ts';

@@ -2,7 +2,8 @@
 // (the last row's time and event_id), and the next page starts strictly after it, so pages have no gaps or repeats
 // even while rows arrive. FINAL collapses re-delivered events: no duplicate rows. Wire: a ClickHouse SELECT with
 // typed query parameters.
-import { columnTypes, type Catalog, type EventType } from '../shared/mod.ts';
+import { type Catalog, type EventType } from '../shared/mod.ts';
+import { columnTypes } from '../shared/schema/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { select } from './select.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';

@@ -1,7 +1,7 @@
-// The reports, each defined once: its parameters and its query, over a mart (shared/catalog/marts.ts) where the
+// The reports, each defined once: its parameters and its query, over a mart (shared/schema/marts.ts) where the
 // seeds kept one. Activity has its own file (activity.ts).
 import type { Catalog } from '../shared/mod.ts';
-import { martNames } from '../shared/mod.ts';
+import { martNames } from '../shared/schema/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { dayCacheOf, rowsPerDay } from './day-cache.ts';
 import { select } from './select.ts';

@@ -78,7 +78,7 @@ const EnvVars = v.object({
   CLICKHOUSE_PASSWORD: v.optional(v.string(), ''),
   CLICKHOUSE_DATABASE: identifier('edge_events'),
   /** A cluster of the server's remote_servers: replicated tables on every node, read and written through
-   *  Distributed tables (shared/catalog/cluster.ts). Unset: one node. */
+   *  Distributed tables (shared/schema/cluster.ts). Unset: one node. */
   CLICKHOUSE_CLUSTER: v.optional(sqlName),
   HOST: v.optional(v.string(), '0.0.0.0'),
   PORT: int(8080),

@@ -1,44 +1,16 @@
-// shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser): the event
-// catalog (valibot schemas → validation, DDL, JSON Schema, OpenAPI), the configuration schema, the tracing API, the
-// publishing seam and the transient-error check. Node-only parts (ClickHouse, logging, the tracing SDK) are behind
-// shared/node/mod.ts. Nothing here imports node:* or any part above it.
+// shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser) and holds
+// what the collector core needs at run time: the event catalog (valibot schemas → validation), the configuration
+// schema, the tracing API, the publishing seam and the transient-error check. The catalog's other audiences have
+// their own doors: shared/schema/mod.ts (ClickHouse DDL, cluster dialect, diff, marts) and shared/docs/mod.ts
+// (OpenAPI, JSON Schema, SDK types, example events). Node-only parts (ClickHouse connection, logging, the tracing SDK)
+// are behind shared/node/mod.ts and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType, Fields } from './catalog/event-type.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
-export type { TypeSpec } from './catalog/spec.ts';
-export { diffCatalogs, describeCatalogChange, type CatalogChange } from './catalog/diff.ts';
-export { generatedFiles } from './catalog/generated-files.ts';
+export type { FieldSpec, ScalarSpec, TypeSpec } from './catalog/spec.ts';
 export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
-export {
-  catalogDdl,
-  columnsOf,
-  columnTypes,
-  derivedDdl,
-  eventTable,
-  latestOf,
-  modernDialect,
-  tableDdl,
-  ttlClause,
-  type Column,
-  type Dialect,
-} from './catalog/ddl.ts';
-export {
-  addColumns,
-  alterTable,
-  backfill,
-  createTable,
-  createView,
-  replaceDistributed,
-  storedIn,
-  type TableSpec,
-  type ViewSpec,
-} from './catalog/cluster.ts';
-export { martNames, martsOf, type Mart } from './catalog/marts.ts';
-export { exampleEvent } from './catalog/examples.ts';
-export { eventJsonSchema } from './catalog/json-schema.ts';
-export { openApiDocument } from './catalog/openapi.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
-export { columnType } from './catalog/columns.ts';
+export { columnType, isNullable } from './catalog/columns.ts';
 export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment-message.ts';
 export {
   loadConfig,

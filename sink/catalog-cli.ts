@@ -3,16 +3,9 @@
 // catalogs and whether it is compatible. apply: what the sink does at start — migrate ClickHouse, then publish the
 // version to NATS KV for the collectors (the deploy Job runs it). generate: the checked-in artefacts.
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  columnsOf,
-  describeCatalogChange,
-  diffCatalogs,
-  exitIfRefused,
-  generatedFiles,
-  loadConfigOrExit,
-  modernDialect,
-  type Catalog,
-} from '../shared/mod.ts';
+import { exitIfRefused, loadConfigOrExit, type Catalog } from '../shared/mod.ts';
+import { columnsOf, describeCatalogChange, diffCatalogs, modernDialect } from '../shared/schema/mod.ts';
+import { generatedFiles } from '../shared/docs/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { connectNats, openCatalogRegistry } from '../streams/mod.ts';

@@ -3,7 +3,8 @@
 // (new tables, new columns), and only then publishes the version. Collectors follow published versions, so no
 // collector accepts an event whose table or column does not exist yet. A sink whose files hold an older version
 // than the published one (a rollout in progress) follows the published one and publishes nothing.
-import { buildCatalog, diffCatalogs, describeCatalogChange, Refused, type Catalog } from '../shared/mod.ts';
+import { buildCatalog, Refused, type Catalog } from '../shared/mod.ts';
+import { diffCatalogs, describeCatalogChange } from '../shared/schema/mod.ts';
 import { migrate, type ClickHouse, type Migration } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { catalogOfPublished, digestOf, type CatalogRegistry } from '../streams/mod.ts';

@@ -305,7 +305,7 @@ test('GET /openapi.json: valid OpenAPI 3.1, every $ref resolves, same as the che
   const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
   for (const r of new Set(refs))
     assert.ok(doc.components.schemas[r.slice('"#/components/schemas/'.length, -1)], `${r} resolves`);
-  assert.equal(doc, JSON.parse(readFileSync('shared/catalog/generated/openapi.json', 'utf8')));
+  assert.equal(doc, JSON.parse(readFileSync('shared/docs/generated/openapi.json', 'utf8')));
   for (const path of ['/v1/events', '/v1/track', '/v1/batch', '/events/', '/v1/producer/views'])
     assert.ok(doc.paths[path], path);
 });

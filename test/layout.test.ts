@@ -15,6 +15,8 @@ const isTest = (f: string) => f.endsWith('.test.ts');
 const LAYERS: [folder: string, mayImport: string[]][] = [
   ['shared/node/', ['shared/']],
   ['shared/clickhouse/', ['shared/']],
+  ['shared/schema/', ['shared/']],
+  ['shared/docs/', ['shared/']],
   ['shared/', ['shared/catalog/', 'shared/']],
   ['streams/', ['shared/', 'streams/']],
   ['collector/core/', ['collector/core/', 'shared/']],
@@ -31,7 +33,9 @@ const nodeSide = (file: string) => file.startsWith('shared/node/') || file.start
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
 /** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
 const unitOf = (file: string) =>
-  /^(shared\/node|shared\/clickhouse|collector\/core|reader\/console|test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
+  /^(shared\/node|shared\/clickhouse|shared\/schema|shared\/docs|collector\/core|reader\/console|test\/support|[^/]+)\//.exec(
+    file,
+  )?.[1] ?? '.';
 
 const RUNTIME_SPECIFIC = (spec: string) =>
   isNodeBuiltin(spec) || /^(uWebSockets\.js|hyper-express|pino|chdb|@clickhouse\/)/.test(spec);
@@ -81,6 +85,11 @@ test('collector/core reaches nothing runtime-specific through any import path', 
     (f) => !f.startsWith('collector/core/') && !(f.startsWith('shared/') && !nodeSide(f)),
   );
   assert.equal(outside, [], 'files outside the core and the neutral shared door');
+  // The catalog's other audiences (ClickHouse schema, documents) stay out of the core's closure.
+  assert.equal(
+    [...reached].filter((f) => f.startsWith('shared/schema/') || f.startsWith('shared/docs/')),
+    [],
+  );
   const specific = [...reached].flatMap((f) =>
     (graph.packages.get(f) ?? []).filter(RUNTIME_SPECIFIC).map((p) => `${f} → ${p}`),
   );

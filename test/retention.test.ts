@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse, migrate, type ClickHouse } from '../shared/clickhouse/mod.ts';
-import { diffCatalogs, describeCatalogChange } from '../shared/mod.ts';
+import { diffCatalogs, describeCatalogChange } from '../shared/schema/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import { startServices, type Engine } from './support/mod.ts';
 

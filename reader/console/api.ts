@@ -4,7 +4,8 @@
 // the collectors and sinks for metrics and test events.
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { exampleEvent, openApiDocument, type Catalog, type Source } from '../../shared/mod.ts';
+import { type Catalog, type Source } from '../../shared/mod.ts';
+import { exampleEvent, openApiDocument } from '../../shared/docs/mod.ts';
 import { readLetters, redrive, redriveSelected, typeKeyOf, type NatsConnection } from '../../streams/mod.ts';
 import type { ConsoleAccess } from './access.ts';
 import { assetOf, docsPage, PAGE } from './assets.ts';

@@ -1,15 +1,10 @@
-// The shipped catalog (catalog/*.yaml): type lookup, validation and coercion, event-time parsing, and the generated
-// artefacts (DDL for both dialects, JSON Schema, OpenAPI, SDK types), including that the checked-in copies are
-// current.
-import { readFileSync } from 'node:fs';
+// The shipped catalog (catalog/*.yaml): type lookup, validation and coercion, and event-time parsing. The DDL made from
+// it is tested in shared/schema, the documents in shared/docs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultCatalog } from '../../test/support/mod.ts';
-import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
-import { generatedFiles } from './generated-files.ts';
 import { validateEvent } from './validate.ts';
-import { exampleEvent } from './examples.ts';
 
 const catalog = defaultCatalog();
 const eventTypes = catalog.types;
@@ -108,105 +103,6 @@ test('event time: the UTC fast path agrees with the full parser on 20,000 near-v
   assert.is(utcTextOf('2024-06-01T12:00:00Z', 'required'), '2024-06-01 12:00:00');
   assert.is(utcTextOf('2024-02-29 23:59:59', 'optional'), '2024-02-29 23:59:59');
   assert.is(utcTextOf('2024-06-01T12:00:00+01:00', 'required'), undefined, 'offsets go to the full parser');
-});
-
-test('DDL: every table dedupes on event_id and is partitioned by month of its event time', () => {
-  for (const type of eventTypes) {
-    const ddl = tableDdl(type, 'db', modernDialect).join('\n');
-    assert.match(ddl, /ENGINE = ReplacingMergeTree\(\)/);
-    assert.match(ddl, new RegExp(`PARTITION BY toYYYYMM\\(\`${type.timeField}\`\\)`));
-    assert.match(ddl, /ORDER BY \(.*`event_id`\)\nSETTINGS non_replicated_deduplication_window = 1000$/);
-    assert.equal(columnsOf(type, modernDialect).slice(-3), [
-      ['received_at', "DateTime64(3, 'UTC')"],
-      ['catalog_version', 'UInt32'],
-      ['inserted_at', "DateTime64(3, 'UTC')", 'now64(3)'],
-    ]);
-  }
-  const generic_ = columnsOf(generic, modernDialect).map(([n]) => n);
-  assert.equal(generic_, [
-    'event_id',
-    'dt',
-    'event',
-    'user_id',
-    'screen',
-    'elem',
-    'amount',
-    'received_at',
-    'catalog_version',
-    'inserted_at',
-  ]);
-  const oldDialect = {
-    lowCardinality: false,
-    dateTime64: false,
-    dedupWindow: false,
-    addColumnIfNotExists: false,
-    bitmaps: false,
-    ttl: false,
-  };
-  const old = catalogDdl(catalog, 'db', oldDialect).join('\n');
-  assert.not.match(old, /LowCardinality|DateTime64|groupBitmap/);
-  assert.match(catalogDdl(catalog, 'db').join('\n'), /groupBitmapState/);
-  assert.match(
-    catalogDdl(catalog, 'db').join('\n'),
-    /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/,
-  );
-});
-
-test('DDL on a cluster: replicated local tables, Distributed tables sharded by event_id, views between locals', () => {
-  const dialect = { ...modernDialect, cluster: 'c1' };
-  const ddl = catalogDdl(catalog, 'db', dialect);
-  const events = ddl.filter((s) => /^CREATE TABLE IF NOT EXISTS db\.events(_local)? /.test(s));
-  assert.is(events.length, 2);
-  assert.match(
-    events[0]!,
-    /^CREATE TABLE IF NOT EXISTS db\.events_local ON CLUSTER c1 \(/,
-    'the rows are stored in a local table on every node',
-  );
-  assert.match(
-    events[0]!,
-    /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/db\/events_local', '\{replica\}'\)/,
-  );
-  assert.not.match(events[0]!, /non_replicated_deduplication_window/, 'replicated tables have their own window');
-  assert.match(events[1]!, /ENGINE = Distributed\(c1, db, events_local, cityHash64\(event_id\)\)$/);
-  assert.ok(
-    ddl.every((s) => s.includes(' ON CLUSTER c1')),
-    'every statement runs on every node',
-  );
-  for (const statement of ddl.filter((s) => s.includes('MATERIALIZED VIEW'))) {
-    assert.match(statement, /FROM db\.\w+_local/, 'a view reads the rows inserted on its node');
-    if (statement.includes('latest_view_mv'))
-      assert.match(statement, /TO db\.latest_view AS/, 'latest rows go to the shard of their key');
-    else assert.match(statement, /TO db\.\w+_local AS/, 'a mart is written beside the rows it counts');
-  }
-  assert.match(
-    ddl.join('\n'),
-    /ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/db\/latest_view_local', '\{replica\}', /,
-  );
-  assert.match(ddl.join('\n'), /ReplicatedAggregatingMergeTree\('[^']*events_daily_local', '\{replica\}'\)/);
-});
-
-test('checked-in generated files are current (npm run generate)', () => {
-  const files = generatedFiles(catalog);
-  for (const [path, content] of Object.entries(files)) {
-    assert.ok(readFileSync(path, 'utf8') === content, `${path} is stale: run npm run generate`);
-  }
-  const schema = JSON.parse(files['shared/catalog/generated/events.schema.json']!);
-  assert.is(Object.keys(schema.$defs).length, eventTypes.length);
-  assert.equal(schema.$defs.LoggingIn.properties.login_type.maximum, 2);
-  assert.is(schema.$defs.MovieView.properties.user_id['x-clickhouse'], 'UUID');
-});
-
-test('an example event of every type, made from the catalog, passes its own validation', () => {
-  for (const type of eventTypes) {
-    for (const n of [0, 1, 2, 7]) {
-      const example = exampleEvent(type, n, Date.UTC(2024, 5, 1, 12));
-      const checked = validateEvent(type, example);
-      assert.ok(checked.ok, `${type.name} #${n}: ${JSON.stringify(checked)}`);
-      // A type with a field of its own called `event` (the Segment table) is reached through /v1/events/{type}.
-      if (!('event' in type.fields) || type === catalog.fallback)
-        assert.is(catalog.of(example), type, `${type.name} #${n}`);
-    }
-  }
 });
 
 test.run();

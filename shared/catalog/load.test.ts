@@ -1,11 +1,9 @@
 // Catalog files as a team writes them: the issue's minimal example and every field kind compile and validate as
-// declared; malformed files of many kinds stop with a message naming the file, the line, the type and the field;
-// and the diff between two catalogs says which changes are compatible and what to do instead of the others.
+// declared; malformed files of many kinds stop with a message naming the file, the line, the type and the field.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CatalogError, catalogFromSources, type CatalogSource } from './load.ts';
-import { describeCatalogChange, diffCatalogs } from './diff.ts';
 import { validateEvent } from './validate.ts';
 
 const fixture = (name: string): CatalogSource => ({
@@ -151,35 +149,6 @@ test('malformed files: each problem names the file, the line, the type and the f
       .length,
     2,
   );
-});
-
-test('diff: compatible changes applied, breaking ones refused with what to do instead', () => {
-  const v2 = catalogFromSources([fixture('signup-v2.yaml')]);
-  const breaking = catalogFromSources([fixture('signup-breaking.yaml')]);
-  assert.equal(diffCatalogs(v1, v2).map(describeCatalogChange), [
-    'compatible  SignupCompleted.referrer: new field (a column is added before any event carrying it is accepted)',
-  ]);
-  const refused = diffCatalogs(v1, breaking);
-  assert.is(refused.length, 1);
-  assert.equal([refused[0]!.field, refused[0]!.compatible], ['seats', false]);
-  assert.match(
-    describeCatalogChange(refused[0]!),
-    /REFUSED .*seats: type Int32 → String — instead, declare a new field/,
-  );
-  const edit = (from: string, to: string) =>
-    diffCatalogs(v1, catalogFromSources([{ file: 'x.yaml', text: fixture('signup-v1.yaml').text.replace(from, to) }]));
-  const verdicts = (changes: ReturnType<typeof edit>) => changes.map((c) => `${c.field ?? '-'} ${c.compatible}`);
-  assert.equal(
-    verdicts(edit('coupon:   { type: string, optional: true, nullable: true }', 'coupon: { type: string }')),
-    ['coupon false'],
-  );
-  assert.equal(verdicts(edit('      coupon:   { type: string, optional: true, nullable: true }\n', '')), [
-    'coupon true',
-  ]);
-  assert.equal(verdicts(edit('max: 1000', 'max: 5000')), ['seats true']);
-  assert.equal(verdicts(edit('order_by: [signed_up_at, user_id]', 'order_by: [user_id]')), ['- false']);
-  assert.equal(verdicts(edit('table: signup_completed', 'table: signups')), ['- false']);
-  assert.equal(verdicts(edit('      coupon:', '      vip: { type: bool }\n      coupon:')), ['vip false']);
 });
 
 test.run();

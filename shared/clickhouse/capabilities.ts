@@ -1,7 +1,7 @@
 // What the connected ClickHouse can do, decided once from its version: the one place where the old
 // 18.x server's gaps (no LowCardinality by default, no DateTime64, basic date parsing) are handled.
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { modernDialect, type Dialect } from '../mod.ts';
+import { modernDialect, type Dialect } from '../schema/mod.ts';
 
 export interface Capabilities {
   version: string;

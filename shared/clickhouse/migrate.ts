@@ -1,9 +1,10 @@
 // Makes a ClickHouse database hold what a catalog needs, without losing anything: tables and views that are missing
 // are created, columns that are missing are added, and nothing else is touched — a column whose type differs from
 // the catalog's is refused, and then nothing at all is applied. Safe at every start, and by several sinks at once
-// (every statement is idempotent). On a cluster the statements run ON CLUSTER (shared/catalog/cluster.ts); one that
+// (every statement is idempotent). On a cluster the statements run ON CLUSTER (shared/schema/cluster.ts); one that
 // a node that is down has not run within DDL_TIMEOUT_SECONDS is left queued for it, and named in `pending`.
 // Wire: DDL over the ClickHouse client; the existing schema read from system.tables and system.columns.
+import { Refused, type Catalog, type EventType } from '../mod.ts';
 import {
   addColumns,
   alterTable,
@@ -13,15 +14,12 @@ import {
   eventTable,
   latestOf,
   martsOf,
-  Refused,
   replaceDistributed,
   storedIn,
   ttlClause,
-  type Catalog,
-  type EventType,
   type Dialect,
   type TableSpec,
-} from '../mod.ts';
+} from '../schema/mod.ts';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouse } from './connect.ts';
 import { errorCode } from './error-code.ts';

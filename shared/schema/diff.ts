@@ -2,10 +2,8 @@
 // events flow (a new type, a new optional field, a removed field, a changed limit), or one that would change what
 // rows already stored mean (a field's type, optional → required, the time field, the sort key, the table), which is
 // refused with what to do instead.
-import type { Catalog } from './catalog.ts';
 import { columnTypes, modernDialect } from './ddl.ts';
-import type { EventType } from './event-type.ts';
-import type { FieldSpec } from './spec.ts';
+import type { Catalog, EventType, FieldSpec } from '../mod.ts';
 
 export interface CatalogChange {
   type: string;

@@ -1,7 +1,6 @@
 // TypeScript types of every event, for client code: the same catalog that validates events, creates tables and
-// documents the API also types the SDK's calls (`npm run generate` writes shared/catalog/generated/events.ts).
-import type { Catalog } from './catalog.ts';
-import type { FieldSpec, ScalarSpec } from './spec.ts';
+// documents the API also types the SDK's calls (`npm run generate` writes shared/docs/generated/events.ts).
+import type { Catalog, FieldSpec, ScalarSpec } from '../mod.ts';
 
 const scalarType = (spec: ScalarSpec): string => {
   switch (spec.type) {

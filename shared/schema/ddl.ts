@@ -1,9 +1,7 @@
 // ClickHouse DDL generated from the catalog: database, one table per event type, derived views.
 // The dialect says what the server supports (old servers lack LowCardinality and DateTime64) and whether the
 // tables live on one node or a cluster (cluster.ts writes the statements for both).
-import { columnType, isNullable } from './columns.ts';
-import type { EventType } from './event-type.ts';
-import type { Catalog } from './catalog.ts';
+import { columnType, isNullable, type Catalog, type EventType } from '../mod.ts';
 import { createTable, createView, type Column, type TableSpec, type ViewSpec } from './cluster.ts';
 import { martsOf } from './marts.ts';
 

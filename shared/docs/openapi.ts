@@ -1,8 +1,7 @@
 // The collector's OpenAPI 3.1 document: every route, with request bodies taken from the catalog's
 // JSON Schemas (one source of truth) and the error shapes every route shares.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import type { Catalog } from './catalog.ts';
-import { segmentCalls, segmentMessage } from './segment-message.ts';
+import { segmentCalls, segmentMessage, type Catalog } from '../mod.ts';
 import { eventJsonSchema } from './json-schema.ts';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,6 @@
 // Example events made from the catalog itself: for each field kind, a value its schema accepts, varied by a counter
 // `n`. The load generator draws its event mix from them, and the console can show them as example payloads.
-import type { EventType } from './event-type.ts';
-import type { FieldSpec, ScalarSpec } from './spec.ts';
+import type { EventType, FieldSpec, ScalarSpec } from '../mod.ts';
 
 const pick = <T>(values: readonly T[], n: number) => values[n % values.length]!;
 

@@ -5,7 +5,7 @@
 // event or a backfill that overlaps the view's first inserts counts no one twice: the states are distinct counts and
 // bitmaps, where merging a row twice changes nothing; only `<table>_day_rows` counts every insert, and it serves as a
 // version (it grows whenever a day gets rows), not as an answer.
-import type { Catalog } from './catalog.ts';
+import type { Catalog } from '../mod.ts';
 import type { Column, TableSpec, ViewSpec } from './cluster.ts';
 
 export interface Mart {

@@ -1,7 +1,7 @@
 // JSON Schema (2020-12) of every event type, generated from the catalog's valibot schemas;
 // each property keeps its ClickHouse column type as `x-clickhouse`.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import type { Catalog } from './catalog.ts';
+import type { Catalog } from '../mod.ts';
 
 type JsonObject = Record<string, unknown>;
 

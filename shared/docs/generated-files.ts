@@ -1,20 +1,20 @@
 // The artefacts generated from a catalog and checked in beside the shipped catalog files: ClickHouse DDL, the JSON
 // Schema of every event, the collector's OpenAPI document, TypeScript types for client code (`npm run generate`
 // writes them; a test fails when stale).
-import type { Catalog } from './catalog.ts';
-import { catalogDdl } from './ddl.ts';
+import type { Catalog } from '../mod.ts';
+import { catalogDdl } from '../schema/mod.ts';
 import { eventJsonSchema } from './json-schema.ts';
 import { openApiDocument } from './openapi.ts';
 import { sdkTypes } from './sdk-types.ts';
 
 /** Their paths, relative to the repository, and their contents. */
 export const generatedFiles = (catalog: Catalog): Record<string, string> => ({
-  'shared/catalog/generated/schema.sql':
+  'shared/docs/generated/schema.sql':
     '-- ClickHouse DDL for database edge_events, generated from catalog/ (npm run generate).\n\n' +
     catalogDdl(catalog, 'edge_events')
       .map((s) => `${s};\n`)
       .join('\n'),
-  'shared/catalog/generated/events.schema.json': `${JSON.stringify(eventJsonSchema(catalog), null, 2)}\n`,
-  'shared/catalog/generated/openapi.json': `${JSON.stringify(openApiDocument(catalog), null, 2)}\n`,
-  'shared/catalog/generated/events.ts': sdkTypes(catalog),
+  'shared/docs/generated/events.schema.json': `${JSON.stringify(eventJsonSchema(catalog), null, 2)}\n`,
+  'shared/docs/generated/openapi.json': `${JSON.stringify(openApiDocument(catalog), null, 2)}\n`,
+  'shared/docs/generated/events.ts': sdkTypes(catalog),
 });

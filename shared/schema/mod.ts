@@ -1,0 +1,30 @@
+// shared/schema: the catalog as ClickHouse sees it — each type's table DDL (one dialect per server generation), the
+// cluster layout (replicated local tables behind Distributed ones), the marts the reports read, and the diff between
+// two catalog versions that migrations apply. Pure and runtime-neutral; the connection that runs it is
+// shared/clickhouse.
+export {
+  catalogDdl,
+  columnsOf,
+  columnTypes,
+  derivedDdl,
+  eventTable,
+  latestOf,
+  modernDialect,
+  tableDdl,
+  ttlClause,
+  type Column,
+  type Dialect,
+} from './ddl.ts';
+export {
+  addColumns,
+  alterTable,
+  backfill,
+  createTable,
+  createView,
+  replaceDistributed,
+  storedIn,
+  type TableSpec,
+  type ViewSpec,
+} from './cluster.ts';
+export { diffCatalogs, describeCatalogChange, type CatalogChange } from './diff.ts';
+export { martNames, martsOf, type Mart } from './marts.ts';
