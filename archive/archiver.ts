@@ -1,17 +1,25 @@
-// The archiver's core: messages from its own durable consumer are held, grouped by event table and the hour the
-// stream received them, until a group reaches ARCHIVE_FILE_BYTES or has waited ARCHIVE_FLUSH_SECONDS; then the group
-// becomes one Parquet file, stored whole, and only then are its messages acked. A store that fails is retried with
-// backoff (the messages stay held, kept alive with working()); meanwhile nothing else is fetched, so the archiver
-// holds what it has while the sink, on its own consumer, carries on.
+// The archiver's destination, for the consumer runner (streams/consumer.ts): messages from its own durable consumer
+// are held (the runner's Buffer), grouped by event table and the hour the stream received them, until a group reaches
+// ARCHIVE_FILE_BYTES or has waited ARCHIVE_FLUSH_SECONDS; then the group is delivered as one Parquet file, stored
+// whole, and only then are its messages acked. A store that fails is retried by the runner with backoff (every held
+// message kept alive); meanwhile nothing else is fetched, so the archiver holds what it has while the sink, on its own
+// consumer, carries on.
 //
 // Exactly once in the archive: a message comes back only if an archiver died (or stalled past ack_wait) holding it,
 // perhaps after storing its file. Before a file with a redelivered message is written, the files of its hour are
 // read (their footers: the sequences they hold), and messages already there are acked, not written again. A replayed
 // event (REPLAY_HEADER) is in the archive already: acked and skipped.
 import type { JsMsg } from '@nats-io/jetstream';
-import { pause, retryDelayMs, type Catalog, type EventType, type StopSignal } from '../shared/mod.ts';
+import type { Catalog, EventType } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import { ARCHIVER_MAX_PENDING, eventsIn, REPLAY_HEADER, typeKeyOf } from '../streams/mod.ts';
+import {
+  ARCHIVER_MAX_PENDING,
+  eventsIn,
+  REPLAY_HEADER,
+  typeKeyOf,
+  type Attempt,
+  type Destination,
+} from '../streams/mod.ts';
 import { decodeRanges, encodeRanges, hourFolderAt, objectKey, parseKey } from './layout.ts';
 import { parquetFooter, SEQUENCES_KEY, writeParquet } from './parquet.ts';
 import type { ObjectStore } from './store.ts';
@@ -37,38 +45,33 @@ export interface Archiver {
   readonly stats: ArchiverStats;
   /** Messages the archiver holds (acked once their file is stored). */
   held(): number;
-  /** Takes a fetched batch and writes the files that are due. */
-  take(msgs: JsMsg[], signal: StopSignal): Promise<void>;
-  /** Writes the files that are due (called every second between batches). */
-  flushDue(signal: StopSignal): Promise<void>;
-  /** Writes everything held (on stop), once; what cannot be stored is nakked for the next archiver. */
-  drain(): Promise<void>;
+  /** What the consumer runner delivers to. */
+  readonly destination: Destination;
 }
 
 export function createArchiver(deps: {
   store: ObjectStore;
   catalog: () => Catalog;
-  cfg: { fileBytes: number; flushSeconds: number; ackWaitSeconds: number; retryBaseMs: number; retryMaxMs: number };
+  cfg: { fileBytes: number; flushSeconds: number };
   log: Logger;
 }): Archiver {
   const { store, cfg, log } = deps;
   const groups = new Map<string, Group>();
+  /** Groups set apart for delivery, by their first message: the runner hands their messages back to deliver(). */
+  const delivering = new Map<JsMsg, Group>();
   const stats: ArchiverStats = { files: 0, events: 0, bytes: 0, skipped: 0, storeErrors: 0 };
   /** Per stored file, the sequences it holds (from its footer, read when a redelivery needs it). */
   const footers = new Map<string, (seq: number) => boolean>();
   const warned = new Map<string, number>();
   const utf8 = new TextDecoder();
   let held = 0;
-  let heldBytes = 0;
-  // One write at a time: take() and the timer both flush.
-  let chain: Promise<void> = Promise.resolve();
-  const serial = (work: () => Promise<void>) => (chain = chain.then(work, work));
 
-  /** Holds a message; returns its group when that has reached ARCHIVE_FILE_BYTES. */
-  const add = (msg: JsMsg): Group | undefined => {
+  /** Holds a message; true when its group has reached ARCHIVE_FILE_BYTES. */
+  const add = (msg: JsMsg): boolean => {
     if (msg.headers?.get(REPLAY_HEADER)) {
       stats.skipped++;
-      return void msg.ack();
+      msg.ack();
+      return false;
     }
     const type = deps.catalog().byKey(typeKeyOf(msg.subject));
     if (!type) {
@@ -77,7 +80,8 @@ export function createArchiver(deps: {
         warned.set(msg.subject, Date.now());
         log.warn({ subject: msg.subject }, 'unknown event type; redelivered later');
       }
-      return void msg.nak(10_000);
+      msg.nak(10_000);
+      return false;
     }
     const folder = hourFolderAt(type.table, Math.floor(msg.info.timestampNanos / 1e6));
     let group = groups.get(folder);
@@ -85,11 +89,10 @@ export function createArchiver(deps: {
     // A message redelivered while held (ack_wait passed during a long store outage) is held once.
     if (!group.msgs.has(msg.seq)) {
       held++;
-      heldBytes += msg.data.byteLength;
       group.bytes += msg.data.byteLength;
     }
     group.msgs.set(msg.seq, msg);
-    return group.bytes >= cfg.fileBytes ? group : undefined;
+    return group.bytes >= cfg.fileBytes;
   };
 
   /** Which sequences the files stored in `folder` hold: listed afresh (another archiver may have written there),
@@ -108,93 +111,81 @@ export function createArchiver(deps: {
     return (seq: number) => tests.some((has) => has(seq));
   };
 
-  /** Writes one group's file; true once stored (or found stored), false when stopping first. */
-  const write = async (group: Group, signal: StopSignal): Promise<boolean> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        let msgs = [...group.msgs.values()].sort((a, b) => a.seq - b.seq);
-        if (msgs.some((m) => m.info.redelivered)) {
-          const has = await archivedIn(group.folder);
-          const done = msgs.filter((m) => has(m.seq));
-          for (const m of done) m.ack();
-          stats.skipped += done.length;
-          msgs = msgs.filter((m) => !done.includes(m));
-        }
-        if (msgs.length) {
-          const rows = msgs.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));
-          const sequences = encodeRanges(msgs.map((m) => m.seq));
-          const bytes = writeParquet(group.type, rows, { [SEQUENCES_KEY]: sequences });
-          const key = objectKey(group.folder, msgs[0]!.seq, msgs.at(-1)!.seq);
-          await store.put(key, bytes);
-          footers.set(key, decodeRanges(sequences));
-          for (const m of msgs) m.ack();
-          stats.files++;
-          stats.events += rows.length;
-          stats.bytes += bytes.byteLength;
-          log.info({ key, events: rows.length, bytes: bytes.byteLength }, 'archived');
-        }
-        return true;
-      } catch (err) {
-        stats.storeErrors++;
-        if (signal.stopped) return false;
-        const delay = retryDelayMs(attempt, cfg.retryBaseMs, cfg.retryMaxMs);
-        log.warn({ folder: group.folder, err: (err as Error).message, retryInMs: delay }, 'archive write failed');
-        // Every held message, not only this file's: none should come back while the store is away.
-        const keepAlive = () => [group, ...groups.values()].forEach((g) => g.msgs.forEach((m) => m.working()));
-        await pause(delay, signal, keepAlive, (cfg.ackWaitSeconds * 1000) / 3);
+  /** One attempt at a group's file: every message done once stored (or found stored); all retried if the store
+   *  fails. A retry after a partial success writes only what is still missing. */
+  const deliver = async (msgs: JsMsg[]): Promise<Attempt> => {
+    const group = delivering.get(msgs[0]!)!;
+    try {
+      let pending = [...msgs].sort((a, b) => a.seq - b.seq);
+      const done: JsMsg[] = [];
+      if (pending.some((m) => m.info.redelivered)) {
+        const has = await archivedIn(group.folder);
+        done.push(...pending.filter((m) => has(m.seq)));
+        stats.skipped += done.length;
+        pending = pending.filter((m) => !done.includes(m));
       }
+      if (pending.length) {
+        const rows = pending.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));
+        const sequences = encodeRanges(pending.map((m) => m.seq));
+        const bytes = writeParquet(group.type, rows, { [SEQUENCES_KEY]: sequences });
+        const key = objectKey(group.folder, pending[0]!.seq, pending.at(-1)!.seq);
+        await store.put(key, bytes);
+        footers.set(key, decodeRanges(sequences));
+        stats.files++;
+        stats.events += rows.length;
+        stats.bytes += bytes.byteLength;
+        log.info({ key, events: rows.length, bytes: bytes.byteLength }, 'archived');
+      }
+      release(group, msgs);
+      return { done: msgs, dead: [], retry: [] };
+    } catch (err) {
+      stats.storeErrors++;
+      return { done: [], dead: [], retry: msgs, reason: `archive write to ${group.folder}: ${(err as Error).message}` };
     }
   };
 
-  const flush = async (due: (g: Group) => boolean, signal: StopSignal) => {
-    for (const group of [...groups.values()].filter(due)) {
-      // Set apart while it is written: messages of its hour arriving meanwhile start the next file.
-      groups.delete(group.folder);
-      if (await write(group, signal)) {
-        held -= group.msgs.size;
-        heldBytes -= group.bytes;
-        continue;
-      }
-      // Stopping before it was stored: held again (with what arrived meanwhile), for drain() to try once more.
-      const next = groups.get(group.folder);
-      if (next) for (const [seq, m] of next.msgs) if (!group.msgs.has(seq)) group.msgs.set(seq, m);
-      group.bytes = [...group.msgs.values()].reduce((sum, m) => sum + m.data.byteLength, 0);
-      groups.set(group.folder, group);
-      return;
-    }
+  /** A delivered group's messages leave the archiver's hands. */
+  const release = (group: Group, msgs: JsMsg[]) => {
+    delivering.delete(msgs[0]!);
+    held -= msgs.length;
+    group.msgs.clear();
+  };
+
+  /** Sets a group apart for delivery: messages of its hour arriving meanwhile start the next file. */
+  const takeOut = (group: Group): JsMsg[] => {
+    groups.delete(group.folder);
+    const msgs = [...group.msgs.values()];
+    delivering.set(msgs[0]!, group);
+    return msgs;
   };
 
   const isDue = (g: Group) => g.bytes >= cfg.fileBytes || Date.now() - g.since >= cfg.flushSeconds * 1000;
-  const flushDue = (signal: StopSignal) =>
-    serial(async () => {
-      await flush(isDue, signal);
-      // Near the consumer's max_ack_pending (or fetching would stall), or past four files' worth of events in memory
-      // (many busy types), the biggest groups go early.
-      while ((held > ARCHIVER_MAX_PENDING * 0.75 || heldBytes > 4 * cfg.fileBytes) && !signal.stopped) {
-        const biggest = [...groups.values()].sort((a, b) => b.bytes - a.bytes)[0]!;
-        await flush((g) => g === biggest, signal);
-      }
-    });
+  const due = (all: boolean): JsMsg[][] => {
+    const out = [...groups.values()].filter((g) => all || isDue(g)).map(takeOut);
+    // Near the consumer's max_ack_pending (or fetching would stall), or past four files' worth of events in memory
+    // (many busy types), the biggest groups go early.
+    const waiting = () => held - out.reduce((n, msgs) => n + msgs.length, 0);
+    const waitingBytes = () => [...groups.values()].reduce((n, g) => n + g.bytes, 0);
+    while (groups.size > 0 && (waiting() > ARCHIVER_MAX_PENDING * 0.75 || waitingBytes() > 4 * cfg.fileBytes)) {
+      out.push(takeOut([...groups.values()].sort((a, b) => b.bytes - a.bytes)[0]!));
+    }
+    return out;
+  };
 
   return {
     stats,
     held: () => held,
-    take: async (msgs, signal) => {
-      for (const msg of msgs) {
-        const full = add(msg);
-        // A file of ARCHIVE_FILE_BYTES at most (plus one message), however big the batch.
-        if (full) await serial(() => flush((g) => g === full, signal));
-      }
-      await flushDue(signal);
+    destination: {
+      deliver,
+      buffer: {
+        add,
+        due,
+        *held() {
+          for (const g of groups.values()) yield* g.msgs.values();
+          for (const g of delivering.values()) yield* g.msgs.values();
+        },
+        checkEveryMs: 1000,
+      },
     },
-    flushDue,
-    drain: () =>
-      serial(async () => {
-        await flush(() => true, { stopped: true });
-        for (const group of groups.values()) group.msgs.forEach((m) => m.nak());
-        groups.clear();
-        held = 0;
-        heldBytes = 0;
-      }),
   };
 }

@@ -24,3 +24,30 @@ export function pause(ms: number, signal: StopSignal, every?: () => void, everyM
     tick();
   });
 }
+
+export interface RetryingOptions {
+  /** Whether this failure is worth waiting through; any other is thrown at once. */
+  passing(err: unknown): boolean;
+  baseMs: number;
+  maxMs: number;
+  /** Give up (throw the last failure) once the next wait would end past this long. */
+  withinMs?: number;
+  /** Told before each wait (to log it). */
+  onRetry?(err: unknown, attempt: number, delayMs: number): void;
+  signal?: StopSignal;
+}
+
+/** Runs `step` until it succeeds, waiting with the shared backoff through the failures `passing` accepts. */
+export async function retrying<T>(step: () => Promise<T>, o: RetryingOptions): Promise<T> {
+  const until = o.withinMs === undefined ? Infinity : Date.now() + o.withinMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      const delay = retryDelayMs(attempt, o.baseMs, o.maxMs);
+      if (!o.passing(err) || Date.now() + delay > until || o.signal?.stopped) throw err;
+      o.onRetry?.(err, attempt, delay);
+      await pause(delay, o.signal ?? { stopped: false });
+    }
+  }
+}

@@ -27,6 +27,6 @@ export { isUnreachable } from './transient.ts';
 export { Refused, exitIfRefused } from './refused.ts';
 export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';
-export { pause, retryDelayMs, type StopSignal } from './backoff.ts';
+export { pause, retrying, retryDelayMs, type RetryingOptions, type StopSignal } from './backoff.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
 export * from './telemetry.ts';

@@ -2,7 +2,7 @@
 // recurse into the half that fails — until the rejected items stand alone; everything else goes in.
 // A rejected item that holds several rows (a message of many events) is split and bisected in turn.
 import { decideInsert } from './retry-logic.ts';
-import type { Refused, Retry } from './types.ts';
+import type { Refused, Retry } from '../streams/mod.ts';
 
 export interface Isolated<T> {
   inserted: T[];

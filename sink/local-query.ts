@@ -1,30 +1,28 @@
 // Ad-hoc queries for people (`npm run query`): answered as ClickHouse's human-readable tables. The embedded engine's
-// data folder is locked by the process running it, so a running sink answers them for it — from loopback only.
+// data folder is locked by the process running it, so a running sink answers them for it, at POST /query on its
+// status port — from loopback only, and only on the embedded engine (elsewhere the route does not exist: 404).
 import type { ClickHouseSettings } from '@clickhouse/client';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Hono } from 'hono';
+import { Readable } from 'node:stream';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 
 /** Human-readable tables (the client's type does not list the Pretty formats). */
 export const QUERY_SETTINGS = { default_format: 'PrettyCompactMonoBlock' } as unknown as ClickHouseSettings;
 
-const isLoopback = (req: IncomingMessage) => /^(::ffff:)?127\.|^::1$/.test(req.socket.remoteAddress ?? '');
+const isLoopback = (address = '') => /^(::ffff:)?127\.|^::1$/.test(address);
 
-/** Whether this request is a query the sink answers: POST /query, from loopback, on the embedded engine. */
-export const isLocalQuery = (req: IncomingMessage, ch: ClickHouse | undefined): ch is ClickHouse =>
-  req.url === '/query' && req.method === 'POST' && ch?.engine === 'embedded' && isLoopback(req);
-
-/** Runs the body as a query and streams the answer; 400 with ClickHouse's message when it fails. */
-export async function answerQuery(req: IncomingMessage, res: ServerResponse, ch: ClickHouse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const result = await ch.client
-    .exec({ query: Buffer.concat(chunks).toString('utf8'), clickhouse_settings: QUERY_SETTINGS })
-    .catch((err: Error) => err);
-  if (result instanceof Error) {
-    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: result.message }));
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  for await (const chunk of result.stream) res.write(chunk);
-  res.end();
+/** POST /query: runs the body as a query and streams the answer; 400 with ClickHouse's message when it fails. */
+export function localQueryRoute(app: Hono, clickhouse: () => ClickHouse | undefined): void {
+  app.post('/query', async (c, next) => {
+    const ch = clickhouse();
+    if (ch?.engine !== 'embedded' || !isLoopback(getConnInfo(c).remote.address)) return next();
+    const result = await ch.client
+      .exec({ query: await c.req.text(), clickhouse_settings: QUERY_SETTINGS })
+      .catch((err: Error) => err);
+    if (result instanceof Error) return c.json({ error: result.message }, 400);
+    return c.body(Readable.toWeb(result.stream) as ReadableStream, 200, {
+      'content-type': 'text/plain; charset=utf-8',
+    });
+  });
 }

@@ -1,43 +1,19 @@
-// Prometheus metrics of a sink process (prom-client), served on its health port at GET /metrics:
-// batches, inserts (latency, rows), acks, naks, dead letters, retries and redeliveries, consumer lag,
-// and end-to-end lag from the stream (the collector's received_at plus its publish) to the insert.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { SettleStats, SinkObserver, SinkStats } from './types.ts';
+// Prometheus metrics of a sink process (prom-client), served on its status port at GET /metrics: batches, inserts
+// (latency, rows), redeliveries, and end-to-end lag from the stream (the collector's received_at plus its publish) to
+// the insert. The consumers' own (acks, naks, dead letters, retries, pending) are process/consumer-metrics.ts.
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { SinkObserver } from './types.ts';
 
 export interface SinkMetrics {
+  /** Where the consumers' metrics (process/consumer-metrics.ts) are registered too. */
+  registry: Registry;
   observer: SinkObserver;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-/** `stats` by consumer name (the sink's and each relay's); `pending` reads consumer lag at scrape time. */
-export function sinkMetrics(
-  stats: () => Record<string, SinkStats | SettleStats>,
-  pending: () => Promise<Record<string, number>>,
-): SinkMetrics {
+export function sinkMetrics(): SinkMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  // Counters mirror the stats the sink keeps anyway, advanced at scrape time.
-  const mirror = (name: string, help: string, read: (s: SinkStats | SettleStats) => number | undefined) => {
-    const last = new Map<string, number>();
-    new Counter({
-      name,
-      help,
-      labelNames: ['consumer'],
-      registers: [registry],
-      collect() {
-        for (const [consumer, s] of Object.entries(stats())) {
-          const now = read(s);
-          if (now === undefined) continue;
-          this.inc({ consumer }, now - (last.get(consumer) ?? 0));
-          last.set(consumer, now);
-        }
-      },
-    });
-  };
-  mirror('edge_events_sink_acks_total', 'Messages acked after delivery', (s) => s.acked);
-  mirror('edge_events_sink_naks_total', 'Messages nakked (redelivered later)', (s) => s.nakked);
-  mirror('edge_events_sink_dead_letters_total', 'Messages dead-lettered', (s) => s.deadLettered);
-  mirror('edge_events_sink_retries_total', 'Retry rounds of held batches', (s) => s.retries);
   const batchSize = new Histogram({
     name: 'edge_events_sink_batch_size',
     help: 'Messages per fetched batch',
@@ -68,16 +44,8 @@ export function sinkMetrics(
     help: 'Messages delivered more than once',
     registers: [registry],
   });
-  new Gauge({
-    name: 'edge_events_consumer_pending',
-    help: 'Messages not yet acked by the consumer (pending + awaiting ack)',
-    labelNames: ['consumer'],
-    registers: [registry],
-    async collect() {
-      for (const [consumer, n] of Object.entries(await pending().catch(() => ({})))) this.set({ consumer }, n);
-    },
-  });
   return {
+    registry,
     observer: {
       batch: (size) => batchSize.observe(size),
       inserted(table, n, seconds) {

@@ -3,9 +3,8 @@
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Relay } from '../shared/mod.ts';
-import { relaySubject, type NatsLink } from '../streams/mod.ts';
 import { decidePublish } from './retry-logic.ts';
-import { noAttempt, type Attempt } from './types.ts';
+import { noAttempt, relaySubject, type Attempt, type NatsLink } from '../streams/mod.ts';
 
 export function natsRelay(relay: Relay, link: NatsLink): (msgs: JsMsg[]) => Promise<Attempt> {
   const js = jetstream(link.nc);

@@ -3,9 +3,9 @@
 // receiver refuses it: dead letters.
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Relay } from '../shared/mod.ts';
+import { attemptOf, type Attempt, type Decision } from '../streams/mod.ts';
 import { ndjsonBody } from './request-builder.ts';
 import { decideHttp, decideNoAnswer } from './retry-logic.ts';
-import type { Attempt, Decision } from './types.ts';
 
 type WebhookRelay = Extract<Relay, { kind: 'webhook' }>;
 
@@ -30,10 +30,7 @@ export function webhookRelay(relay: WebhookRelay): (msgs: JsMsg[]) => Promise<At
     } catch (err) {
       decision = decideNoAnswer(err);
     }
-    if (decision.kind === 'ok') return { done: msgs, dead: [], retry: [] };
-    const reason = `webhook ${relay.name} ${decision.reason}`;
-    if (decision.kind === 'retry')
-      return { done: [], dead: [], retry: msgs, reason, retryAfterMs: decision.retryAfterMs };
-    return { done: [], dead: msgs.map((msg) => ({ msg, reason, code: decision.code })), retry: [] };
+    if (decision.kind !== 'ok') decision = { ...decision, reason: `webhook ${relay.name} ${decision.reason}` };
+    return attemptOf(msgs, decision);
   };
 }

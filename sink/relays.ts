@@ -1,64 +1,50 @@
-// Runs every configured relay: its own durable consumer on stream EVENTS, events of other types acked
-// and skipped, the rest delivered at least once — retried, and dead-lettered to `dlq.relay.<name>.<type>`
-// after its last attempt.
+// Runs every configured relay: its own durable consumer on stream EVENTS (the runner, streams/consumer.ts), events
+// of other types acked and skipped, the rest delivered at least once — retried, and dead-lettered to
+// `dlq.relay.<name>.<type>` after its last attempt. How a relay delivers is its kind's file: relay-nats.ts,
+// relay-webhook.ts.
 import { SpanKind, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
 import {
-  EVENTS_STREAM,
+  createDeadLetterer,
   relayConsumer,
-  startPullLoop,
+  startConsumer,
   typeKeyOf,
+  type ConsumerStats,
   type NatsLink,
-  type PullLoop,
 } from '../streams/mod.ts';
-import { createDeadLetterer } from './dead-letter.ts';
 import { natsRelay } from './relay-nats.ts';
 import { webhookRelay } from './relay-webhook.ts';
-import { settle } from './settle.ts';
-import type { SettleStats } from './types.ts';
 
 export interface RunningRelays {
-  readonly stats: Record<string, SettleStats>;
+  /** By relay name. */
+  readonly stats: Record<string, ConsumerStats>;
   stop(): Promise<void>;
 }
 
 export function startRelays(cfg: Config, link: NatsLink, log: Logger, catalog: Catalog): RunningRelays {
-  const stats: Record<string, SettleStats> = {};
-  const loops: PullLoop[] = cfg.relays.map((relay) => {
-    const rlog = log.child({ relay: relay.name });
-    const s = (stats[relay.name] = { acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
-    const deliver = relay.kind === 'nats' ? natsRelay(relay, link) : webhookRelay(relay);
-    const deadLetter = createDeadLetterer(link, `relay:${relay.name}`, `relay.${relay.name}.`);
+  const running = cfg.relays.map((relay) => {
     const keys = typeKeysOf(relay.types, catalog, `RELAYS (${relay.name})`);
     const wanted = keys ? new Set(keys) : undefined;
-    return startPullLoop({
+    const consumer = startConsumer({
       link,
-      stream: EVENTS_STREAM,
       consumer: relayConsumer(relay.name),
       ...cfg.sink,
       batchSize: relay.batch_size,
-      log: rlog,
-      handle: async (msgs, signal) => {
-        const mine = wanted ? msgs.filter((m) => wanted.has(typeKeyOf(m.subject))) : msgs;
-        if (mine.length < msgs.length) for (const m of msgs) if (!mine.includes(m)) m.ack();
-        if (mine.length === 0) return;
-        const span = { name: `relay ${relay.name}`, kind: SpanKind.PRODUCER };
-        await settle(mine, deliver, {
-          ...cfg.sink,
-          maxAttempts: relay.max_attempts,
-          signal,
-          deadLetter,
-          stats: s,
-          log: rlog,
-          span,
-        });
+      maxAttempts: relay.max_attempts,
+      deadLetter: createDeadLetterer(link, `relay:${relay.name}`, `relay.${relay.name}.`),
+      log: log.child({ relay: relay.name }),
+      span: { name: `relay ${relay.name}`, kind: SpanKind.PRODUCER },
+      destination: {
+        deliver: relay.kind === 'nats' ? natsRelay(relay, link) : webhookRelay(relay),
+        wants: wanted && ((m) => wanted.has(typeKeyOf(m.subject))),
       },
     });
+    return [relay.name, consumer] as const;
   });
   return {
-    stats,
+    stats: Object.fromEntries(running.map(([name, c]) => [name, c.stats])),
     async stop() {
-      await Promise.all(loops.map((l) => l.stop()));
+      await Promise.all(running.map(([, c]) => c.stop()));
     },
   };
 }

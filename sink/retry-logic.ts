@@ -4,7 +4,7 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { errors } from '@nats-io/transport-node';
 import { errorCode } from '../shared/clickhouse/mod.ts';
-import type { Decision, Retry } from './types.ts';
+import type { Decision, Retry } from '../streams/mod.ts';
 
 const ok: Decision = { kind: 'ok' };
 

@@ -1,32 +1,24 @@
 // The sink's batch path, top to bottom: a fetched batch is partitioned (what can never land goes to the DLQ), each
-// table gets one INSERT built from its messages, poison is bisected out, and settle() acks what committed,
-// dead-letters what ClickHouse refuses and holds the rest — fetching nothing meanwhile — until it lands.
+// table gets one INSERT built from its messages, poison is bisected out, and the consumer runner (streams/consumer.ts)
+// acks what committed, dead-letters what ClickHouse refuses and holds the rest — fetching nothing meanwhile — until it
+// lands.
 import type { JsMsg } from '@nats-io/jetstream';
-import { SpanKind, SpanStatusCode, tracer, type Config } from '../shared/mod.ts';
+import { SpanStatusCode, tracer, type Config } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import type { LiveCatalog } from '../streams/mod.ts';
+import { noAttempt, type Attempt, type Destination, type LiveCatalog } from '../streams/mod.ts';
 import { insertIsolating, type Isolated } from './isolate.ts';
 import { partition } from './partition.ts';
 import { buildRequest, eventsOfPart, wholeMessage, type Part } from './request-builder.ts';
 import { isMissingSchema } from './retry-logic.ts';
 import { insertRows } from './service.ts';
-import { settle } from './settle.ts';
-import {
-  noAttempt,
-  type Attempt,
-  type DeadLetterer,
-  type SinkObserver,
-  type SinkStats,
-  type StopSignal,
-} from './types.ts';
+import type { SinkObserver, SinkStats } from './types.ts';
 
 export interface SinkDeps {
   ch: ClickHouse;
   /** The catalog in force: which table each type lands in. */
   catalog: LiveCatalog;
   observer: SinkObserver;
-  deadLetter: DeadLetterer;
   cfg: Config['sink'];
   log: Logger;
   stats: SinkStats;
@@ -34,9 +26,7 @@ export interface SinkDeps {
   reapplySchema(): Promise<void>;
 }
 
-export type BatchHandler = (msgs: JsMsg[], signal: StopSignal) => Promise<void>;
-
-export function createSink(deps: SinkDeps): BatchHandler {
+export function createSink(deps: SinkDeps): Destination {
   const { cfg, observer, stats } = deps;
   const traces = tracer('edge-events-sink');
 
@@ -112,12 +102,12 @@ export function createSink(deps: SinkDeps): BatchHandler {
     }
   };
 
-  return async (msgs, signal) => {
-    stats.batches++;
-    observer.batch(msgs.length);
-    const again = msgs.filter((m) => m.info.deliveryCount > 1).length;
-    if (again) observer.redelivered(again);
-    const span = { name: 'sink batch', kind: SpanKind.CONSUMER };
-    await settle(msgs, attempt, { ...cfg, signal, deadLetter: deps.deadLetter, stats, log: deps.log, span });
+  return {
+    deliver: attempt,
+    fetched(msgs) {
+      observer.batch(msgs.length);
+      const again = msgs.filter((m) => m.info.deliveryCount > 1).length;
+      if (again) observer.redelivered(again);
+    },
   };
 }

@@ -1,30 +1,28 @@
-// Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited
-// for if not up yet), the pull loop feeding the batch path (sink.ts) and the relays — and stops them in order:
-// finish the batch in hand, flush acks, close ClickHouse.
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { Server } from 'node:http';
-import { isUnreachable, type Catalog, type Config } from '../shared/mod.ts';
+// Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited for if
+// not up yet), the sink's consumer (the runner fed by the batch path, sink.ts) and the relays — and stops them in
+// order: finish the batch in hand, flush acks, close ClickHouse.
+import { isUnreachable, retrying, SpanKind, type Catalog, type Config } from '../shared/mod.ts';
 import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
+import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
 import {
+  catalogInForce,
+  catalogRegistry,
   connectNats,
-  EVENTS_STREAM,
-  followCatalog,
-  openCatalogRegistry,
+  createDeadLetterer,
+  isElecting,
   relayConsumer,
   SINK_CONSUMER,
-  startPullLoop,
-  isElecting,
-  throughElection,
+  startConsumer,
+  type ConsumerStats,
   type LiveCatalog,
   type NatsLink,
 } from '../streams/mod.ts';
 import { applyCatalog, migrateNoting } from './catalog.ts';
-import { createDeadLetterer } from './dead-letter.ts';
+import { localQueryRoute } from './local-query.ts';
 import { sinkMetrics } from './metrics.ts';
 import { startRelays, type RunningRelays } from './relays.ts';
 import { createSink } from './sink.ts';
-import { serveStatus } from './status-server.ts';
 import { newSinkStats, type SinkStats } from './types.ts';
 
 export interface RunningSink {
@@ -37,42 +35,37 @@ export interface RunningSink {
   stop(): Promise<void>;
 }
 
-/** Unacked messages per consumer (pending + awaiting ack): the lag KEDA and dashboards watch. */
-async function consumerPending(link: NatsLink, consumers: string[]): Promise<Record<string, number>> {
-  const jsm = await jetstreamManager(link.nc, { timeout: 2000 });
-  const out: Record<string, number> = {};
-  for (const name of consumers) {
-    const info = await jsm.consumers.info(EVENTS_STREAM, name).catch(() => undefined);
-    if (info) out[name] = info.num_pending + info.num_ack_pending;
-  }
-  return out;
-}
-
 export async function startSink(cfg: Config, log: Logger = createLogger('sink', cfg.logLevel)): Promise<RunningSink> {
   const stats = newSinkStats();
   let relays: RunningRelays | undefined;
   let link: NatsLink | undefined;
   let clickhouse: ClickHouse | undefined;
-  const metrics = sinkMetrics(
-    () => ({
-      [SINK_CONSUMER]: stats,
-      ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])),
-    }),
-    () =>
-      link
-        ? consumerPending(link, [SINK_CONSUMER, ...cfg.relays.map((r) => relayConsumer(r.name))])
-        : Promise.resolve({}),
-  );
+  const metrics = sinkMetrics();
+  const consumers = (): Record<string, ConsumerStats> => ({
+    [SINK_CONSUMER]: stats,
+    ...Object.fromEntries(Object.entries(relays?.stats ?? {}).map(([n, s]) => [relayConsumer(n), s])),
+  });
+  consumerMetrics(metrics.registry, consumers, () => link);
   // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
   // Ready once the catalog is applied and the sink pulls.
   let pulling = false;
-  const health: Server = await serveStatus(
-    cfg.sink.port,
-    () => (pulling ? link : undefined),
-    () => (pulling ? clickhouse : undefined),
-    metrics,
+  const status = await serveStatus({
+    host: cfg.collector.host,
+    port: cfg.sink.port,
+    ready: async () => ({
+      nats: pulling && (link?.connected() ?? false),
+      clickhouse:
+        pulling &&
+        ((await clickhouse?.client.ping().then(
+          (r) => r.success,
+          () => false,
+        )) ??
+          false),
+    }),
+    metrics: metrics.render,
+    routes: (app) => localQueryRoute(app, () => (pulling ? clickhouse : undefined)),
     log,
-  );
+  });
   let ch: ClickHouse;
   let nats: NatsLink;
   let catalog: LiveCatalog;
@@ -84,61 +77,65 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     nats = link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
     // NATS or ClickHouse dying, or a leader being elected, meanwhile is waited through (both steps can be repeated:
     // every statement of a migration is idempotent); other errors stop.
-    const registry = (await throughElection(() =>
-      openCatalogRegistry(nats!.nc, { create: true, replicas: cfg.stream.replicas }),
-    ))!;
-    const applied = await untilReachable(() => applyCatalog(files, ch!, registry, log), 'the catalog', log);
-    catalog = await followCatalog(registry, applied, (err) => log.error({ err: err.message }, 'a published catalog'));
-    catalog.onChange((c) => log.info({ version: c.version }, 'catalog version in force'));
-    log.info({ catalog: applied.version, types: applied.types.length }, 'clickhouse ready');
+    const registry = (await catalogRegistry(nats, { create: true, replicas: cfg.stream.replicas }))!;
+    const applied = await retrying(() => applyCatalog(files, ch!, registry, log), {
+      passing: (err) => isUnreachable(err) || isElecting(err) || isCoordinationAway(err),
+      baseMs: 250,
+      maxMs: 5000,
+      onRetry: (err, _, retryInMs) =>
+        log.warn({ err: (err as Error).message, retryInMs }, 'the catalog: a server is away; trying again'),
+    });
+    catalog = await catalogInForce(registry, applied, log);
   } catch (err) {
     // A mistake waiting will not fix (credentials, a missing engine, a refused catalog): nothing is left running.
-    await new Promise((resolve) => health.close(resolve));
-    await link?.nc.close();
-    await clickhouse?.close();
+    await stopInOrder(
+      [
+        ['status port', status.close],
+        ['nats', () => link?.nc.close()],
+        ['clickhouse', () => clickhouse?.close()],
+      ],
+      log,
+    );
     throw err;
   }
-  const handle = createSink({
-    ch,
-    catalog,
-    observer: metrics.observer,
+  const consumer = startConsumer({
+    link: nats,
+    consumer: SINK_CONSUMER,
+    ...cfg.sink,
     deadLetter: createDeadLetterer(nats, 'sink'),
-    cfg: cfg.sink,
     log,
+    span: { name: 'sink batch', kind: SpanKind.CONSUMER },
     stats,
-    reapplySchema: async () => void (await migrateNoting(ch, catalog.current(), log)),
+    destination: createSink({
+      ch,
+      catalog,
+      observer: metrics.observer,
+      cfg: cfg.sink,
+      log,
+      stats,
+      reapplySchema: async () => void (await migrateNoting(ch, catalog.current(), log)),
+    }),
   });
   pulling = true;
-  const loop = startPullLoop({ link: nats, stream: EVENTS_STREAM, consumer: SINK_CONSUMER, ...cfg.sink, log, handle });
   relays = startRelays(cfg, nats, log, catalog.current());
-  const address = health.address();
   return {
     clickhouse: ch,
     catalog: () => catalog.current(),
     stats,
     relays: relays.stats,
-    healthPort: typeof address === 'object' && address ? address.port : cfg.sink.port,
+    healthPort: status.port,
     async stop() {
-      await Promise.all([loop.stop(), relays!.stop()]);
-      catalog.stop();
-      await nats.nc.drain();
-      await new Promise((resolve) => health.close(resolve));
-      await ch.close();
+      await stopInOrder(
+        [
+          ['consumers', () => Promise.all([consumer.stop(), relays!.stop()])],
+          ['catalog', () => catalog.stop()],
+          ['nats', () => nats.nc.drain()],
+          ['status port', status.close],
+          ['clickhouse', () => ch.close()],
+        ],
+        log,
+      );
       log.info({ ...stats }, 'sink stopped');
     },
   };
-}
-
-/** Runs a start-up step again while a server it needs is away (unreachable, electing a leader, or a ClickHouse
- *  cluster without its ZooKeeper); other errors, and a step that succeeds, end it. */
-async function untilReachable<T>(step: () => Promise<T>, what: string, log: Logger): Promise<T> {
-  for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
-    try {
-      return await step();
-    } catch (err) {
-      if (!isUnreachable(err) && !isElecting(err) && !isCoordinationAway(err)) throw err;
-      log.warn({ err: (err as Error).message, retryInMs: wait }, `${what}: a server is away; trying again`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
 }

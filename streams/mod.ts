@@ -1,5 +1,5 @@
-// streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the
-// connection helper and the publisher the collector awaits.
+// streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the connection helper, the
+// publisher the collector awaits, and the one runner every durable consumer (sink, archiver, relays) is made of.
 export * from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
@@ -16,4 +16,24 @@ export {
 } from './catalog-registry.ts';
 export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';
 export { isElecting, throughElection } from './election.ts';
-export { startPullLoop, type PullLoop, type PullLoopOptions } from './pull-loop.ts';
+export { catalogInForce, catalogRegistry, type RegistryOptions } from './catalog-in-force.ts';
+export {
+  startConsumer,
+  type Buffer,
+  type ConsumerOptions,
+  type Destination,
+  type RunningConsumer,
+} from './consumer.ts';
+export {
+  attemptOf,
+  newConsumerStats,
+  noAttempt,
+  type Attempt,
+  type ConsumerStats,
+  type Decision,
+  type DeadLetter,
+  type DeadLetterer,
+  type Refused,
+  type Retry,
+} from './delivery.ts';
+export { createDeadLetterer } from './dead-letterer.ts';

@@ -2,7 +2,7 @@
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
-import { isUnreachable, type Config } from '../mod.ts';
+import { isUnreachable, retrying, type Config } from '../mod.ts';
 import type { Logger } from '../node/mod.ts';
 import { capabilitiesOf, clusterSettings, type Capabilities } from './capabilities.ts';
 
@@ -69,16 +69,17 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
  * and tries again with backoff up to 5 s. Other errors (auth, a missing engine) are thrown.
  */
 export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: string, log: Logger): Promise<ClickHouse> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const ch = await connectClickHouse(cfg, dataDir);
-      if (attempt > 0) log.info({ at: ch.location }, 'clickhouse reached');
-      return ch;
-    } catch (err) {
-      if (!isUnreachable(err)) throw err;
-      if (attempt === 0)
+  let waited = false;
+  const ch = await retrying(() => connectClickHouse(cfg, dataDir), {
+    passing: isUnreachable,
+    baseMs: 250,
+    maxMs: 5000,
+    onRetry(err, attempt) {
+      waited = true;
+      if (attempt === 1)
         log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
-    }
-  }
+    },
+  });
+  if (waited) log.info({ at: ch.location }, 'clickhouse reached');
+  return ch;
 }

@@ -13,8 +13,8 @@ import {
   type SpanKind,
 } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import { pause, retryDelayMs } from '../shared/mod.ts';
-import type { Attempt, DeadLetter, DeadLetterer, SettleStats, StopSignal } from './types.ts';
+import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
+import type { Attempt, ConsumerStats, DeadLetter, DeadLetterer } from './delivery.ts';
 
 const traces = () => tracer('edge-events-sink');
 
@@ -26,7 +26,10 @@ export interface SettleOptions {
   /** Give up (dead-letter) after this many attempts; unlimited when absent. */
   maxAttempts?: number;
   deadLetter: DeadLetterer;
-  stats: SettleStats;
+  stats: ConsumerStats;
+  /** Called with the held messages' working() while a retry waits: more messages the consumer holds (the
+   *  archiver's other open files), so none comes back while the destination is away. */
+  keepAlive?: () => void;
   log: Logger;
   /** The batch span, linked to the request span of every message it settles. */
   span: { name: string; kind: SpanKind };
@@ -111,7 +114,8 @@ async function settleIn(msgs: JsMsg[], attempt: (msgs: JsMsg[]) => Promise<Attem
     const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(n, o.retryBaseMs, o.retryMaxMs));
     o.log.warn({ count: result.retry.length, attempt: n, retryInMs: delay, reason: result.reason }, 'will retry');
     // Keep the held messages ours while we wait, so JetStream does not hand them to another puller.
-    await pause(delay, o.signal, () => result.retry.forEach((m) => m.working()), (o.ackWaitSeconds * 1000) / 3);
+    const keep = () => (result.retry.forEach((m) => m.working()), o.keepAlive?.());
+    await pause(delay, o.signal, keep, (o.ackWaitSeconds * 1000) / 3);
     if (o.signal.stopped) {
       for (const m of result.retry) m.nak(delay);
       o.stats.nakked += result.retry.length;

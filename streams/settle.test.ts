@@ -7,12 +7,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpanKind } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
-import { connectNats, EVENTS_STREAM, type NatsLink } from '../streams/mod.ts';
+import { connectNats, type NatsLink } from './connect.ts';
+import { EVENTS_STREAM } from './definitions.ts';
 import { applyStreams, startServices, waitFor, type Services } from '../test/support/mod.ts';
-import { createDeadLetterer } from './dead-letter.ts';
-import { readLetters } from '../streams/mod.ts';
+import { createDeadLetterer } from './dead-letterer.ts';
+import { readLetters } from './dead-letters.ts';
 import { settle, type SettleOptions } from './settle.ts';
-import { noAttempt, type SettleStats } from './types.ts';
+import { newConsumerStats, noAttempt } from './delivery.ts';
 
 const test = suite<{ services: Services; link: NatsLink }>('settle');
 test.before(async (ctx) => {
@@ -54,7 +55,7 @@ async function delivered(link: NatsLink, type: string, n: number, payload = (i: 
   return { msgs, consumer, state };
 }
 
-const stats = (): SettleStats => ({ acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
+const stats = newConsumerStats;
 const options = (link: NatsLink, extra: Partial<SettleOptions> = {}): SettleOptions => ({
   signal: { stopped: false },
   retryBaseMs: 50,
@@ -98,7 +99,7 @@ test(
       }),
       opts,
     );
-    assert.equal(opts.stats, { acked: 2, nakked: 0, deadLettered: 2, retries: 0 });
+    assert.equal(opts.stats, { batches: 0, acked: 2, nakked: 0, deadLettered: 2, retries: 0 });
     await waitFor('the consumer to have nothing unacked', async () =>
       (await state()).unacked === 0 ? true : undefined,
     );
@@ -131,7 +132,7 @@ test('a passing failure is held and tried again until it lands: acked once, afte
     opts,
   );
   assert.equal(tries, [2, 1], 'the second attempt carries only the held message');
-  assert.equal(opts.stats, { acked: 2, nakked: 0, deadLettered: 0, retries: 1 });
+  assert.equal(opts.stats, { batches: 0, acked: 2, nakked: 0, deadLettered: 0, retries: 1 });
   await waitFor('both acked', async () => ((await state()).unacked === 0 ? true : undefined));
   assert.is((await state()).redelivered, 0, 'held, never redelivered');
 });
@@ -142,7 +143,7 @@ test('attempts running out dead-letter what is still failing, with the last reas
   let calls = 0;
   await settle(msgs, async (pending) => (calls++, { ...noAttempt(), retry: pending, reason: 'answered 503' }), opts);
   assert.is(calls, 3);
-  assert.equal(opts.stats, { acked: 0, nakked: 0, deadLettered: 1, retries: 2 });
+  assert.equal(opts.stats, { batches: 0, acked: 0, nakked: 0, deadLettered: 1, retries: 2 });
   const [letter] = await letters(link, 'settle_c');
   assert.match(letter!.reason, /^gave up after 3 attempts: answered 503$/);
   await waitFor('terminated', async () => ((await state()).unacked === 0 ? true : undefined));
@@ -157,7 +158,7 @@ test('stopping while a batch is held naks it with a delay: it comes back, delive
   const settling = settle(msgs, async (pending) => ({ ...noAttempt(), retry: pending, reason: 'server down' }), opts);
   setTimeout(() => (signal.stopped = true), 100);
   await settling;
-  assert.equal(opts.stats, { acked: 0, nakked: 2, deadLettered: 0, retries: 1 });
+  assert.equal(opts.stats, { batches: 0, acked: 0, nakked: 2, deadLettered: 0, retries: 1 });
   const again: JsMsg[] = [];
   for await (const m of await consumer.fetch({ max_messages: 2, expires: 3000 })) again.push(m);
   assert.equal(
@@ -174,7 +175,7 @@ test('a DLQ that cannot take the letters: the originals are nakked, not terminat
   const { msgs, consumer } = await delivered(link, 'settle_e', 1);
   const opts = options(link, { deadLetter: async () => Promise.reject(new Error('DLQ down')) });
   await settle(msgs, async () => ({ ...noAttempt(), dead: [{ msg: msgs[0]!, reason: 'refused' }] }), opts);
-  assert.equal(opts.stats, { acked: 0, nakked: 1, deadLettered: 0, retries: 0 });
+  assert.equal(opts.stats, { batches: 0, acked: 0, nakked: 1, deadLettered: 0, retries: 0 });
   const next = await consumer.next({ expires: 3000 });
   assert.is(next?.seq, msgs[0]!.seq, 'redelivered after the nak');
   next?.ack();

@@ -3,10 +3,11 @@
 // the original (term, or ack when only some of its events were dead) only after the DLQ's PubAck.
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
-import { DLQ_HEADERS, dlqSubject, typeKeyOf, type NatsLink } from '../streams/mod.ts';
-import type { DeadLetterer } from './types.ts';
+import type { NatsLink } from './connect.ts';
+import { DLQ_HEADERS, dlqSubject, typeKeyOf } from './definitions.ts';
+import type { DeadLetterer } from './delivery.ts';
 
-/** `by` names who dead-lettered (the sink, or a relay). Rejects if the DLQ did not ack every letter. */
+/** `by` names who dead-lettered (the sink, the archiver, or a relay). Rejects if the DLQ did not ack every letter. */
 export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): DeadLetterer {
   const js = jetstream(link.nc);
   return async (letters) => {

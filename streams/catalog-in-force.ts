@@ -1,0 +1,32 @@
+// How every process comes to its catalog in force, written once: the catalog registry (NATS KV) opened — waiting
+// through an election — the newest published version read, and every newer one followed as it is published, each
+// change logged. Until a version is read, the process's own start (its files, or what the sink just applied) is in
+// force; a published version that cannot be compiled is logged and the running one stays.
+import type { Catalog } from '../shared/mod.ts';
+import type { Logger } from '../shared/node/mod.ts';
+import { followCatalog, openCatalogRegistry, type CatalogRegistry, type LiveCatalog } from './catalog-registry.ts';
+import type { NatsLink } from './connect.ts';
+import { throughElection } from './election.ts';
+
+export interface RegistryOptions {
+  /** Create the bucket when missing (processes that publish or may start first); otherwise read it if it exists. */
+  create: boolean;
+  replicas: number;
+}
+
+/** The registry, waiting through an election. */
+export const catalogRegistry = (link: NatsLink, o: RegistryOptions): Promise<CatalogRegistry | undefined> =>
+  throughElection(() => openCatalogRegistry(link.nc, o));
+
+/** Follows `registry` from `start`: resolves once the newest published version has been read. */
+export async function catalogInForce(
+  registry: CatalogRegistry | undefined,
+  start: Catalog,
+  log: Logger,
+): Promise<LiveCatalog> {
+  const live = await followCatalog(registry, start, (err) => log.error({ err: err.message }, 'a published catalog'));
+  await throughElection(() => live.refresh());
+  live.onChange((c) => log.info({ version: c.version, types: c.types.length }, 'catalog version in force'));
+  log.info({ version: live.current().version, types: live.current().types.length }, 'catalog in force');
+  return live;
+}
