@@ -1,7 +1,7 @@
-// The sink's batch path, top to bottom: a fetched batch is partitioned (what can never land goes to the DLQ), each
-// table gets one INSERT built from its messages, poison is bisected out, and the consumer runner (streams/consumer.ts)
-// acks what committed, dead-letters what ClickHouse refuses and holds the rest — fetching nothing meanwhile — until it
-// lands.
+// The sink's batch path, top to bottom: a fetched batch is partitioned (what can never land goes to the DLQ),
+// each table gets one INSERT built from its messages, poison is bisected out, and the consumer runner
+// (streams/consumer.ts) acks what committed, dead-letters what ClickHouse refuses and holds the rest — fetching
+// nothing meanwhile — until it lands.
 import type { JsMsg } from '@nats-io/jetstream';
 import { SpanStatusCode, tracer, type Config } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';

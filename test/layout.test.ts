@@ -33,10 +33,10 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
 const nodeSide = (file: string) => file.startsWith('shared/node/') || file.startsWith('shared/clickhouse/');
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
 /** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
+/** Nested folders with a door of their own. */
+const UNITS = ['shared/node', 'shared/clickhouse', 'shared/schema', 'shared/docs', 'collector/core', 'reader/console'];
 const unitOf = (file: string) =>
-  /^(shared\/node|shared\/clickhouse|shared\/schema|shared\/docs|collector\/core|reader\/console|test\/support|[^/]+)\//.exec(
-    file,
-  )?.[1] ?? '.';
+  UNITS.find((u) => file.startsWith(`${u}/`)) ?? /^(test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
 
 const RUNTIME_SPECIFIC = (spec: string) =>
   isNodeBuiltin(spec) || /^(uWebSockets\.js|hyper-express|pino|chdb|@clickhouse\/)/.test(spec);
