@@ -32,9 +32,9 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */
 const nodeSide = (file: string) => file.startsWith('shared/node/') || file.startsWith('shared/clickhouse/');
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
-/** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
 /** Nested folders with a door of their own. */
 const UNITS = ['shared/node', 'shared/clickhouse', 'shared/schema', 'shared/docs', 'collector/core', 'reader/console'];
+/** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
 const unitOf = (file: string) =>
   UNITS.find((u) => file.startsWith(`${u}/`)) ?? /^(test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
 
