@@ -75,7 +75,7 @@ export async function startArchiver(cfg: Config, log: Logger = createLogger('arc
         [
           ['consumer', consumer.stop],
           ['catalog', () => catalog.stop()],
-          ['nats', () => link.nc.drain()],
+          ['nats', () => link.nc.drain().catch(() => {})],
           ['status port', status.close],
         ],
         log,

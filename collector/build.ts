@@ -7,11 +7,10 @@ import { ConfigError, SourcesSchema, type Catalog, type Config, type Publisher, 
 import { openApiDocument } from '../shared/docs/mod.ts';
 import { loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
+  catalogInForce,
+  catalogRegistry,
   connectNats,
   createPublisher,
-  followCatalog,
-  throughElection,
-  openCatalogRegistry,
   type LiveCatalog,
   type NatsLink,
 } from '../streams/mod.ts';
@@ -53,13 +52,8 @@ export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCol
       async (connected) => {
         // The newest published catalog is read before any event is accepted (none is, before NATS is reached).
         // NATS dying or electing a leader meanwhile is waited through; other errors stop the process.
-        const registry = await throughElection(() =>
-          openCatalogRegistry(connected.nc, { create: true, replicas: cfg.stream.replicas }),
-        );
-        live = await followCatalog(registry, files, (err) => log.error({ err: err.message }, 'a published catalog'));
-        await throughElection(() => live!.refresh());
-        live.onChange((c) => log.info({ version: c.version, types: c.types.length }, 'catalog version in force'));
-        log.info({ version: live.current().version }, 'catalog in force');
+        const registry = await catalogRegistry(connected, { create: true, replicas: cfg.stream.replicas });
+        live = await catalogInForce(registry, files, log);
         link = connected;
         publisher = createPublisher(connected, {
           timeoutMs: cfg.collector.publishTimeoutMs,

@@ -34,15 +34,15 @@ for (const change of await applyConfiguredTopology(admin, cfg, files)) {
 }
 await admin.close();
 
-const sink = await startSink(cfg, log.child({ svc: 'sink' })).catch(exitIfRefused);
+const sink = await startSink(cfg, createLogger('sink', cfg.logLevel)).catch(exitIfRefused);
 // The cold tier: every event also as Parquet files in ARCHIVE_URL (default DATA_DIR/archive).
-const archiver = await startArchiver(cfg, log.child({ svc: 'archiver' }));
-const collector = await startCollector(cfg, log.child({ svc: 'collector' }));
+const archiver = await startArchiver(cfg, createLogger('archiver', cfg.logLevel));
+const collector = await startCollector(cfg, createLogger('collector', cfg.logLevel));
 // The reader shares the sink's ClickHouse connection: the embedded engine allows one per data folder.
 const reader = await startReader(cfg, {
   clickhouse: sink.clickhouse,
   catalog: sink.catalog,
-  log: log.child({ svc: 'reader' }),
+  log: createLogger('reader', cfg.logLevel),
 });
 const base = `http://localhost:${collector.port}`;
 const ch = sink.clickhouse;

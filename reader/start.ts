@@ -7,13 +7,14 @@ import type { Catalog, Config } from '../shared/mod.ts';
 import { waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
+  catalogInForce,
+  catalogRegistry,
   connectNats,
-  followCatalog,
-  openCatalogRegistry,
   type LiveCatalog,
   type NatsConnection,
   type NatsLink,
 } from '../streams/mod.ts';
+import { stopInOrder } from '../process/mod.ts';
 import { readerApp } from './app.ts';
 import { ConsoleAccess, OverviewSampler } from './console/mod.ts';
 
@@ -40,13 +41,10 @@ export async function startReader(
           if (stopped) return void (await l.nc.close());
           link = l;
           if (!files) return;
-          const registry = await openCatalogRegistry(l.nc, { create: false, replicas: cfg.stream.replicas });
-          const following = await followCatalog(registry, files, (err) =>
-            log.error({ err: err.message }, 'a published catalog'),
-          );
+          const registry = await catalogRegistry(l, { create: false, replicas: cfg.stream.replicas });
+          const following = await catalogInForce(registry, files, log);
           if (stopped) return following.stop();
           live = following;
-          await live.refresh();
         })
       : undefined;
   linked?.catch((err: Error) => log.error({ err: err.message }, 'NATS'));
@@ -84,13 +82,23 @@ export async function startReader(
     port,
     async stop() {
       stopped = true;
-      sampler.stop();
-      live?.stop();
-      // Live tails are endless responses: close them with the server.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await link?.nc.drain().catch(() => {});
-      if (!opts.clickhouse) await clickhouse.close();
+      await stopInOrder(
+        [
+          ['overview sampler', () => sampler.stop()],
+          ['catalog', () => live?.stop()],
+          // Live tails are endless responses: close them with the server.
+          [
+            'http server',
+            () => {
+              if ('closeAllConnections' in server) server.closeAllConnections();
+              return new Promise((resolve) => server.close(resolve));
+            },
+          ],
+          ['nats', () => link?.nc.drain().catch(() => {})],
+          ['clickhouse', () => (opts.clickhouse ? undefined : clickhouse.close())],
+        ],
+        log,
+      );
     },
   };
 }
