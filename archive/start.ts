@@ -2,7 +2,7 @@
 // the files until a published version is read, then every newer one), the consumer runner delivering to the
 // archiver (archiver.ts) and checking between batches which files are due, and /healthz, /readyz and /metrics on
 // ARCHIVE_PORT — and stops them in order, writing what it holds first.
-import { SpanKind, type Config } from '../shared/mod.ts';
+import { SpanKind, type ConfigOf } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
 import {
@@ -26,7 +26,7 @@ export interface RunningArchiver {
   stop(): Promise<void>;
 }
 
-export async function startArchiver(cfg: Config, log: Logger = createLogger('archiver', cfg.logLevel)) {
+export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = createLogger('archiver', cfg.logLevel)) {
   const files = loadCatalogFiles(cfg.catalog.paths);
   const store = openStore(cfg.archive);
   const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events archiver', log);
@@ -43,8 +43,8 @@ export async function startArchiver(cfg: Config, log: Logger = createLogger('arc
     consumer: ARCHIVER_CONSUMER,
     batchSize: 1000,
     batchWaitMs: 1000,
-    retryBaseMs: cfg.sink.retryBaseMs,
-    retryMaxMs: cfg.sink.retryMaxMs,
+    retryBaseMs: cfg.archive.retryBaseMs,
+    retryMaxMs: cfg.archive.retryMaxMs,
     ackWaitSeconds: archiverAckWaitSeconds(cfg.archive.flushSeconds),
     // Nothing the store refuses is the data's fault: no attempt limit, no dead letters but a bug's.
     deadLetter: createDeadLetterer(link, 'archiver'),
@@ -59,7 +59,7 @@ export async function startArchiver(cfg: Config, log: Logger = createLogger('arc
     () => link,
   );
   const status = await serveStatus({
-    host: cfg.collector.host,
+    host: cfg.archive.host,
     port: cfg.archive.port,
     ready: async () => ({ nats: link.connected() }),
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),

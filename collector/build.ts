@@ -3,7 +3,7 @@
 // core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { ConfigError, SourcesSchema, type Catalog, type Config, type Publisher, type Source } from '../shared/mod.ts';
+import { ConfigError, SourcesSchema, type Catalog, type ConfigOf, type Publisher, type Source } from '../shared/mod.ts';
 import { openApiDocument } from '../shared/docs/mod.ts';
 import { loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
@@ -41,7 +41,7 @@ export interface BuiltCollector {
  * so it can start beside NATS (a rollout, `kubectl apply` of everything). If NATS refuses us for good (auth,
  * TLS), the process stops with exit code 1 (Node, Deno 2 and Bun all have `process.exit`).
  */
-export async function buildCollector(cfg: Config, log: Logger): Promise<BuiltCollector> {
+export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): Promise<BuiltCollector> {
   const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
   const files = loadCatalogFiles(cfg.catalog.paths);
   let live: LiveCatalog | undefined;

@@ -12,7 +12,7 @@ declare const Bun: {
   }): { port: number; stop(closeActive?: boolean): Promise<void> };
 };
 
-const cfg = loadConfigOrExit();
+const cfg = loadConfigOrExit('collector');
 const log = createLogger('collector', cfg.logLevel);
 const { collector, closeNats } = await buildCollector(cfg, log).catch(exitIfRefused);
 const handle = fetchHandler(collector, cfg.collector);

@@ -11,7 +11,7 @@ declare const Deno: {
   ): { shutdown(): Promise<void> };
 };
 
-const cfg = loadConfigOrExit();
+const cfg = loadConfigOrExit('collector');
 const log = createLogger('collector', cfg.logLevel);
 const { collector, closeNats } = await buildCollector(cfg, log).catch(exitIfRefused);
 const handle = fetchHandler(collector, cfg.collector);

@@ -1,6 +1,6 @@
 // Starts a collector process's parts on Node: the collector (build.ts) behind the uWS server — and
 // stops them in order: stop accepting, answer in-flight, flush NATS.
-import type { Config } from '../shared/mod.ts';
+import type { ConfigOf } from '../shared/mod.ts';
 import { createLogger, type Logger } from '../shared/node/mod.ts';
 import { RequestFailed } from './core/mod.ts';
 import { serveNode } from './adapters/node-uws.ts';
@@ -12,7 +12,7 @@ export interface RunningCollector {
 }
 
 export async function startCollector(
-  cfg: Config,
+  cfg: ConfigOf<'collector'>,
   log: Logger = createLogger('collector', cfg.logLevel),
 ): Promise<RunningCollector> {
   const { collector, closeNats } = await buildCollector(cfg, log);

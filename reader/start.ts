@@ -3,7 +3,7 @@
 // and the catalog published in NATS KV, followed as it changes), the catalog (the files until a published version
 // is read, or the process's catalog in force), and the HTTP server (@hono/node-server) — and stops them in order.
 import { serve, type ServerType } from '@hono/node-server';
-import type { Catalog, Config } from '../shared/mod.ts';
+import type { Catalog, ConfigOf } from '../shared/mod.ts';
 import { waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
@@ -24,7 +24,7 @@ export interface RunningReader {
 }
 
 export async function startReader(
-  cfg: Config,
+  cfg: ConfigOf<'reader'>,
   opts: { clickhouse?: ClickHouse; catalog?: () => Catalog; nats?: NatsConnection; log?: Logger } = {},
 ): Promise<RunningReader> {
   const log = opts.log ?? createLogger('reader', cfg.logLevel);
@@ -63,13 +63,13 @@ export async function startReader(
     clickhouse,
     catalog,
     readKeys: cfg.reader.readKeys,
-    writeKeys: cfg.collector.sources.map((s) => s.key),
+    writeKeys: cfg.reader.sources.map((s) => s.key),
     console: {
       access: new ConsoleAccess({ token: settings.token, readKeys: cfg.reader.readKeys, host: cfg.reader.host }),
       sampler,
       nats,
       collector: settings.collectors[0]!,
-      sources: cfg.collector.sources,
+      sources: cfg.reader.sources,
     },
   });
   const server: ServerType = await new Promise((resolve) => {

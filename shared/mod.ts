@@ -12,17 +12,10 @@ export { validateEvent, type Issue, type Validation } from './catalog/validate.t
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType, isNullable } from './catalog/columns.ts';
 export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment-message.ts';
-export {
-  loadConfig,
-  loadConfigOrExit,
-  typeKeysOf,
-  ConfigError,
-  ENV_VARS,
-  SourcesSchema,
-  type Config,
-  type Relay,
-  type Source,
-} from './config.ts';
+export { loadConfig, loadConfigOrExit, typeKeysOf, ConfigError, ENV_VARS } from './config/load.ts';
+export { ROLES, settingsOf, type Config, type ConfigOf, type Role } from './config/roles.ts';
+export { SETTINGS, type SettingName } from './config/settings.ts';
+export { SourcesSchema, type Relay, type Source } from './config/sources.ts';
 export { isUnreachable } from './transient.ts';
 export { Refused, exitIfRefused } from './refused.ts';
 export { isRecord } from './is-record.ts';

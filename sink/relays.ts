@@ -2,7 +2,7 @@
 // of other types acked and skipped, the rest delivered at least once — retried, and dead-lettered to
 // `dlq.relay.<name>.<type>` after its last attempt. How a relay delivers is its kind's file: relay-nats.ts,
 // relay-webhook.ts.
-import { SpanKind, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
+import { SpanKind, typeKeysOf, type Catalog, type ConfigOf } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
 import {
   createDeadLetterer,
@@ -21,7 +21,7 @@ export interface RunningRelays {
   stop(): Promise<void>;
 }
 
-export function startRelays(cfg: Config, link: NatsLink, log: Logger, catalog: Catalog): RunningRelays {
+export function startRelays(cfg: ConfigOf<'sink'>, link: NatsLink, log: Logger, catalog: Catalog): RunningRelays {
   const running = cfg.relays.map((relay) => {
     const keys = typeKeysOf(relay.types, catalog, `RELAYS (${relay.name})`);
     const wanted = keys ? new Set(keys) : undefined;

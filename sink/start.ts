@@ -1,7 +1,7 @@
 // Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited for if
 // not up yet), the sink's consumer (the runner fed by the batch path, sink.ts) and the relays — and stops them in
 // order: finish the batch in hand, flush acks, close ClickHouse.
-import { isUnreachable, retrying, SpanKind, type Catalog, type Config } from '../shared/mod.ts';
+import { isUnreachable, retrying, SpanKind, type Catalog, type ConfigOf } from '../shared/mod.ts';
 import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
@@ -35,7 +35,10 @@ export interface RunningSink {
   stop(): Promise<void>;
 }
 
-export async function startSink(cfg: Config, log: Logger = createLogger('sink', cfg.logLevel)): Promise<RunningSink> {
+export async function startSink(
+  cfg: ConfigOf<'sink'>,
+  log: Logger = createLogger('sink', cfg.logLevel),
+): Promise<RunningSink> {
   const stats = newSinkStats();
   let relays: RunningRelays | undefined;
   let link: NatsLink | undefined;
@@ -50,7 +53,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
   // Ready once the catalog is applied and the sink pulls.
   let pulling = false;
   const status = await serveStatus({
-    host: cfg.collector.host,
+    host: cfg.sink.host,
     port: cfg.sink.port,
     ready: async () => ({
       nats: pulling && (link?.connected() ?? false),

@@ -1,5 +1,5 @@
 // The documents made from the shipped catalog: the checked-in generated files are current, and an example event of
-// every type passes its own validation.
+// every type passes its own validation, and the README's table of settings is current.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -7,6 +7,7 @@ import { validateEvent } from '../mod.ts';
 import { defaultCatalog } from '../../test/support/mod.ts';
 import { exampleEvent } from './examples.ts';
 import { generatedFiles } from './generated-files.ts';
+import { withSettingsTable } from './settings-table.ts';
 
 const catalog = defaultCatalog();
 const eventTypes = catalog.types;
@@ -33,4 +34,9 @@ test('an example event of every type, made from the catalog, passes its own vali
     }
   }
 });
+test("the README's table of settings is current (npm run generate)", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  assert.ok(withSettingsTable(readme) === readme, 'README.md: the table of settings is stale: run npm run generate');
+});
+
 test.run();

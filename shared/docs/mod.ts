@@ -6,3 +6,4 @@ export { eventJsonSchema } from './json-schema.ts';
 export { sdkTypes } from './sdk-types.ts';
 export { exampleEvent } from './examples.ts';
 export { generatedFiles } from './generated-files.ts';
+export { settingsTable, withSettingsTable } from './settings-table.ts';

@@ -1,0 +1,51 @@
+// The shapes a setting's text can take (environment variables are strings): whole numbers with a floor, flags, URLs
+// by scheme, SQL identifiers, decimal rates — each a valibot schema that turns the text into its value.
+import * as v from 'valibot';
+
+export const int = (fallback: number, min = 0) =>
+  v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, 'expected a whole number'), v.transform(Number), v.minValue(min)),
+    String(fallback),
+  );
+
+export const url = (protocols: string[]) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (s) => s.split(',').every((part) => protocols.some((p) => part.trim().startsWith(p))),
+        `expected a URL starting with ${protocols.join(' or ')}`,
+      ),
+    ),
+  );
+
+export const sqlName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier'));
+
+export const flag = (fallback: boolean) =>
+  v.optional(
+    v.pipe(
+      v.picklist(['true', 'false', '1', '0'], 'expected true or false'),
+      v.transform((x) => x === 'true' || x === '1'),
+    ),
+    fallback ? 'true' : 'false',
+  );
+
+export const decimal = (fallback: string, signed = false) =>
+  v.optional(
+    v.pipe(v.string(), v.regex(signed ? /^-?\d+(\.\d+)?$/ : /^\d+(\.\d+)?$/, 'expected a number'), v.transform(Number)),
+    fallback,
+  );
+
+/** A comma-separated list, trimmed, empty entries dropped. */
+export const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** A comma-separated list of base URLs, without trailing slashes; undefined when unset or empty. */
+export const urls = (text: string | undefined) => {
+  const out = text && list(text).map((u) => u.replace(/\/+$/, ''));
+  return out && out.length ? out : undefined;
+};

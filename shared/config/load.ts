@@ -1,0 +1,93 @@
+// Process configuration: the environment parsed once, by the schemas of the settings the process's role reads
+// (settings.ts, roles.ts), into typed sections. Bad values stop start-up with a message naming each variable —
+// never echoing a secret's value; nothing else reads the environment.
+import * as v from 'valibot';
+import type { Catalog } from '../catalog/catalog.ts';
+import { exitIfRefused, Refused } from '../refused.ts';
+import { GROUPS, ROLES, settingsOf, type ConfigOf, type Role } from './roles.ts';
+import { SETTINGS, type Env, type SettingName } from './settings.ts';
+
+export class ConfigError extends Refused {
+  override name = 'ConfigError';
+}
+
+/** Every environment variable the processes read (deploy manifests are checked against it). */
+export const ENV_VARS: readonly string[] = Object.keys(SETTINGS);
+
+/** Settings whose values are never repeated in an error. */
+const SECRET = /KEY|TOKEN|PASSWORD|SECRET|_URL$/;
+
+/**
+ * The catalog keys of the types a setting names (`RELAYS`, a source's `types`), or undefined for all types. A name
+ * the catalog does not know is a configuration error naming the setting.
+ */
+export function typeKeysOf(
+  names: readonly string[] | undefined,
+  catalog: Catalog,
+  setting: string,
+): string[] | undefined {
+  if (!names) return undefined;
+  const unknown = names.filter((n) => !catalog.find(n));
+  if (unknown.length) {
+    const known = catalog.types.map((t) => t.name).join(', ');
+    throw new ConfigError(
+      `${setting}: unknown event type ${unknown.map((n) => JSON.stringify(n)).join(', ')} (the catalog has ${known})`,
+    );
+  }
+  return names.map((n) => catalog.find(n)!.key);
+}
+
+/** Parses the given environment (process.env, Deno.env.toObject(), or a test's record) for `role`: only the
+ *  settings that role reads are validated. */
+export function loadConfig<R extends Role = 'all'>(
+  env: Record<string, string | undefined>,
+  role: R = 'all' as R,
+): ConfigOf<R> {
+  const names = settingsOf(role);
+  const schema = v.object(Object.fromEntries(names.map((n) => [n, SETTINGS[n].schema])));
+  const defined = Object.fromEntries(
+    names.filter((n) => env[n] !== undefined && env[n] !== '').map((n) => [n, env[n]]),
+  );
+  const parsed = v.safeParse(schema, defined);
+  const issues = parsed.issues ?? [];
+  const e = parsed.output as Env;
+  // A fetch holds its first message up to SINK_BATCH_WAIT_MS before the sink sees it; were the ack wait no longer,
+  // JetStream would redeliver it into the same fetch and the batch would hold it twice.
+  const ackWaitTooShort =
+    parsed.success &&
+    names.includes('SINK_ACK_WAIT_SECONDS') &&
+    e.SINK_ACK_WAIT_SECONDS * 1000 < 2 * e.SINK_BATCH_WAIT_MS;
+  if (!parsed.success || ackWaitTooShort) {
+    const lines = issues.map((issue) => {
+      const path = v.getDotPath(issue) ?? '?';
+      const name = path.split('.')[0]!;
+      const where = path === name ? '' : ` at ${path.slice(name.length + 1)}`;
+      return `  ${shown(name, env[name])}${where}: ${issue.message}`;
+    });
+    if (ackWaitTooShort)
+      lines.push(
+        `  ${shown('SINK_ACK_WAIT_SECONDS', env.SINK_ACK_WAIT_SECONDS)}: must be at least twice SINK_BATCH_WAIT_MS`,
+      );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.assign({}, ...ROLES[role].map((g: keyof typeof GROUPS) => GROUPS[g].build(e)));
+}
+
+/** `NAME="value"`, or `NAME=<redacted, N characters>` for a secret. */
+function shown(name: string, value = ''): string {
+  return SECRET.test(name) ? `${name}=<redacted, ${value.length} characters>` : `${name}=${JSON.stringify(value)}`;
+}
+
+/** For entry points: parse the process's environment (or `env`) for `role`, or print the reason and exit 2. */
+export function loadConfigOrExit<R extends Role = 'all'>(
+  role: R = 'all' as R,
+  env: Record<string, string | undefined> = process.env,
+): ConfigOf<R> {
+  try {
+    return loadConfig(env, role);
+  } catch (err) {
+    return exitIfRefused(err);
+  }
+}
+
+export type { SettingName };

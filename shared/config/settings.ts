@@ -1,0 +1,168 @@
+// Every setting a process reads, declared once: its environment variable, the schema its text is parsed with (and
+// its default), and what it does — the README's table of settings is generated from this list.
+import * as v from 'valibot';
+import { decimal, flag, int, sqlName, url } from './fields.ts';
+import { RelaySchema, SourcesSchema } from './sources.ts';
+
+export interface Setting {
+  schema: v.GenericSchema<string | undefined, unknown>;
+  /** What it does, for the README (markdown). */
+  what: string;
+  /** The default as people read it, where the schema's own default does not say it (or there is none). */
+  shown?: string;
+}
+
+const s = <S extends Setting['schema']>(schema: S, what: string, shown?: string) => ({ schema, what, shown });
+const jsonOf = <T extends v.GenericSchema>(schema: T) =>
+  v.pipe(v.string(), v.parseJson(undefined, 'expected JSON'), schema);
+
+export const SETTINGS = {
+  EVENT_CATALOG: s(
+    v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'catalog'),
+    'the event catalog: YAML files or folders, comma-separated (see *Your own events*)',
+  ),
+  DATA_DIR: s(v.optional(v.string(), '.data'), 'local state of `npm start` and the embedded engine'),
+  LOG_LEVEL: s(
+    v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
+    'pino level; logs are JSON lines',
+  ),
+  // OpenTelemetry's own variables: tracing is on when an endpoint is set (the SDK reads the rest).
+  OTEL_EXPORTER_OTLP_ENDPOINT: s(url(['http://', 'https://']), 'traces over OTLP/HTTP (see *Observability*)', 'off'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: s(url(['http://', 'https://']), 'the traces endpoint alone', 'off'),
+  OTEL_SERVICE_NAME: s(v.optional(v.string()), 'the service name on spans', '`edge-events-<role>`'),
+  OTEL_SDK_DISABLED: s(flag(false), 'tracing off whatever the endpoint'),
+  NATS_URL: s(
+    url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
+    'comma-separated NATS server URLs',
+    'local child (`npm start`), else `nats://127.0.0.1:4222`',
+  ),
+  STREAM_MAX_AGE_SECONDS: s(int(7 * 24 * 3600), 'stream EVENTS keeps events this long', '7 days'),
+  STREAM_MAX_BYTES: s(
+    int(10 * 1024 ** 3),
+    'stream EVENTS size limit: when full it refuses new events (503) and never drops unread ones',
+    '10 GiB',
+  ),
+  STREAM_DUPLICATE_WINDOW_SECONDS: s(int(120, 1), 'how long JetStream remembers message ids'),
+  STREAM_REPLICAS: s(int(1, 1), 'replicas of every stream and of the catalog bucket'),
+  CLICKHOUSE_URL: s(url(['http://', 'https://']), 'HTTP(S) URL of a ClickHouse server', 'embedded engine'),
+  CLICKHOUSE_USER: s(v.optional(v.string(), 'default'), 'ClickHouse user'),
+  CLICKHOUSE_PASSWORD: s(v.optional(v.string(), ''), 'ClickHouse password', 'empty'),
+  CLICKHOUSE_DATABASE: s(v.optional(sqlName, 'edge_events'), 'created at sink start, with every table'),
+  CLICKHOUSE_CLUSTER: s(
+    v.optional(sqlName),
+    "a cluster of the servers' `remote_servers`: replicated tables on every node behind Distributed tables " +
+      '(shared/schema/cluster.ts, see *Clusters*)',
+    'none (one node)',
+  ),
+  HOST: s(
+    v.optional(v.string(), '0.0.0.0'),
+    'listen address of the collector, and of the sink and archiver status ports',
+  ),
+  PORT: s(int(8080), 'the collector port'),
+  BODY_LIMIT_BYTES: s(int(1024 * 1024, 1), 'per-request body limit, compressed and inflated (413 over it)'),
+  EVENT_LIMIT_BYTES: s(int(32 * 1024, 1), 'per-event limit (413 over it)'),
+  COLLECTOR_WRITE_KEYS: s(
+    v.optional(jsonOf(SourcesSchema)),
+    'sources, JSON: `[{"name":"web","key":"…","types":["PageVisit"],"rate_limit":{"rps":500}}]`',
+    'none (open)',
+  ),
+  COLLECTOR_SOURCES_FILE: s(v.optional(v.string()), 'the same JSON, in a file (a mounted Secret)', 'none'),
+  RATE_LIMIT_IP_RPS: s(decimal('0'), 'requests per second per client IP', '`0` (off)'),
+  RATE_LIMIT_IP_BURST: s(decimal('0'), 'burst per client IP', 'the rate'),
+  TRUST_PROXY: s(flag(false), 'take the client IP from X-Forwarded-For (behind a load balancer)'),
+  CORS_ORIGINS: s(v.optional(v.string(), '*'), 'browser origins allowed: comma-separated, or `*`'),
+  PUBLISH_TIMEOUT_MS: s(int(2000, 1), 'how long the collector waits for a PubAck before 503'),
+  PUBLISH_MAX_EVENTS_PER_MESSAGE: s(
+    int(500, 1),
+    'events of one type arriving together share a JetStream message (NDJSON); `1` gives each event its own, ' +
+      'with its event_id as Nats-Msg-Id',
+  ),
+  MAX_INFLIGHT_EVENTS: s(int(20_000, 1), 'events awaiting a PubAck, across requests (503 past it)'),
+  MAX_INFLIGHT_BYTES: s(int(64 * 1024 * 1024, 1), 'request bytes being read or awaiting storage (503 past it)'),
+  SINK_PORT: s(int(8081), 'sink `/healthz`, `/readyz`, `/metrics` (and `/query` on the embedded engine)'),
+  SINK_BATCH_SIZE: s(
+    int(1000, 1),
+    'fetch up to this many messages (each of 1–500 events, ≤ 256 KiB): bounds a batch in memory',
+  ),
+  SINK_BATCH_WAIT_MS: s(int(1000, 1000), 'a fetch waits at most this long for its batch'),
+  SINK_RETRY_BASE_MS: s(int(1000, 1), 'retry delay of every consumer: exponential from this base, jittered'),
+  SINK_RETRY_MAX_MS: s(int(60_000, 1), 'the retry delay is capped here'),
+  SINK_MAX_DELIVER: s(int(10, 1), 'a message delivered more often is dead-lettered before any insert'),
+  SINK_ACK_WAIT_SECONDS: s(
+    int(30, 1),
+    'how soon JetStream redelivers what a dead sink held (at least twice `SINK_BATCH_WAIT_MS`; a live sink keeps ' +
+      'slow batches with `working()`)',
+  ),
+  RELAYS: s(
+    v.optional(
+      v.pipe(
+        jsonOf(v.array(RelaySchema)),
+        v.check((rs) => new Set(rs.map((r) => r.name)).size === rs.length, 'relay names must be unique'),
+      ),
+      '[]',
+    ),
+    'relay targets, JSON: `[{"name":"crm","kind":"nats"}, {"name":"hook","kind":"webhook","url":"…"}]` ' +
+      '(see *Relays*)',
+  ),
+  ARCHIVE_URL: s(
+    v.optional(v.pipe(v.string(), v.minLength(1))),
+    'the cold tier: `s3://bucket/prefix`, or a folder',
+    '`DATA_DIR/archive`',
+  ),
+  ARCHIVE_S3_ENDPOINT: s(
+    url(['http://', 'https://']),
+    "an S3-compatible server's URL (MinIO, R2…; path-style requests)",
+    'AWS S3',
+  ),
+  ARCHIVE_S3_REGION: s(v.optional(v.string(), 'us-east-1'), 'the S3 region'),
+  AWS_ACCESS_KEY_ID: s(v.optional(v.string()), "the archiver's S3 key id", 'none'),
+  AWS_SECRET_ACCESS_KEY: s(v.optional(v.string()), "the archiver's S3 secret", 'none'),
+  ARCHIVE_FILE_BYTES: s(
+    int(64 * 1024 * 1024, 1024),
+    'a file is written once its events reach this many bytes (as JSON; the Parquet file is several times smaller)',
+  ),
+  ARCHIVE_FLUSH_SECONDS: s(int(300, 1), '…or this long after its first event arrived'),
+  ARCHIVE_TIMEOUT_MS: s(int(10_000, 100), 'every object store request fails after this (then retried with backoff)'),
+  ARCHIVE_PORT: s(int(8083), 'archiver `/healthz`, `/readyz`, `/metrics`'),
+  READER_HOST: s(v.optional(v.string(), '127.0.0.1'), "the reading API's address (loopback unless set)"),
+  READER_PORT: s(int(8082), "the reading API's port"),
+  READ_KEYS: s(
+    v.optional(
+      v.pipe(
+        v.string(),
+        v.transform((text) =>
+          text
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        ),
+        v.check((keys) => keys.every((k) => k.length >= 8), 'read keys must be at least 8 characters'),
+      ),
+    ),
+    'keys that may read (comma-separated, Bearer or `X-Read-Key`); write keys never can',
+    'none (open)',
+  ),
+  CONSOLE_TOKEN: s(
+    v.optional(v.pipe(v.string(), v.minLength(8, 'the console token must be at least 8 characters'))),
+    'signs in to the console; when set, needed to redrive dead letters from it',
+    'none',
+  ),
+  CONSOLE_COLLECTORS: s(
+    v.optional(v.string()),
+    'base URLs (comma-separated) of the collectors whose `/metrics` and `/readyz` the console reads; test events ' +
+      'go to the first',
+    "this machine's `PORT`",
+  ),
+  CONSOLE_SINKS: s(v.optional(v.string()), 'the same, of the sinks', "this machine's `SINK_PORT`"),
+  CONSOLE_ARCHIVERS: s(v.optional(v.string()), 'the same, of the archivers', "this machine's `ARCHIVE_PORT`"),
+  DEMO_DATA: s(flag(false), '`npm start` fills an empty database with six months of demo data (see *Demo data*)'),
+  LOADGEN_RPS: s(
+    decimal('0', true),
+    '`npm start` also sends the catalog’s events at this rate through its collector',
+    '`0` (off)',
+  ),
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+/** Every setting's parsed value. */
+export type Env = { [K in SettingName]: v.InferOutput<(typeof SETTINGS)[K]['schema']> };
