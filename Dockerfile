@@ -31,6 +31,8 @@ COPY sink ./sink
 COPY reader ./reader
 # The archiver (the cold tier).
 COPY archive ./archive
+# The command-line tools: the deploy Jobs run streams:apply and schema:apply (cli/streams.ts, cli/catalog.ts).
+COPY cli ./cli
 # The event catalog the processes read at start (EVENT_CATALOG=catalog).
 COPY catalog ./catalog
 # The collector, the sink and the reader run as esbuild bundles (dist/), without a TypeScript loader; the console's

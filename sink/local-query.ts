@@ -13,6 +13,17 @@ const isLoopback = (req: IncomingMessage) => /^(::ffff:)?127\.|^::1$/.test(req.s
 export const isLocalQuery = (req: IncomingMessage, ch: ClickHouse | undefined): ch is ClickHouse =>
   req.url === '/query' && req.method === 'POST' && ch?.engine === 'embedded' && isLoopback(req);
 
+/**
+ * Asks the sink running on this machine (POST /query on its status port) to answer a query: its text, or ClickHouse's
+ * message when the query failed; undefined when no sink answers it (none running, or one not on the embedded engine).
+ */
+export async function askRunningSink(port: number, query: string): Promise<{ ok: boolean; text: string } | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/query`, { method: 'POST', body: query }).catch(() => undefined);
+  if (!res || res.status === 404) return undefined;
+  const text = await res.text();
+  return res.ok ? { ok: true, text } : { ok: false, text: JSON.parse(text).error ?? text };
+}
+
 /** Runs the body as a query and streams the answer; 400 with ClickHouse's message when it fails. */
 export async function answerQuery(req: IncomingMessage, res: ServerResponse, ch: ClickHouse): Promise<void> {
   const chunks: Buffer[] = [];

@@ -16,7 +16,7 @@ import {
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { connectNats, openCatalogRegistry } from '../streams/mod.ts';
-import { applyCatalog } from './catalog.ts';
+import { applyCatalog } from '../sink/mod.ts';
 
 const USAGE = 'usage: npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]';
 const cfg = loadConfigOrExit();
