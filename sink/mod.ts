@@ -3,5 +3,10 @@
 // relays republish to other systems. Its command-line tools (catalog apply, query) are in cli/.
 export { startSink, type RunningSink } from './start.ts';
 export { insertRows } from './service.ts';
+export { insertIsolating } from './isolate.ts';
+export { decidePublish } from './retry-logic.ts';
+export { settle, type SettleOptions } from './settle.ts';
+export { noAttempt, type SettleStats } from './types.ts';
+export { createDeadLetterer } from './dead-letter.ts';
 export { applyCatalog } from './catalog.ts';
 export { askRunningSink, QUERY_SETTINGS } from './local-query.ts';

@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultCatalog } from '../../test/support/mod.ts';
+import { loadCatalogFiles } from '../node/mod.ts';
 import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
 import { generatedFiles } from './generated-files.ts';
 import { validateEvent } from './validate.ts';
 import { exampleEvent } from './examples.ts';
 
-const catalog = defaultCatalog();
+const catalog = loadCatalogFiles('catalog');
 const eventTypes = catalog.types;
 const generic = catalog.fallback!;
 const findEventType = catalog.find;

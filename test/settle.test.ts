@@ -8,11 +8,9 @@ import * as assert from 'uvu/assert';
 import { SpanKind } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { connectNats, EVENTS_STREAM, type NatsLink } from '../streams/mod.ts';
-import { applyStreams, startServices, waitFor, type Services } from '../test/support/mod.ts';
-import { createDeadLetterer } from './dead-letter.ts';
 import { readLetters } from '../streams/mod.ts';
-import { settle, type SettleOptions } from './settle.ts';
-import { noAttempt, type SettleStats } from './types.ts';
+import { createDeadLetterer, noAttempt, settle, type SettleOptions, type SettleStats } from '../sink/mod.ts';
+import { applyStreams, startServices, waitFor, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; link: NatsLink }>('settle');
 test.before(async (ctx) => {
