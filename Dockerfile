@@ -25,12 +25,15 @@ COPY package.json tsconfig.json ./
 COPY tools/build.ts ./tools/
 COPY shared ./shared
 COPY streams ./streams
+COPY process ./process
 COPY collector ./collector
 COPY sink ./sink
 # The reading process and its console (the page is bundled from reader/console/web by npm run build).
 COPY reader ./reader
 # The archiver (the cold tier).
 COPY archive ./archive
+# The command-line tools: the deploy Jobs run streams:apply and schema:apply (cli/streams.ts, cli/catalog.ts).
+COPY cli ./cli
 # The event catalog the processes read at start (EVENT_CATALOG=catalog).
 COPY catalog ./catalog
 # The collector, the sink and the reader run as esbuild bundles (dist/), without a TypeScript loader; the console's

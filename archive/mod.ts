@@ -6,4 +6,12 @@ export { createArchiver, type Archiver, type ArchiverStats } from './archiver.ts
 export { openStore, StoreError, type ObjectStore, type StoredObject } from './store.ts';
 export { hourFolder, objectKey, parseKey, type ObjectName } from './layout.ts';
 export { readParquet, writeParquet, parquetColumns, parquetFooter } from './parquet.ts';
-export { archivedFiles, replay, summarize, typeNamed, type ArchivedFile, type TableSummary } from './replay.ts';
+export {
+  archivedFiles,
+  replay,
+  summarize,
+  typeNamed,
+  type ArchivedFile,
+  type ReplayProgress,
+  type TableSummary,
+} from './replay.ts';

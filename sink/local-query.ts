@@ -26,3 +26,14 @@ export function localQueryRoute(app: Hono, clickhouse: () => ClickHouse | undefi
     });
   });
 }
+
+/**
+ * Asks the sink running on this machine (POST /query on its status port) to answer a query: its text, or ClickHouse's
+ * message when the query failed; undefined when no sink answers it (none running, or one not on the embedded engine).
+ */
+export async function askRunningSink(port: number, query: string): Promise<{ ok: boolean; text: string } | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/query`, { method: 'POST', body: query }).catch(() => undefined);
+  if (!res || res.status === 404) return undefined;
+  const text = await res.text();
+  return res.ok ? { ok: true, text } : { ok: false, text: JSON.parse(text).error ?? text };
+}

@@ -1,22 +1,13 @@
 // The one retry logic, against real inputs for every target: error texts of ClickHouse 18.16 (HTTP), chDB 26.7
-// (ClickHouseError) and Node's network stack for inserts; errors a real nats-server gives a JetStream publish (the
-// NATS relay); statuses and no-answers from a real HTTP server on loopback (webhooks) — each with its decision.
-import { jetstream, jetstreamManager, DiscardPolicy } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+// (ClickHouseError) and Node's network stack for inserts; statuses and no-answers from an HTTP server in this process
+// on loopback (webhooks) — each with its decision. What a real nats-server answers a publish (the NATS relay) is
+// decided in test/publish-errors.test.ts.
 import { createServer } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServices } from '../test/support/mod.ts';
 import { errorCode } from '../shared/clickhouse/mod.ts';
 import { retryDelayMs } from '../shared/mod.ts';
-import {
-  decideHttp,
-  decideInsert,
-  decideNoAnswer,
-  decidePublish,
-  isMissingSchema,
-  retryAfterMs,
-} from './retry-logic.ts';
+import { decideHttp, decideInsert, decideNoAnswer, isMissingSchema, retryAfterMs } from './retry-logic.ts';
 
 const old = (text: string) => new Error(`${text}, e.what() = DB::Exception\n`);
 const chdb = (code: string, type: string, message: string) => Object.assign(new Error(message), { code, type });
@@ -252,37 +243,6 @@ test('retry delay grows exponentially, is capped, and is jittered within [half, 
     retryDelayMs(30, 1000, 60_000, () => 0),
     30_000,
   );
-});
-
-test('publish (NATS relay): what a real nats-server answers, decided', async () => {
-  const services = await startServices('none');
-  const nc = await connect({ servers: services.nats.url });
-  try {
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'FULL', subjects: ['full.>'], max_msgs: 1, discard: DiscardPolicy.New });
-    const js = jetstream(nc, { timeout: 1000 });
-    const outcome = (p: Promise<unknown>) =>
-      p.then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    assert.equal(decidePublish(await outcome(js.publish('full.a', 'x'))), { kind: 'ok' });
-    const full = decidePublish(await outcome(js.publish('full.a', 'y')));
-    assert.is(full.kind, 'retry', 'a full stream may drain: retry');
-    assert.match((full as { reason: string }).reason, /maximum messages/);
-    assert.is(
-      decidePublish(await outcome(js.publish('no.stream.here', 'x'))).kind,
-      'retry',
-      'no responders: a leader may come back',
-    );
-    const tooBig = decidePublish(await outcome(js.publish('full.b', new Uint8Array(2 * 1024 * 1024))));
-    assert.is(tooBig.kind, 'dead-letter', 'over max_payload: never publishable');
-    await nc.close();
-    assert.is(decidePublish(await outcome(js.publish('full.c', 'x'))).kind, 'retry', 'a closed connection');
-  } finally {
-    if (!nc.isClosed()) await nc.close();
-    await services.cleanup();
-  }
 });
 
 test('webhook: statuses and no-answers from a real HTTP server, decided', async () => {

@@ -37,3 +37,4 @@ export {
   type Retry,
 } from './delivery.ts';
 export { createDeadLetterer } from './dead-letterer.ts';
+export { settle, type SettleOptions } from './settle.ts';

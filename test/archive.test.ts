@@ -147,7 +147,7 @@ test('every event that got a 2xx is archived once; s3() reads it; replay restore
     );
 
     // npm run archive -- list: what the archive holds, counted from the files' footers.
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'archive/cli.ts', 'list'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/archive.ts', 'list'], {
       env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     });
     const line = stdout.split('\n').find((l) => l.startsWith('events\t'))!;

@@ -77,7 +77,7 @@ test('a new optional field under load: nothing lost, nothing doubled, no field s
     };
     const load = Promise.all(Array.from({ length: 6 }, (_, c) => client(c)));
     await sleep(4000);
-    const apply = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/catalog-cli.ts', 'apply'], {
+    const apply = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/catalog.ts', 'apply'], {
       env: { ...process.env, ...env, EVENT_CATALOG: V2, LOG_LEVEL: 'warn' },
     });
     assert.match(apply.stdout, /catalog version 2 /);

@@ -45,7 +45,7 @@ test('collector, sink and the check command refuse a wrong catalog file by name,
     for (const [entry, args] of [
       ['collector/main.ts', []],
       ['sink/main.ts', []],
-      ['sink/catalog-cli.ts', ['check']],
+      ['cli/catalog.ts', ['check']],
     ] as const) {
       const { code, out } = await run(entry, [...args], env);
       assert.is(code, 2, `${entry}: ${out}`);

@@ -202,7 +202,7 @@ test('npm run dlq: list and show, then redrive after a fix lands the rows, and a
   await waitUntilAcked(ctx.services.nats.url);
   const env = { ...process.env, NATS_URL: ctx.services.nats.url };
   const dlq = async (...args: string[]) =>
-    (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sink/dlq-cli.ts', ...args], { env })).stdout;
+    (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/dlq.ts', ...args], { env })).stdout;
   const listed = await dlq('list', '--type', 'cart_add');
   assert.match(listed, /3 dead letters/);
   const seq = /^\s+(\d+)\s/m.exec(listed)![1]!;

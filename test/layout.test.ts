@@ -11,7 +11,8 @@ const graph = importGraph(process.cwd());
 const isTest = (f: string) => f.endsWith('.test.ts');
 
 /** Product folders, lowest first, and the folders each may import from. Everything else (test, bench, deploy)
- *  stands on top and may import anything through its door. */
+ *  stands on top and may import anything through its door — but cli/ (the command-line tools, one per file, no
+ *  door): nothing imports it. */
 const LAYERS: [folder: string, mayImport: string[]][] = [
   ['shared/node/', ['shared/']],
   ['shared/clickhouse/', ['shared/']],
@@ -27,6 +28,7 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['archive/', ['archive/', 'shared/', 'streams/', 'process/']],
   ['demo/', ['demo/', 'shared/']],
   ['local/', ['local/', 'shared/', 'streams/', 'process/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
+  ['cli/', ['shared/', 'streams/', 'process/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */
@@ -55,6 +57,13 @@ test('lower layers never import upper ones; the runtime-neutral shared door neve
       if (!allowed || neutralReachesNode || coreLeaves) wrong.push(`${file} → ${target}`);
     }
   }
+  assert.equal(wrong, []);
+});
+
+test('nothing imports the command-line tools (cli/)', () => {
+  const wrong = [...graph.files].flatMap(([file, imports]) =>
+    imports.filter((t) => t.startsWith('cli/')).map((t) => `${file} → ${t}`),
+  );
   assert.equal(wrong, []);
 });
 

@@ -57,7 +57,7 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
     await waitFor(
       'four rows',
       async () => {
-        tsv = (await run(process.execPath, ['--import', 'tsx', 'sink/query-cli.ts', query], { env })).stdout;
+        tsv = (await run(process.execPath, ['--import', 'tsx', 'cli/query.ts', query], { env })).stdout;
         return tsv.trim().split('\n').length === 4 ? true : undefined;
       },
       30_000,
@@ -68,10 +68,10 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
     assert.is(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]), 0);
     assert.match(out, /"acked":4/);
     // Stopping wrote the archiver's open file: the cold tier holds the four events, and ClickHouse reads it there.
-    const list = (await run(process.execPath, ['--import', 'tsx', 'archive/cli.ts', 'list'], { env })).stdout;
+    const list = (await run(process.execPath, ['--import', 'tsx', 'cli/archive.ts', 'list'], { env })).stdout;
     assert.match(list, /^events\t\d+\t\d+\t4\t/m, list);
     const cold = `SELECT count() FROM file('${dir}/archive/type=events/*/*/*.parquet', Parquet) FORMAT TSV`;
-    assert.is((await run(process.execPath, ['--import', 'tsx', 'sink/query-cli.ts', cold], { env })).stdout, '4\n');
+    assert.is((await run(process.execPath, ['--import', 'tsx', 'cli/query.ts', cold], { env })).stdout, '4\n');
     const natsLeft = await run('pgrep', ['-f', join(dir, 'nats', 'store')]).then(
       (r) => r.stdout,
       () => '',

@@ -2,7 +2,7 @@
 # Installs the Debian packages edge-events runs or is tested against when their binary is missing.
 # Arguments: `binary` (package of the same name), `binary:package`, or `/path/of/a/file:package`. A no-op when all
 # are present.
-# Used by `npm start` (nats-server), `npm test` and `npm run bench`.
+# Used by `npm start` (nats-server), `npm test`, `npm run test:unit` (kubectl) and `npm run bench`.
 set -euo pipefail
 missing=()
 for spec in "$@"; do

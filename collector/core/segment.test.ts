@@ -4,9 +4,9 @@ import * as assert from 'uvu/assert';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem } from './segment.ts';
 import { HttpError } from './http-error.ts';
 import { validateEvent, type Source } from '../../shared/mod.ts';
-import { defaultCatalog } from '../../test/support/mod.ts';
+import { loadCatalogFiles } from '../../shared/node/mod.ts';
 
-const catalog = defaultCatalog();
+const catalog = loadCatalogFiles('catalog');
 const segmentEvent = catalog.segment!;
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const web: Source = { name: 'web', key: 'write-key-web-1' };

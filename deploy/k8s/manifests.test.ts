@@ -15,9 +15,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../shared/mod.ts';
+import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
-import { defaultCatalog } from '../../test/support/mod.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
 import {
@@ -72,6 +72,7 @@ const adapterRules = readObjects(join(K8S_DIR, 'monitoring', 'prometheus-adapter
 const kubectl = findKubectl();
 const builds: Build[] = kubectl ? overlayNames().map((overlay) => buildOverlay(kubectl, overlay)) : [];
 const prod = builds.find((b) => b.overlay === 'prod');
+const catalog = loadCatalogFiles('catalog');
 
 const maxOldSpaceMiB = (args: string) => Number(/--max-old-space-size=(\d+)/.exec(args)?.[1] ?? NaN);
 
@@ -194,8 +195,8 @@ test('streams Job declares the consumer the sink pulls from, on streams the NATS
   for (const b of builds) {
     const [job, sink] = [one(b, 'streams:apply').cfg, one(b, 'sink').cfg];
     assert.equal(
-      consumerSpecs(job, defaultCatalog()),
-      consumerSpecs(sink, defaultCatalog()),
+      consumerSpecs(job, catalog),
+      consumerSpecs(sink, catalog),
       `${b.overlay}: same SINK_* and RELAYS for Job and sink`,
     );
     const { sts: nats, env: natsEnv } = natsOf(b);
@@ -471,8 +472,7 @@ test('KEDA scales the sink and the archiver on consumer lag (prod), within what 
       const proc = one(b, role as Role);
       const consumer = consumerOf[role]!;
       const maxAckPending =
-        consumerSpecs(proc.cfg, defaultCatalog()).find((c) => c.config.durable_name === consumer)?.config
-          .max_ack_pending ?? 0;
+        consumerSpecs(proc.cfg, catalog).find((c) => c.config.durable_name === consumer)?.config.max_ack_pending ?? 0;
       const [trigger, ...more] = so.spec.triggers;
       assert.is(more.length, 0);
       const { sts } = natsOf(b);

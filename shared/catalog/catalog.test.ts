@@ -2,11 +2,11 @@
 // it is tested in shared/schema, the documents in shared/docs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultCatalog } from '../../test/support/mod.ts';
+import { loadCatalogFiles } from '../node/mod.ts';
 import { formatUtc, parseEventTime, utcTextOf } from './event-time.ts';
 import { validateEvent } from './validate.ts';
 
-const catalog = defaultCatalog();
+const catalog = loadCatalogFiles('catalog');
 const eventTypes = catalog.types;
 const generic = catalog.fallback!;
 const findEventType = catalog.find;

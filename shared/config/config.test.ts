@@ -1,7 +1,7 @@
 // Configuration: defaults for local use, and bad values refused with the variable named.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultCatalog } from '../../test/support/mod.ts';
+import { loadCatalogFiles } from '../node/mod.ts';
 import { ConfigError, ENV_VARS, loadConfig, typeKeysOf } from './load.ts';
 import { GROUPS, ROLES, settingsOf } from './roles.ts';
 import { SETTINGS, type Env } from './settings.ts';
@@ -61,13 +61,16 @@ test('relays: parsed, their types resolved to catalog keys once the catalog is k
       '{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]',
   });
   assert.equal(
-    cfg.relays.map((r) => [r.name, r.kind, typeKeysOf(r.types, defaultCatalog(), 'RELAYS')]),
+    cfg.relays.map((r) => [r.name, r.kind, typeKeysOf(r.types, loadCatalogFiles('catalog'), 'RELAYS')]),
     [
       ['crm', 'nats', ['page_visit', 'cart_add']],
       ['hook', 'webhook', undefined],
     ],
   );
-  assert.throws(() => typeKeysOf(['Nope'], defaultCatalog(), 'RELAYS (x)'), /RELAYS \(x\): unknown event type "Nope"/);
+  assert.throws(
+    () => typeKeysOf(['Nope'], loadCatalogFiles('catalog'), 'RELAYS (x)'),
+    /RELAYS \(x\): unknown event type "Nope"/,
+  );
   assert.is(cfg.relays[1]!.max_attempts, 8);
   for (const [bad, why] of [
     ['not json', /RELAYS=.*expected JSON/],

@@ -1,14 +1,17 @@
 // The artefacts generated from a catalog and checked in beside the shipped catalog files: ClickHouse DDL, the JSON
 // Schema of every event, the collector's OpenAPI document, TypeScript types for client code (`npm run generate`
-// writes them; a test fails when stale).
+// writes them, and the README's table of settings; a test fails when stale).
 import type { Catalog } from '../mod.ts';
 import { catalogDdl } from '../schema/mod.ts';
 import { eventJsonSchema } from './json-schema.ts';
 import { openApiDocument } from './openapi.ts';
 import { sdkTypes } from './sdk-types.ts';
+import { withSettingsTable } from './settings-table.ts';
 
-/** Their paths, relative to the repository, and their contents. */
-export const generatedFiles = (catalog: Catalog): Record<string, string> => ({
+/** Their paths, relative to the repository, and their contents; with the README's text, the README with its table of
+ *  settings made current. */
+export const generatedFiles = (catalog: Catalog, readme?: string): Record<string, string> => ({
+  ...(readme === undefined ? {} : { 'README.md': withSettingsTable(readme) }),
   'shared/docs/generated/schema.sql':
     '-- ClickHouse DDL for database edge_events, generated from catalog/ (npm run generate).\n\n' +
     catalogDdl(catalog, 'edge_events')

@@ -2,10 +2,10 @@
 // month, and on a cluster sit replicated behind Distributed tables sharded by event_id.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultCatalog } from '../../test/support/mod.ts';
+import { loadCatalogFiles } from '../node/mod.ts';
 import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
 
-const catalog = defaultCatalog();
+const catalog = loadCatalogFiles('catalog');
 const eventTypes = catalog.types;
 const generic = catalog.fallback!;
 test('DDL: every table dedupes on event_id and is partitioned by month of its event time', () => {

@@ -1,25 +1,17 @@
-// `npm test`: runs every *.test.ts in its own process (two at a time, each bounded in time; the heavy suites — fault
-// injection, clusters, the browser — afterwards, one at a time), shows failures in full, and ends with the line
-// `N passed, N failed`.
+// `npm test`: runs every *.test.ts in its own process, tier by tier (test/support/tiers.ts says which file is in which,
+// by where it lives): first the unit tests — every test beside the code (x.test.ts) and the few in test/ that
+// UNIT_IN_TEST names; they start no server and no process of the product, and test/tiers.test.ts checks that — then
+// the service suites in test/ (against real nats-server, ClickHouse, S3), two at a time as the unit tests, then the
+// heavy suites (fault injection, clusters, the browser) one at a time. Each file is bounded in time; failures are
+// shown in full; the last line is `N passed, N failed`. `npm run test:unit` (`--unit`) runs the unit tests only;
+// other arguments keep the files whose path contains one of them.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { testFiles, tierOf, UNIT_IN_TEST } from './tiers.ts';
 
 const ROOT = process.cwd();
 const FILE_TIMEOUT_MS = 5 * 60_000;
 const PARALLEL = 2;
-/** Suites that load the machine themselves: run alone, so neither they nor their neighbours starve. */
-const ALONE = /(fault-suite|cluster|cluster-faults|console)\.test\.ts$/;
-const SKIP = new Set(['node_modules', '.git', '.data', '.scratch']);
-
-function find(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    if (SKIP.has(name)) return [];
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return find(path);
-    return name.endsWith('.test.ts') ? [path] : [];
-  });
-}
 
 interface FileResult {
   file: string;
@@ -47,7 +39,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], {
       env: { ...process.env, NODE_DISABLE_COLORS: '1', FORCE_COLOR: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a file killed for taking too long takes the servers it started with it.
@@ -70,15 +62,15 @@ function runFile(file: string): Promise<FileResult> {
       let failed = total - passed - skipped;
       // A file that crashed, hung or ran nothing counts as a failure of its own.
       if ((code !== 0 && failed === 0) || total === 0) failed += 1;
-      resolve({ file: relative(ROOT, file), passed, failed, output, ms: Date.now() - started });
+      resolve({ file, passed, failed, output, ms: Date.now() - started });
     });
   });
 }
 
-const only = process.argv.slice(2);
-const files = find(ROOT)
-  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort();
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const only = args.filter((a) => a !== '--unit');
+const files = testFiles(ROOT).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const results: FileResult[] = [];
 const run = async (queue: string[], parallel: number) =>
   Promise.all(
@@ -92,14 +84,22 @@ const run = async (queue: string[], parallel: number) =>
       }
     }),
   );
+// The unit tests listed in test/ first, slowest first, so the short ones fill in beside them.
+const unit = files.filter((f) => tierOf(f) === 'unit');
 await run(
-  files.filter((f) => !ALONE.test(f)),
+  [...UNIT_IN_TEST.filter((f) => unit.includes(f)), ...unit.filter((f) => !UNIT_IN_TEST.includes(f))],
   PARALLEL,
 );
-await run(
-  files.filter((f) => ALONE.test(f)),
-  1,
-);
+if (!unitOnly) {
+  await run(
+    files.filter((f) => tierOf(f) === 'service'),
+    PARALLEL,
+  );
+  await run(
+    files.filter((f) => tierOf(f) === 'heavy'),
+    1,
+  );
+}
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`\n${passed} passed, ${failed} failed`);

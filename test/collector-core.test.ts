@@ -4,12 +4,17 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, type Publisher } from '../../shared/mod.ts';
-import { createLogger } from '../../shared/node/mod.ts';
-import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../../streams/mod.ts';
-import { applyStreams, defaultCatalog, startServices, type Services } from '../../test/support/mod.ts';
-import { createCollector, type Collector, type CollectorOptions } from './collector.ts';
-import type { CollectorObserver, CoreResponse } from './types.ts';
+import {
+  createCollector,
+  type Collector,
+  type CollectorObserver,
+  type CollectorOptions,
+  type CoreResponse,
+} from '../collector/core/mod.ts';
+import { loadConfig, type Publisher } from '../shared/mod.ts';
+import { createLogger } from '../shared/node/mod.ts';
+import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../streams/mod.ts';
+import { applyStreams, defaultCatalog, startServices, type Services } from './support/mod.ts';
 
 interface Ctx {
   services: Services;

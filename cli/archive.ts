@@ -4,9 +4,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
+import { openStore, replay, summarize, typeNamed, type ReplayProgress } from '../archive/mod.ts';
 import { connectNats, createPublisher } from '../streams/mod.ts';
-import { replay, summarize, typeNamed, type ReplayProgress } from './replay.ts';
-import { openStore } from './store.ts';
 
 const USAGE = 'usage: npm run archive -- list | replay --type T --from TIME --to TIME';
 const cfg = loadConfigOrExit();

@@ -2,7 +2,7 @@
 // embedded engine it goes through the running sink (which holds the data folder) or opens it itself.
 import { loadConfigOrExit } from '../shared/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
-import { QUERY_SETTINGS } from './local-query.ts';
+import { askRunningSink, QUERY_SETTINGS } from '../sink/mod.ts';
 
 const cfg = loadConfigOrExit();
 const query = process.argv.slice(2).join(' ').trim();
@@ -11,22 +11,12 @@ if (!query) {
   process.exit(2);
 }
 
-async function viaRunningSink(): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${cfg.sink.port}/query`, { method: 'POST', body: query }).catch(
-    () => undefined,
-  );
-  if (!res) return false;
-  if (res.status === 404) return false;
-  const text = await res.text();
-  if (!res.ok) {
-    console.error(JSON.parse(text).error ?? text);
-    process.exit(1);
-  }
-  process.stdout.write(text);
-  return true;
-}
-
-if (cfg.clickhouse.url || !(await viaRunningSink())) {
+const answer = cfg.clickhouse.url ? undefined : await askRunningSink(cfg.sink.port, query);
+if (answer?.ok) process.stdout.write(answer.text);
+else if (answer) {
+  console.error(answer.text);
+  process.exit(1);
+} else {
   const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
   try {
     const result = await ch.client.exec({ query, clickhouse_settings: QUERY_SETTINGS });

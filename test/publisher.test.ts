@@ -6,12 +6,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../shared/node/mod.ts';
-import { applyStreams, startServices, type Services } from '../test/support/mod.ts';
-import { connectNats, type NatsLink } from './connect.ts';
-import { EVENTS_STREAM } from './definitions.ts';
-import { eventsIn, messageIdOf } from './container.ts';
 import type { Publisher } from '../shared/mod.ts';
-import { createPublisher } from './publisher.ts';
+import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, messageIdOf, type NatsLink } from '../streams/mod.ts';
+import { applyStreams, startServices, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; link: NatsLink; nc: NatsConnection }>('publisher');
 test.before(async (ctx) => {

@@ -4,18 +4,17 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultCatalog, startServices, type Services } from '../test/support/mod.ts';
-import { applyTopology, describeChange } from './apply.ts';
 import {
+  applyConfiguredTopology,
   ARCHIVER_CONSUMER,
-  consumerSpecs,
+  describeChange,
   DLQ_STREAM,
   EVENTS_STREAM,
   RELAYED_STREAM,
   relayConsumer,
   SINK_CONSUMER,
-  streamSpecs,
-} from './definitions.ts';
+} from '../streams/mod.ts';
+import { defaultCatalog, startServices, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; nc: NatsConnection }>('streams apply');
 test.before(async (ctx) => {
@@ -30,7 +29,7 @@ test.after(async (ctx) => {
 test('create, then unchanged, then update of the changed fields only', async ({ services, nc }) => {
   const jsm = await jetstreamManager(nc);
   const cfg = services.config();
-  const first = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
+  const first = await applyConfiguredTopology(nc, cfg, defaultCatalog());
   assert.equal(first.map(describeChange), [
     `stream ${EVENTS_STREAM}: created`,
     `stream ${RELAYED_STREAM}: created`,
@@ -38,14 +37,14 @@ test('create, then unchanged, then update of the changed fields only', async ({ 
     `consumer ${EVENTS_STREAM}/${ARCHIVER_CONSUMER}: created`,
     `consumer ${EVENTS_STREAM}/${SINK_CONSUMER}: created`,
   ]);
-  const again = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
+  const again = await applyConfiguredTopology(nc, cfg, defaultCatalog());
   assert.ok(
     again.every((c) => c.action === 'unchanged'),
     again.map(describeChange).join('; '),
   );
 
   const bigger = services.config({ STREAM_MAX_AGE_SECONDS: '3600', SINK_BATCH_SIZE: '8000' });
-  const changed = await applyTopology(jsm, streamSpecs(bigger.stream), consumerSpecs(bigger, defaultCatalog()));
+  const changed = await applyConfiguredTopology(nc, bigger, defaultCatalog());
   assert.equal(changed.map(describeChange), [
     `stream ${EVENTS_STREAM}: updated (max_age)`,
     `stream ${RELAYED_STREAM}: updated (max_age)`,
@@ -66,7 +65,7 @@ test('each relay gets its own durable consumer; one type is filtered on the serv
       '[{"name":"one","kind":"nats","types":["PageVisit"]},' +
       '{"name":"many","kind":"nats","types":["PageVisit","CartAdd"]}]',
   });
-  const changes = await applyTopology(jsm, streamSpecs(cfg.stream), consumerSpecs(cfg, defaultCatalog()));
+  const changes = await applyConfiguredTopology(nc, cfg, defaultCatalog());
   assert.ok(changes.some((c) => c.name === `${EVENTS_STREAM}/${relayConsumer('one')}` && c.action === 'created'));
   assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('one'))).config.filter_subject, 'events.page_visit');
   assert.is((await jsm.consumers.info(EVENTS_STREAM, relayConsumer('many'))).config.filter_subject, 'events.>');

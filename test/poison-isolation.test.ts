@@ -8,8 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../shared/mod.ts';
 import { connectClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
-import { insertIsolating } from './isolate.ts';
-import { insertRows } from './service.ts';
+import { insertIsolating, insertRows } from '../sink/mod.ts';
 
 const test = suite<{ dir: string; ch: ClickHouse }>('poison isolation');
 test.before(async (ctx) => {

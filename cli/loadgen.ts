@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { exitIfRefused, loadConfigOrExit } from '../shared/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
-import { describeLoad, startLoadgen } from './loadgen.ts';
+import { describeLoad, startLoadgen } from '../demo/mod.ts';
 
 const cfg = loadConfigOrExit();
 const { values } = parseArgs({

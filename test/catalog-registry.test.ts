@@ -5,8 +5,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catalogFromSources } from '../shared/mod.ts';
-import { defaultCatalog, startServices, waitFor, type Services } from '../test/support/mod.ts';
-import { digestOf, followCatalog, openCatalogRegistry } from './catalog-registry.ts';
+import { digestOf, followCatalog, openCatalogRegistry } from '../streams/mod.ts';
+import { defaultCatalog, startServices, waitFor, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; nc: NatsConnection }>('catalog registry');
 test.before(async (ctx) => {

@@ -2,7 +2,7 @@
 // collector (the real path), with a progress bar; sending it again adds no rows to results.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/mod.ts';
-import { demoSize, sendDemo } from './data.ts';
+import { demoSize, sendDemo } from '../demo/mod.ts';
 
 const cfg = loadConfigOrExit();
 const { values } = parseArgs({

@@ -7,13 +7,18 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpanKind } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
-import { connectNats, type NatsLink } from './connect.ts';
-import { EVENTS_STREAM } from './definitions.ts';
-import { applyStreams, startServices, waitFor, type Services } from '../test/support/mod.ts';
-import { createDeadLetterer } from './dead-letterer.ts';
-import { readLetters } from './dead-letters.ts';
-import { settle, type SettleOptions } from './settle.ts';
-import { newConsumerStats, noAttempt } from './delivery.ts';
+import {
+  connectNats,
+  createDeadLetterer,
+  EVENTS_STREAM,
+  newConsumerStats,
+  noAttempt,
+  readLetters,
+  settle,
+  type NatsLink,
+  type SettleOptions,
+} from '../streams/mod.ts';
+import { applyStreams, startServices, waitFor, type Services } from './support/mod.ts';
 
 const test = suite<{ services: Services; link: NatsLink }>('settle');
 test.before(async (ctx) => {

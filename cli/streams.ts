@@ -3,7 +3,7 @@
 import { connect } from '@nats-io/transport-node';
 import { loadConfigOrExit } from '../shared/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
-import { applyConfiguredTopology, describeChange } from './apply.ts';
+import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
 
 const cfg = loadConfigOrExit();
 const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';

@@ -9,7 +9,7 @@ import { generatedFiles } from '../shared/docs/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { connectNats, openCatalogRegistry } from '../streams/mod.ts';
-import { applyCatalog } from './catalog.ts';
+import { applyCatalog } from '../sink/mod.ts';
 
 const USAGE = 'usage: npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]';
 const cfg = loadConfigOrExit();
@@ -57,7 +57,9 @@ try {
   } else if (command === 'generate') {
     const check = args.includes('--check');
     let stale = 0;
-    for (const [path, content] of Object.entries(generatedFiles(loadCatalogFiles('catalog')))) {
+    for (const [path, content] of Object.entries(
+      generatedFiles(loadCatalogFiles('catalog'), readFileSync('README.md', 'utf8')),
+    )) {
       const current = (() => {
         try {
           return readFileSync(path, 'utf8');
