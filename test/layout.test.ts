@@ -24,6 +24,7 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['archive/', ['archive/', 'shared/', 'streams/']],
   ['demo/', ['demo/', 'shared/']],
   ['local/', ['local/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
+  ['cli/', ['cli/', 'shared/', 'streams/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */
