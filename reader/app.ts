@@ -1,16 +1,16 @@
-// The reading API as a hono app: GET /v1/events (and seed 002's GET /events), the reports, health, with read keys
-// when configured — every answer JSON, every bad parameter a 400 naming it — and the web console under /console.
-// Reads go to ClickHouse only through typed query parameters; a server without them (18.16) answers 501 saying so.
+// The reading API as a hono app: GET /v1/events (and seed 002's GET /events), a route per report in the registry
+// (reports/mod.ts), health, with read keys when configured — every answer JSON, every bad parameter a 400 naming
+// it — and the web console under /console. Reads go to ClickHouse only through typed query parameters; a server
+// without them (18.16) answers 501 saying so. What cannot be answered is a ReaderError, made an answer in onError.
 import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
-import { listEvents, UnknownType } from './events.ts';
-import type { InferOutput } from 'valibot';
-import { readerOpenApi } from './openapi.ts';
-import { EventsQuery, FunnelQuery, parseQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
-import { activity } from './activity.ts';
 import { consoleRoutes, type ConsoleOptions } from './console/mod.ts';
-import { daily, lag, ReportUnavailable, sessions, solveRatio, taskFunnel, UnknownReportType } from './reports.ts';
+import { answerOf, ReaderError } from './errors/mod.ts';
+import { listEvents } from './events.ts';
+import { readerOpenApi } from './openapi.ts';
+import { EventsQuery, paramsOf } from './params.ts';
+import { reportPath, reports } from './reports/mod.ts';
 
 export interface ReaderOptions {
   clickhouse: ClickHouse;
@@ -52,80 +52,40 @@ export function readerApp(opts: ReaderOptions): Hono {
     const key = keyOf(c);
     if (key !== undefined && readKeys.has(key)) return next();
     if (key !== undefined && writeKeys.has(key))
-      return c.json({ error: 'a write key cannot read; use a read key (READ_KEYS)' }, 403);
-    return c.json({ error: key === undefined ? 'a read key is required' : 'unknown read key' }, 401, {
-      'www-authenticate': 'Bearer',
+      throw new ReaderError('forbidden', 'a write key cannot read; use a read key (READ_KEYS)');
+    throw new ReaderError('unauthenticated', key === undefined ? 'a read key is required' : 'unknown read key', {
+      headers: { 'www-authenticate': 'Bearer' },
     });
   });
-  /** 501 where the server cannot take typed query parameters, else undefined. */
-  const unavailable = (c: Context) => {
-    if (opts.clickhouse.queryParameters) return undefined;
+  /** Every read takes typed query parameters: a server without them (18.16) cannot answer one safely. */
+  const readable = () => {
+    if (opts.clickhouse.queryParameters) return;
     const reason =
       `ClickHouse ${opts.clickhouse.version} has no query parameters (19.11+), ` +
       'and no client value is ever spliced into SQL';
-    return c.json({ error: 'not available on this ClickHouse', reason }, 501);
+    throw new ReaderError('not-supported', 'not available on this ClickHouse', { reason });
   };
   const events = async (c: Context) => {
-    const refused = unavailable(c);
-    if (refused) return refused;
-    const parsed = parseQuery(EventsQuery, c.req.query());
-    if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
-    try {
-      return c.json(await listEvents(opts.clickhouse, opts.catalog(), parsed.value));
-    } catch (err) {
-      if (err instanceof UnknownType)
-        return c.json({ error: 'invalid parameters', issues: [{ path: 'type', message: err.message }] }, 400);
-      throw err;
-    }
+    readable();
+    const q = paramsOf(EventsQuery, c.req.query());
+    return c.json(await listEvents(opts.clickhouse, opts.catalog(), q));
   };
   app.get('/v1/events', events);
-  const report =
-    <S extends typeof RangeQuery | typeof TypeRangeQuery | typeof FunnelQuery | typeof SessionsQuery>(
-      schema: S,
-      run: (q: InferOutput<S>) => Promise<unknown[]>,
-    ) =>
-    async (c: Context) => {
-      const refused = unavailable(c);
-      if (refused) return refused;
-      const parsed = parseQuery(schema, c.req.query());
-      if (!parsed.ok) return c.json({ error: 'invalid parameters', issues: parsed.issues }, 400);
-      try {
-        return c.json({ rows: await run(parsed.value) });
-      } catch (err) {
-        if (err instanceof ReportUnavailable) return c.json({ error: 'report unavailable', reason: err.message }, 501);
-        if (err instanceof UnknownReportType) {
-          return c.json({ error: 'invalid parameters', issues: [{ path: 'type', message: err.message }] }, 400);
-        }
-        throw err;
-      }
-    };
-  app.get(
-    '/v1/reports/activity',
-    report(RangeQuery, (q) => activity(opts.clickhouse, opts.catalog(), q)),
-  );
-  app.get(
-    '/v1/reports/lag',
-    report(RangeQuery, (q) => lag(opts.clickhouse, opts.catalog(), q)),
-  );
-  app.get(
-    '/v1/reports/daily',
-    report(TypeRangeQuery, (q) => daily(opts.clickhouse, opts.catalog(), q)),
-  );
-  app.get(
-    '/v1/reports/solve-ratio',
-    report(RangeQuery, (q) => solveRatio(opts.clickhouse, opts.catalog(), q)),
-  );
-  app.get(
-    '/v1/reports/sessions',
-    report(SessionsQuery, (q) => sessions(opts.clickhouse, opts.catalog(), q)),
-  );
-  app.get(
-    '/v1/reports/task-funnel',
-    report(FunnelQuery, (q) => taskFunnel(opts.clickhouse, opts.catalog(), q)),
-  );
+  for (const report of reports) {
+    app.get(reportPath(report), async (c) => {
+      readable();
+      const q = paramsOf(report.params, c.req.query());
+      return c.json({ rows: await report.run(opts.clickhouse, opts.catalog(), q) });
+    });
+  }
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  // The one place an error becomes an answer: a ReaderError says its status and body; anything else is a bug.
   app.onError((err, c) => {
+    if (err instanceof ReaderError) {
+      const { status, body, headers } = answerOf(err);
+      return c.json(body, status, headers);
+    }
     console.error(err);
     return c.json({ error: 'internal error' }, 500);
   });

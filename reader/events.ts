@@ -5,10 +5,9 @@
 import { type Catalog, type EventType } from '../shared/mod.ts';
 import { columnTypes } from '../shared/schema/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { invalidParameter } from './errors/mod.ts';
 import { select } from './select.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';
-
-export class UnknownType extends Error {}
 
 /** The SELECT for one page, and its parameters (identifiers come from the catalog and the configuration). */
 export function eventsQuery(
@@ -53,7 +52,8 @@ export interface EventsPage {
 export async function listEvents(ch: ClickHouse, catalog: Catalog, q: EventsQuery): Promise<EventsPage> {
   const type = q.type ? catalog.find(q.type) : catalog.fallback;
   if (!type)
-    throw new UnknownType(
+    throw invalidParameter(
+      'type',
       q.type
         ? `no event type ${JSON.stringify(q.type)} in the catalog`
         : 'name a type: the catalog has no fallback type',

@@ -1,8 +1,11 @@
 // The reading API's OpenAPI 3.1 document: each route's query parameters come from the same valibot schemas that
-// check them (params.ts), so the document cannot drift from what the API accepts.
+// check them (params.ts, each report's own), and each report's answer from its row schema — with one path per
+// report in the registry (reports/mod.ts) — so the document cannot drift from what the API accepts and answers.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import type * as v from 'valibot';
-import { EventsQuery, FunnelQuery, RangeQuery, SessionsQuery, TypeRangeQuery } from './params.ts';
+import * as v from 'valibot';
+import { martNames } from '../shared/schema/mod.ts';
+import { EventsQuery } from './params.ts';
+import { reportPath, reports, type Report } from './reports/mod.ts';
 
 type Json = Record<string, unknown>;
 
@@ -30,23 +33,32 @@ const errors = {
   '501': { description: 'This ClickHouse cannot answer safely (no query parameters), with the reason.' },
 };
 
-const route = (summary: string, schema: v.GenericSchema, rows: Json) => ({
+const route = (summary: string, schema: v.GenericSchema, answer: Json, description?: string) => ({
   get: {
     summary,
+    ...(description ? { description } : {}),
     parameters: parameters(schema),
     responses: {
-      '200': { description: 'The answer.', content: { 'application/json': { schema: rows } } },
+      '200': { description: 'The answer.', content: { 'application/json': { schema: answer } } },
       ...errors,
     },
   },
 });
 
-const rowsOf = (properties: Record<string, Json>) => ({
-  type: 'object',
-  properties: { rows: { type: 'array', items: { type: 'object', properties } } },
-});
-const int = { type: 'integer' };
-const num = { type: 'number' };
+/** A report's answer, `{ rows: [row, …] }`, as JSON Schema generated from its row schema. */
+function answerSchema(report: Report): Json {
+  const { $schema: _, ...schema } = toJsonSchema(v.object({ rows: v.array(report.row) }), { errorMode: 'ignore' });
+  return schema;
+}
+
+const reportRoute = (report: Report) =>
+  route(
+    report.summary,
+    report.params,
+    answerSchema(report),
+    report.marts && `From the marts ${report.marts.map((m) => `\`${martNames[m]('<table>')}\``).join(', ')}.`,
+  );
+
 const str = { type: 'string' };
 
 export function readerOpenApi(): Json {
@@ -69,47 +81,7 @@ export function readerOpenApi(): Json {
     paths: {
       '/v1/events': events,
       '/events': events,
-      '/v1/reports/activity': route(
-        'DAU, WAU (7 days) and MAU (30 days) per day.',
-        RangeQuery,
-        rowsOf({ date: str, dau: int, wau: int, mau: int }),
-      ),
-      '/v1/reports/daily': route(
-        'Events and users per day of one type.',
-        TypeRangeQuery,
-        rowsOf({ date: str, events: int, users: { type: ['integer', 'null'] } }),
-      ),
-      '/v1/reports/solve-ratio': route(
-        'Finished / started tasks per user and day, averaged.',
-        RangeQuery,
-        rowsOf({ date: str, solve_ratio: num }),
-      ),
-      '/v1/reports/task-funnel': route(
-        'Users per month by how far they got from start_task to finish_task.',
-        FunnelQuery,
-        rowsOf({ month: str, total_users: int, not_solved: int, tried: int, solved: int }),
-      ),
-      '/v1/reports/sessions': route(
-        'Sessions cut by inactivity, per day of their start.',
-        SessionsQuery,
-        rowsOf({
-          date: str,
-          sessions: int,
-          users: int,
-          avg_seconds: num,
-          p50_seconds: num,
-          p90_seconds: num,
-          histogram: {
-            type: 'array',
-            items: { type: 'object', properties: { le: { type: ['integer', 'null'] }, sessions: int } },
-          },
-        }),
-      ),
-      '/v1/reports/lag': route(
-        'Insert lag per minute: p50/p99 of inserted_at − received_at.',
-        RangeQuery,
-        rowsOf({ minute: str, events: int, p50_seconds: num, p99_seconds: num }),
-      ),
+      ...Object.fromEntries(reports.map((r) => [reportPath(r), reportRoute(r)])),
       '/openapi.json': { get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1.' } } } },
     },
     components: {

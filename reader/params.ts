@@ -1,9 +1,12 @@
 // The query parameters of the reading API as valibot schemas: a bad one is a 400 naming it, and only values that
-// passed here ever reach a query — as typed query parameters, never spliced into SQL.
+// passed here ever reach a query — as typed query parameters, never spliced into SQL. The events' parameters are
+// here; each report's are in its own file (reports/), built on the date range (reports/range.ts).
 import * as v from 'valibot';
+import { invalidParameters, type Issue } from './errors/mod.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const date = v.pipe(
+/** A UTC date, YYYY-MM-DD, that exists. */
+export const date = v.pipe(
   v.string(),
   v.regex(DATE, 'expected a date such as 2024-06-01'),
   v.check(
@@ -58,61 +61,18 @@ export const EventsQuery = v.pipe(
 export type EventsQuery = v.InferOutput<typeof EventsQuery>;
 
 /** The parsed parameters, or the issues naming each bad one. */
-export function parseQuery<S extends v.GenericSchema>(schema: S, query: Record<string, string>) {
+export function parseQuery<S extends v.GenericSchema>(
+  schema: S,
+  query: Record<string, string>,
+): { ok: true; value: v.InferOutput<S> } | { ok: false; issues: Issue[] } {
   const parsed = v.safeParse(schema, query);
-  if (parsed.success) return { ok: true as const, value: parsed.output as v.InferOutput<S> };
-  return {
-    ok: false as const,
-    issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
-  };
+  if (parsed.success) return { ok: true, value: parsed.output };
+  return { ok: false, issues: parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })) };
 }
 
-/** A whole number of seconds, from 1 to `max`, or `fallback` when left out. */
-const seconds = (max: number, fallback: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'expected a whole number of seconds'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(max),
-    ),
-    fallback,
-  );
-
-interface Range {
-  from: string;
-  to: string;
+/** The parsed parameters of a request; bad ones are a ReaderError naming each (a 400). */
+export function paramsOf<S extends v.GenericSchema>(schema: S, query: Record<string, string>): v.InferOutput<S> {
+  const parsed = parseQuery(schema, query);
+  if (!parsed.ok) throw invalidParameters(parsed.issues);
+  return parsed.value;
 }
-const ordered = (q: Range) => q.from <= q.to;
-const withinYear = (q: Range) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000;
-
-/** A report's parameters: `entries` and a date range, both ends inclusive, at most 366 days (checked on `to`). */
-const ranged = <E extends v.ObjectEntries>(entries: E) =>
-  v.pipe(
-    v.object({ from: date, to: date, ...entries }),
-    v.forward(
-      v.check((q) => ordered(q as Range), 'from is after to'),
-      ['to'] as never,
-    ),
-    v.forward(
-      v.check((q) => withinYear(q as Range), 'at most 366 days'),
-      ['to'] as never,
-    ),
-  );
-
-/** A report's date range. */
-export const RangeQuery = ranged({});
-export type RangeQuery = v.InferOutput<typeof RangeQuery>;
-
-/** A per-type report's parameters: the type (name or key) and the range. */
-export const TypeRangeQuery = ranged({ type: v.pipe(v.string(), v.minLength(1)) });
-
-/** The task funnel's parameters: the range and the window a task must be finished in (default an hour). */
-export const FunnelQuery = ranged({ window_seconds: seconds(30 * 86_400, '3600') });
-
-/** The sessions report's parameters: the range, the inactivity that ends a session (default 30 min), a type. */
-export const SessionsQuery = ranged({
-  timeout_seconds: seconds(86_400, '1800'),
-  type: v.optional(v.pipe(v.string(), v.minLength(1))),
-});

@@ -28,7 +28,7 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['archive/', ['archive/', 'shared/', 'streams/', 'process/']],
   ['demo/', ['demo/', 'shared/']],
   ['local/', ['local/', 'shared/', 'streams/', 'process/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
-  ['cli/', ['shared/', 'streams/', 'process/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
+  ['cli/', ['cli/', 'shared/', 'streams/', 'process/', 'collector/', 'sink/', 'reader/', 'archive/', 'demo/']],
   ['tools/', ['tools/']],
 ];
 /** The Node side of the base layer; the rest of shared/ is runtime-neutral. */

@@ -226,18 +226,7 @@ test('daily: a day that gets rows after it was reported is counted again, not se
 test('npm run report prints the same rows as a table', async ({ reader, url }) => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'reader/report-cli.ts',
-      'daily',
-      '--type',
-      'generic',
-      '--from',
-      '2024-06-01',
-      '--to',
-      '2024-06-03',
-    ],
+    ['--import', 'tsx', 'cli/report.ts', 'daily', '--type', 'generic', '--from', '2024-06-01', '--to', '2024-06-03'],
     { env: { ...process.env, READER_PORT: String(reader.port) } },
   );
   const rows = (await get(`${url}/v1/reports/daily?type=generic&from=2024-06-01&to=2024-06-03`)).json.rows;

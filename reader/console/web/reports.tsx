@@ -1,20 +1,36 @@
-// Reports over a date range, drawn with uPlot: DAU/WAU/MAU, the solve ratio, per-type daily events and users, the
-// session-duration histogram, the task funnel per month, and the API → ClickHouse lag — each from the reading API's
-// /v1/reports/*, one point per day of the range.
+// Reports over a date range: every report the reading API lists in its OpenAPI document (its /v1/reports/* paths,
+// derived from the reader's registry of reports, in its order), each asked for the range — and for the chosen type
+// when it takes one — and drawn by its view (report-views.tsx), one point per day of the range.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CatalogInfo } from './catalog.tsx';
-import { Chart, seconds, type Series } from './chart.tsx';
+import { seconds } from './chart.tsx';
 import { getJson, lastDays } from './http.ts';
+import { rowsTable, VIEWS, type ViewContext } from './report-views.tsx';
 
-type Rows<T> = { rows: T[] };
-interface Loaded {
-  activity: Rows<{ date: string; dau: number; wau: number; mau: number }>;
-  solve: Rows<{ date: string; solve_ratio: number }>;
-  daily: Rows<{ date: string; events: number; users: number | null }>;
-  sessions: Rows<{ date: string; sessions: number; histogram: { le: number | null; sessions: number }[] }>;
-  funnel: Rows<{ month: string; total_users: number; not_solved: number; tried: number; solved: number }>;
-  lag: Rows<{ minute: string; p50_seconds: number; p99_seconds: number }>;
+const PREFIX = '/v1/reports/';
+
+/** A report as the OpenAPI document lists it. */
+interface Listed {
+  name: string;
+  path: string;
+  summary: string;
+  parameters: string[];
 }
+
+interface OpenApi {
+  paths: Record<string, { get?: { summary?: string; parameters?: { name: string }[] } }>;
+}
+
+const listedIn = (doc: OpenApi): Listed[] =>
+  Object.entries(doc.paths)
+    .filter(([path, item]) => path.startsWith(PREFIX) && item.get)
+    .map(([path, item]) => ({
+      name: path.slice(PREFIX.length),
+      path,
+      summary: item.get!.summary ?? path,
+      parameters: item.get!.parameters?.map((p) => p.name) ?? [],
+    }));
 
 /** Every date of the range, so a day without rows is a zero (or a gap), not a missing point. */
 function datesOf(from: string, to: string): string[] {
@@ -32,50 +48,41 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
     to: string;
   });
   const [type, setType] = useState('generic');
-  const [data, setData] = useState<Partial<Loaded>>({});
+  const [reports, setReports] = useState<Listed[]>([]);
+  const [data, setData] = useState<Record<string, unknown[]>>({});
   const [errors, setErrors] = useState<string[]>([]);
   useEffect(() => {
-    const q = `from=${range.from}&to=${range.to}`;
-    const today = new Date().toISOString().slice(0, 10);
-    const calls: [keyof Loaded, string][] = [
-      ['activity', `/v1/reports/activity?${q}`],
-      ['solve', `/v1/reports/solve-ratio?${q}`],
-      ['daily', `/v1/reports/daily?${q}&type=${encodeURIComponent(type)}`],
-      ['sessions', `/v1/reports/sessions?${q}&type=${encodeURIComponent(type)}`],
-      ['funnel', `/v1/reports/task-funnel?${q}`],
-      ['lag', `/v1/reports/lag?from=${today}&to=${today}`],
-    ];
+    getJson<OpenApi>('/console/api/openapi/reader.json').then(
+      (doc) => setReports(listedIn(doc)),
+      (e: Error) => setErrors((list) => [...list, `reports: ${e.message}`]),
+    );
+  }, []);
+  useEffect(() => {
     let stale = false;
     setErrors([]);
-    for (const [key, url] of calls) {
-      getJson<Rows<never>>(url).then(
-        (r) => !stale && setData((d) => ({ ...d, [key]: r })),
-        (e: Error) => !stale && setErrors((list) => [...list, `${key}: ${e.message}`]),
+    for (const report of reports) {
+      const { from, to } = VIEWS[report.name]?.range?.() ?? range;
+      const query = new URLSearchParams({ from, to, ...(report.parameters.includes('type') ? { type } : {}) });
+      getJson<{ rows: unknown[] }>(`${report.path}?${query}`).then(
+        (r) => !stale && setData((d) => ({ ...d, [report.name]: r.rows })),
+        (e: Error) => !stale && setErrors((list) => [...list, `${report.name}: ${e.message}`]),
       );
     }
     return () => {
       stale = true;
     };
-  }, [range.from, range.to, type]);
+  }, [reports, range.from, range.to, type]);
   const dates = datesOf(range.from, range.to);
   const x = dates.map(seconds);
-  const byDate = <T extends { date: string }>(rows: T[] | undefined, pick: (r: T) => number | null) => {
-    const m = new Map(rows?.map((r) => [r.date, pick(r)]));
-    return dates.map((d) => m.get(d) ?? null);
-  };
-  const activity: Series[] = [
-    { label: 'DAU', color: '#1565c0', values: byDate(data.activity?.rows, (r) => r.dau) },
-    { label: 'WAU', color: '#2e7d32', values: byDate(data.activity?.rows, (r) => r.wau) },
-    { label: 'MAU', color: '#6a1b9a', values: byDate(data.activity?.rows, (r) => r.mau) },
-  ];
-  const histogram = new Map<string, number>();
-  for (const r of data.sessions?.rows ?? []) {
-    for (const b of r.histogram) {
-      const label = b.le === null ? 'longer' : `≤ ${b.le} s`;
-      histogram.set(label, (histogram.get(label) ?? 0) + b.sessions);
-    }
-  }
-  const lagRows = data.lag?.rows ?? [];
+  const context = (summary: string): ViewContext => ({
+    summary,
+    type,
+    x,
+    byDate: (rows, pick) => {
+      const m = new Map(rows.map((r) => [r.date, pick(r)]));
+      return dates.map((d) => m.get(d) ?? null);
+    },
+  });
   return (
     <section>
       <div class="toolbar">
@@ -114,61 +121,9 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
         </p>
       ))}
       <div class="grid2">
-        <Chart title="DAU / WAU / MAU" x={x} series={activity} />
-        <Chart
-          title="average task solve ratio"
-          x={x}
-          series={[{ label: 'solve ratio', color: '#ef6c00', values: byDate(data.solve?.rows, (r) => r.solve_ratio) }]}
-        />
-        <Chart
-          title={`daily ${type}: events and users`}
-          x={x}
-          series={[
-            { label: 'events', color: '#1565c0', values: byDate(data.daily?.rows, (r) => r.events) },
-            { label: 'users', color: '#2e7d32', values: byDate(data.daily?.rows, (r) => r.users) },
-          ]}
-        />
-        <Chart
-          title={`session durations (${type})`}
-          time={false}
-          labels={[...histogram.keys()]}
-          x={[...histogram.keys()].map((_, i) => i)}
-          series={[{ label: 'sessions', color: '#00838f', values: [...histogram.values()], bars: true }]}
-        />
-        <Chart
-          title="lag today, per minute: inserted_at − received_at (s)"
-          x={lagRows.map((r) => seconds(r.minute))}
-          series={[
-            { label: 'p50', color: '#6a1b9a', values: lagRows.map((r) => r.p50_seconds) },
-            { label: 'p99', color: '#ef6c00', values: lagRows.map((r) => r.p99_seconds) },
-          ]}
-        />
-        <div>
-          <h3>Task funnel: start_task → finish_task within an hour</h3>
-          <table id="funnel">
-            <thead>
-              <tr>
-                <th>month</th>
-                <th class="num">users</th>
-                <th class="num">not started</th>
-                <th class="num">tried</th>
-                <th class="num">solved</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.funnel?.rows.map((r) => (
-                <tr key={r.month}>
-                  <td>{r.month}</td>
-                  <td class="num">{r.total_users}</td>
-                  <td class="num">{r.not_solved}</td>
-                  <td class="num">{r.tried}</td>
-                  <td class="num">{r.solved}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {histogram.size > 0 && <p class="muted">histogram buckets: {[...histogram.keys()].join(', ')}</p>}
-        </div>
+        {reports.map((r) => (
+          <Fragment key={r.name}>{(VIEWS[r.name]?.draw ?? rowsTable)(data[r.name] ?? [], context(r.summary))}</Fragment>
+        ))}
       </div>
     </section>
   );

@@ -4,21 +4,18 @@
 // window of W days on date d when one of their active days falls in [d − W + 1, d]; so per user, each run of active
 // days closer than W apart covers from its first day to W days after its last. The query emits +1 where a run
 // starts and −1 where its cover ends, per window, and the running sum of those per date is the answer. Past dates are
-// cached (day-cache.ts) and recomputed when a day in their 30-day window gets rows.
-import type { Catalog } from '../shared/mod.ts';
-import { martNames } from '../shared/schema/mod.ts';
-import type { ClickHouse } from '../shared/clickhouse/mod.ts';
-import { dayCacheOf, rowsPerDay } from './day-cache.ts';
-import type { RangeQuery } from './params.ts';
-import { select } from './select.ts';
-import { datesBetween, ReportUnavailable, shiftDate } from './reports.ts';
+// cached (reader/day-cache.ts) and recomputed when a day in their 30-day window gets rows.
+import * as v from 'valibot';
+import { martNames } from '../../shared/schema/mod.ts';
+import type { ClickHouse } from '../../shared/clickhouse/mod.ts';
+import { dayCacheOf, rowsPerDay } from '../day-cache.ts';
+import { ReaderError } from '../errors/mod.ts';
+import { select } from '../select.ts';
+import { datesBetween, RangeQuery, shiftDate } from './range.ts';
+import { defineReport, int } from './report.ts';
 
-export interface ActivityRow {
-  date: string;
-  dau: number;
-  wau: number;
-  mau: number;
-}
+const ActivityRow = v.object({ date: v.string(), dau: int, wau: int, mau: int });
+type ActivityRow = v.InferOutput<typeof ActivityRow>;
 
 /** The windows, in days: DAU, WAU, MAU. */
 const WINDOWS = [1, 7, 30] as const;
@@ -78,25 +75,34 @@ async function compute(ch: ClickHouse, table: string, from: string, to: string):
   return out;
 }
 
-export async function activity(ch: ClickHouse, catalog: Catalog, q: RangeQuery): Promise<ActivityRow[]> {
-  const type = catalog.fallback;
-  if (!type || !('user_id' in type.fields))
-    throw new ReportUnavailable('the catalog has no fallback type with a user_id: no activity to report');
-  const earliest = shiftDate(q.from, 1 - LONGEST);
-  const rows = await rowsPerDay(ch, martNames.dayRows(type.table), earliest, q.to);
-  // A date's version: the rows its 30-day window got, which grows with any row added to it.
-  const version = new Map<string, number>();
-  let sum = 0;
-  const window = datesBetween(earliest, q.to);
-  window.forEach((date, i) => {
-    sum += (rows.get(date) ?? 0) - (i >= LONGEST ? (rows.get(window[i - LONGEST]!) ?? 0) : 0);
-    version.set(date, sum);
-  });
-  const table = martNames.userDays(type.table);
-  return dayCacheOf(ch).rows(
-    `activity/${table}`,
-    datesBetween(q.from, q.to),
-    (d) => version.get(d)!,
-    (from, to) => compute(ch, table, from, to),
-  );
-}
+export const activity = defineReport({
+  name: 'activity',
+  summary: 'DAU, WAU (7 days) and MAU (30 days) per day.',
+  params: RangeQuery,
+  row: ActivityRow,
+  marts: ['userDays', 'dayRows'],
+  async run(ch, catalog, q) {
+    const type = catalog.fallback;
+    if (!type || !('user_id' in type.fields)) {
+      const reason = 'the catalog has no fallback type with a user_id: no activity to report';
+      throw new ReaderError('not-supported', 'report unavailable', { reason });
+    }
+    const earliest = shiftDate(q.from, 1 - LONGEST);
+    const rows = await rowsPerDay(ch, martNames.dayRows(type.table), earliest, q.to);
+    // A date's version: the rows its 30-day window got, which grows with any row added to it.
+    const version = new Map<string, number>();
+    let sum = 0;
+    const window = datesBetween(earliest, q.to);
+    window.forEach((date, i) => {
+      sum += (rows.get(date) ?? 0) - (i >= LONGEST ? (rows.get(window[i - LONGEST]!) ?? 0) : 0);
+      version.set(date, sum);
+    });
+    const table = martNames.userDays(type.table);
+    return dayCacheOf(ch).rows(
+      `activity/${table}`,
+      datesBetween(q.from, q.to),
+      (d) => version.get(d)!,
+      (from, to) => compute(ch, table, from, to),
+    );
+  },
+});

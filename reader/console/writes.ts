@@ -1,0 +1,70 @@
+// The console's writes: the only routes of the reading process that change state outside it. POST
+// /console/api/dead-letters/redrive puts dead letters back on their subjects (streams' redrive; a session signed in
+// with the console token when one is set), and POST /console/api/test-event sends an event to a collector with a
+// write key of its sources. Everything else the reader serves reads. Wire: HTTP (hono) in; NATS JetStream for the
+// redrive; HTTP POST (JSON) to the collector for a test event.
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { Catalog, Source } from '../../shared/mod.ts';
+import { redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
+import { invalidBody, ReaderError } from '../errors/mod.ts';
+import type { ConsoleAccess } from './access.ts';
+import { bodyOf, natsOf } from './inputs.ts';
+
+export interface WriteOptions {
+  access: ConsoleAccess;
+  nats: () => NatsConnection | undefined;
+  catalog: () => Catalog;
+  /** The collector test events go to, and the write-key sources it knows (the console sends with one). */
+  collector: string;
+  sources: readonly Source[];
+}
+
+const Redrive = v.union(
+  [
+    v.strictObject({ seqs: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1)) }),
+    v.strictObject({ type: v.pipe(v.string(), v.minLength(1)) }),
+  ],
+  'give either seqs (sequence numbers) or a type',
+);
+const TestEvent = v.object({ type: v.string(), payload: v.unknown() });
+
+/** The write routes, relative to /console/api (mounted behind its sign-in check). */
+export function consoleWrites(opts: WriteOptions): Hono {
+  const app = new Hono();
+  app.post('/dead-letters/redrive', async (c) => {
+    if (!opts.access.sessionOf(c)?.canRedrive)
+      throw new ReaderError('forbidden', 'redriving needs a session signed in with the console token');
+    const nc = natsOf(opts.nats);
+    const body = await bodyOf(c, Redrive);
+    const redriven = 'seqs' in body ? await redriveSelected(nc, body.seqs) : await redrive(nc, { type: body.type });
+    return c.json({ redriven });
+  });
+  app.post('/test-event', async (c) => {
+    const body = await bodyOf(c, TestEvent);
+    const type = opts.catalog().find(body.type);
+    if (!type) {
+      const message = `no event type ${JSON.stringify(body.type)} in the catalog`;
+      throw invalidBody([{ path: 'type', message }]);
+    }
+    const route = type.role === 'fallback' ? '/v1/events' : `/v1/events/${encodeURIComponent(type.name)}`;
+    const source = opts.sources.find((s) => !s.types || s.types.some((t) => t === type.name || t === type.key));
+    const res = await fetch(`${opts.collector}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(source ? { 'x-write-key': source.key } : {}) },
+      body: JSON.stringify(body.payload),
+      signal: AbortSignal.timeout(5000),
+    }).catch((err: Error) => err);
+    if (res instanceof Error)
+      throw new ReaderError('upstream', `the collector at ${opts.collector} did not answer`, {}, { cause: res });
+    const text = await res.text();
+    let answer: unknown = text;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      // Not JSON: shown as the text it is.
+    }
+    return c.json({ status: res.status, route, body: answer });
+  });
+  return app;
+}
