@@ -2,7 +2,7 @@
 // slow it down; what it could not send because too many requests were already waiting is counted as skipped), with
 // an event mix drawn from the catalog — every type in turn, each event made from its spec (exampleEvent). Wire:
 // HTTP POST /v1/events/{type} with a JSON array of events.
-import { exampleEvent, type Catalog } from '../shared/mod.ts';
+import { exampleEvent, typedEventsRoute, type Catalog } from '../shared/mod.ts';
 
 export interface LoadgenOptions {
   /** The collector's base URL. */
@@ -73,7 +73,7 @@ export function startLoadgen(opts: LoadgenOptions): Loadgen {
     sent += events.length;
     inflight++;
     const t0 = performance.now();
-    const request = fetch(`${opts.url}/v1/events/${type.key}`, {
+    const request = fetch(`${opts.url}${typedEventsRoute(type.key)}`, {
       method: 'POST',
       headers,
       body: JSON.stringify(events),

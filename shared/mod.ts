@@ -1,7 +1,8 @@
 // shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser): the event
 // catalog (valibot schemas → validation, DDL, JSON Schema, OpenAPI), the configuration schema, the tracing API, the
-// publishing seam and the transient-error check. Node-only parts (ClickHouse, logging, the tracing SDK) are behind
-// shared/node/mod.ts. Nothing here imports node:* or any part above it.
+// publishing seam, how events are named on the wire (subjects, routes, message ids) and the transient-error check.
+// Node-only parts (ClickHouse, logging, the tracing SDK) are behind shared/node/mod.ts. Nothing here imports node:*
+// or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType, Fields } from './catalog/event-type.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
@@ -57,4 +58,5 @@ export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';
 export { pause, retryDelayMs, type StopSignal } from './backoff.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
+export * from './wire-names.ts';
 export * from './telemetry.ts';

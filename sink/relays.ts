@@ -1,16 +1,9 @@
 // Runs every configured relay: its own durable consumer on stream EVENTS, events of other types acked
 // and skipped, the rest delivered at least once — retried, and dead-lettered to `dlq.relay.<name>.<type>`
 // after its last attempt.
-import { SpanKind, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
+import { relayDeadLetterer, SpanKind, typeKeyOf, typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
-import {
-  EVENTS_STREAM,
-  relayConsumer,
-  startPullLoop,
-  typeKeyOf,
-  type NatsLink,
-  type PullLoop,
-} from '../streams/mod.ts';
+import { EVENTS_STREAM, relayConsumer, startPullLoop, type NatsLink, type PullLoop } from '../streams/mod.ts';
 import { createDeadLetterer } from './dead-letter.ts';
 import { natsRelay } from './relay-nats.ts';
 import { webhookRelay } from './relay-webhook.ts';
@@ -28,7 +21,7 @@ export function startRelays(cfg: Config, link: NatsLink, log: Logger, catalog: C
     const rlog = log.child({ relay: relay.name });
     const s = (stats[relay.name] = { acked: 0, nakked: 0, deadLettered: 0, retries: 0 });
     const deliver = relay.kind === 'nats' ? natsRelay(relay, link) : webhookRelay(relay);
-    const deadLetter = createDeadLetterer(link, `relay:${relay.name}`, `relay.${relay.name}.`);
+    const deadLetter = createDeadLetterer(link, relayDeadLetterer(relay.name), relay.name);
     const keys = typeKeysOf(relay.types, catalog, `RELAYS (${relay.name})`);
     const wanted = keys ? new Set(keys) : undefined;
     return startPullLoop({

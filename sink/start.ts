@@ -3,7 +3,7 @@
 // finish the batch in hand, flush acks, close ClickHouse.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Server } from 'node:http';
-import { isUnreachable, type Catalog, type Config } from '../shared/mod.ts';
+import { isUnreachable, SINK_DEAD_LETTERER, type Catalog, type Config } from '../shared/mod.ts';
 import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {
@@ -102,7 +102,7 @@ export async function startSink(cfg: Config, log: Logger = createLogger('sink', 
     ch,
     catalog,
     observer: metrics.observer,
-    deadLetter: createDeadLetterer(nats, 'sink'),
+    deadLetter: createDeadLetterer(nats, SINK_DEAD_LETTERER),
     cfg: cfg.sink,
     log,
     stats,

@@ -2,12 +2,15 @@
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
 import {
+  EVENTS_ROUTE,
   extractContext,
+  routedTypeOf,
   SpanKind,
   SpanStatusCode,
   traceHeaders,
   tracer,
   tracingOn,
+  TYPED_EVENTS_ROUTE,
   type Catalog,
   type EventType,
   type Publisher,
@@ -47,11 +50,13 @@ export interface CollectorOptions {
 
 type Target = { segment?: SegmentRoute; type?: EventType; shape: Shape };
 
+const TYPED_EVENTS_PREFIX = `${EVENTS_ROUTE}/`;
+
 /** A bounded label for a path (metrics, span names). */
 function routeName(path: string): string {
-  if (path.startsWith('/v1/events/')) return '/v1/events/{type}';
+  if (path.startsWith(TYPED_EVENTS_PREFIX)) return TYPED_EVENTS_ROUTE;
   if (
-    path === '/v1/events' ||
+    path === EVENTS_ROUTE ||
     path === '/events' ||
     path === '/events/' ||
     path === '/v1/producer/views' ||
@@ -74,15 +79,13 @@ function typed(catalog: Catalog, name: string): EventType {
 }
 
 function route(path: string, catalog: Catalog): Target | undefined {
-  if (path === '/v1/events') return { shape: v1 };
+  if (path === EVENTS_ROUTE) return { shape: v1 };
   if (path === '/events' || path === '/events/') return { shape: seedEvents };
   if (path === '/v1/producer/views') return { type: typed(catalog, 'MovieView'), shape: seedViews };
   const call = SEGMENT_ROUTES[path];
   if (call) return { segment: call, shape: segment };
-  if (path.startsWith('/v1/events/')) {
-    return { type: typed(catalog, decodeURIComponent(path.slice('/v1/events/'.length).replace(/\/$/, ''))), shape: v1 };
-  }
-  return undefined;
+  const name = routedTypeOf(path);
+  return name === undefined ? undefined : { type: typed(catalog, name), shape: v1 };
 }
 
 export type Collector = (req: CoreRequest) => Promise<CoreResponse>;

@@ -4,8 +4,16 @@
 // the collectors and sinks for metrics and test events.
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { exampleEvent, openApiDocument, type Catalog, type Source } from '../../shared/mod.ts';
-import { readLetters, redrive, redriveSelected, typeKeyOf, type NatsConnection } from '../../streams/mod.ts';
+import {
+  EVENTS_ROUTE,
+  exampleEvent,
+  openApiDocument,
+  typedEventsRoute,
+  typeKeyOf,
+  type Catalog,
+  type Source,
+} from '../../shared/mod.ts';
+import { readLetters, redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
 import type { ConsoleAccess } from './access.ts';
 import { assetOf, docsPage, PAGE } from './assets.ts';
 import type { OverviewSampler } from './overview.ts';
@@ -137,7 +145,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
         table: t.table,
         description: t.description,
         role: t.role ?? null,
-        route: t.role === 'fallback' ? '/v1/events' : `/v1/events/${t.name}`,
+        route: t.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(t.name),
         unknown_fields: t.unknownFields,
         fields: t.spec.fields,
         example: exampleEvent(t),
@@ -152,7 +160,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
       const message = `no event type ${JSON.stringify(body.output.type)} in the catalog`;
       return c.json({ error: 'invalid body', issues: [{ path: 'type', message }] }, 400);
     }
-    const route = type.role === 'fallback' ? '/v1/events' : `/v1/events/${encodeURIComponent(type.name)}`;
+    const route = type.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(type.name);
     const source = opts.sources.find((s) => !s.types || s.types.some((t) => t === type.name || t === type.key));
     const res = await fetch(`${opts.collector}${route}`, {
       method: 'POST',
