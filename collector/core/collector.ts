@@ -18,6 +18,7 @@ import {
 } from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
+import { RequestClient } from './client.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
@@ -121,9 +122,9 @@ export function createCollector(opts: CollectorOptions): Collector {
     const target = route(req.path, catalog);
     if (!target) throw new HttpError(404, `no route for ${req.path}`);
     if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
+    const client = new RequestClient(req, opts.trustProxy ?? false);
     if (ipLimiter) {
-      const ip = (opts.trustProxy && req.header('x-forwarded-for')?.split(',')[0]?.trim()) || req.ip || 'unknown';
-      const r = ipLimiter.take(ip);
+      const r = ipLimiter.take(client.ip ?? 'unknown');
       if (!r.ok) throw tooFast(r.retryAfterSeconds, 'ip');
     }
     if (req.body.byteLength > opts.bodyLimitBytes) throw tooLarge(opts.bodyLimitBytes);
@@ -159,8 +160,9 @@ export function createCollector(opts: CollectorOptions): Collector {
       form: body.form,
       eventLimitBytes: opts.eventLimitBytes,
       now: now(),
+      client,
       inflight,
-      headers: traceHeaders(),
+      messageHeaders: traceHeaders(),
       observer,
     });
     return respond(outcomes, batch, target.shape);
