@@ -10,16 +10,9 @@
 // read (their footers: the sequences they hold), and messages already there are acked, not written again. A replayed
 // event (REPLAY_HEADER) is in the archive already: acked and skipped.
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Catalog, EventType } from '../shared/mod.ts';
+import { typeKeyOf, type Catalog, type EventType } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import {
-  ARCHIVER_MAX_PENDING,
-  eventsIn,
-  REPLAY_HEADER,
-  typeKeyOf,
-  type Attempt,
-  type Destination,
-} from '../streams/mod.ts';
+import { ARCHIVER_MAX_PENDING, eventsIn, REPLAY_HEADER, type Attempt, type Destination } from '../streams/mod.ts';
 import { decodeRanges, encodeRanges, hourFolderAt, objectKey, parseKey } from './layout.ts';
 import { parquetFooter, SEQUENCES_KEY, writeParquet } from './parquet.ts';
 import type { ObjectStore } from './store.ts';

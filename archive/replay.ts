@@ -3,8 +3,17 @@
 // results) and its received_at; its message carries REPLAY_HEADER, so the archiver does not archive it again, and a
 // Nats-Msg-Id of its own, so JetStream's duplicate window does not drop it as the original message.
 import { randomUUID } from 'node:crypto';
-import { pause, typeKeysOf, type Catalog, type EventType, type OutgoingEvent, type Publisher } from '../shared/mod.ts';
-import { eventSubject, REPLAY_HEADER } from '../streams/mod.ts';
+import {
+  eventSubject,
+  pause,
+  replayMessageId,
+  typeKeysOf,
+  type Catalog,
+  type EventType,
+  type OutgoingEvent,
+  type Publisher,
+} from '../shared/mod.ts';
+import { REPLAY_HEADER } from '../streams/mod.ts';
 import { hourStart, parseKey, type ObjectName } from './layout.ts';
 import { parquetFooter, readParquet } from './parquet.ts';
 import type { ObjectStore, StoredObject } from './store.ts';
@@ -85,7 +94,7 @@ export async function replay(
       let batch: OutgoingEvent[] = rows.slice(i, i + 1000).map((row) => ({
         subject: eventSubject(type.key),
         line: JSON.stringify(row),
-        id: `replay:${run}:${String(row.event_id)}`,
+        id: replayMessageId(run, String(row.event_id)),
       }));
       for (let attempt = 1; batch.length; attempt++) {
         const results = await publisher.publish(batch, { [REPLAY_HEADER]: run });

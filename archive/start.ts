@@ -2,7 +2,7 @@
 // the files until a published version is read, then every newer one), the consumer runner delivering to the
 // archiver (archiver.ts) and checking between batches which files are due, and /healthz, /readyz and /metrics on
 // ARCHIVE_PORT — and stops them in order, writing what it holds first.
-import { SpanKind, type ConfigOf } from '../shared/mod.ts';
+import { ARCHIVER_DEAD_LETTERER, SpanKind, type ConfigOf } from '../shared/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
 import {
@@ -47,7 +47,7 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
     retryMaxMs: cfg.archive.retryMaxMs,
     ackWaitSeconds: archiverAckWaitSeconds(cfg.archive.flushSeconds),
     // Nothing the store refuses is the data's fault: no attempt limit, no dead letters but a bug's.
-    deadLetter: createDeadLetterer(link, 'archiver'),
+    deadLetter: createDeadLetterer(link, ARCHIVER_DEAD_LETTERER),
     log,
     span: { name: 'archive file', kind: SpanKind.CONSUMER },
     destination: archiver.destination,

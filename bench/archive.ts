@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventSubject } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
-import { connectNats, createPublisher, EVENTS_STREAM, eventSubject } from '../streams/mod.ts';
+import { connectNats, createPublisher, EVENTS_STREAM } from '../streams/mod.ts';
 import {
   applyStreams,
   defaultCatalog,

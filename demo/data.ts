@@ -2,6 +2,7 @@
 // finish most of them within the hour, some pay), seed 001's shop of 4 products (sessions of page visits, cart adds
 // and orders), and a little of the rest of the marketplace. The same options give the same events with the same
 // event_ids, so sending the demo twice adds no rows to results.
+import { typedEventsRoute } from '../shared/mod.ts';
 
 export interface DemoOptions {
   /** Days of history, ending `end` (default: today, UTC). */
@@ -117,7 +118,7 @@ export async function sendDemo(
       for (let from = 0; from < batch.events.length; from += 500) {
         const events = batch.events.slice(from, from + 500);
         for (let attempt = 0; ; attempt++) {
-          const res = await fetch(`${url}/v1/events/${batch.type}`, {
+          const res = await fetch(`${url}${typedEventsRoute(batch.type)}`, {
             method: 'POST',
             headers,
             body: JSON.stringify(events),

@@ -2,7 +2,7 @@
 // slow it down; what it could not send because too many requests were already waiting is counted as skipped), with
 // an event mix drawn from the catalog — every type in turn, each event made from its spec (exampleEvent). Wire:
 // HTTP POST /v1/events/{type} with a JSON array of events.
-import { type Catalog } from '../shared/mod.ts';
+import { typedEventsRoute, type Catalog } from '../shared/mod.ts';
 import { exampleEvent } from '../shared/docs/mod.ts';
 
 export interface LoadgenOptions {
@@ -74,7 +74,7 @@ export function startLoadgen(opts: LoadgenOptions): Loadgen {
     sent += events.length;
     inflight++;
     const t0 = performance.now();
-    const request = fetch(`${opts.url}/v1/events/${type.key}`, {
+    const request = fetch(`${opts.url}${typedEventsRoute(type.key)}`, {
       method: 'POST',
       headers,
       body: JSON.stringify(events),

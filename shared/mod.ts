@@ -1,6 +1,7 @@
 // shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser) and holds
 // what the collector core needs at run time: the event catalog (valibot schemas → validation), the configuration
-// schema, the tracing API, the publishing seam and the transient-error check. The catalog's other audiences have
+// schema, the tracing API, the publishing seam, how events are named on the wire
+// (subjects, routes, message ids) and the transient-error check. The catalog's other audiences have
 // their own doors: shared/schema/mod.ts (ClickHouse DDL, cluster dialect, diff, marts) and shared/docs/mod.ts
 // (OpenAPI, JSON Schema, SDK types, example events). Node-only parts (ClickHouse connection, logging, the tracing SDK)
 // are behind shared/node/mod.ts and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
@@ -22,4 +23,5 @@ export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';
 export { pause, retrying, retryDelayMs, type RetryingOptions, type StopSignal } from './backoff.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
+export * from './wire-names.ts';
 export * from './telemetry.ts';

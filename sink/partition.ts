@@ -2,8 +2,7 @@
 // sinks) and messages of a type the catalog does not know are set apart for the DLQ; the rest is grouped by
 // destination table (from the subject `events.<type>`).
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Catalog, EventType } from '../shared/mod.ts';
-import { typeKeyOf } from '../streams/mod.ts';
+import { typeKeyOf, type Catalog, type EventType } from '../shared/mod.ts';
 
 export interface TableBatch {
   type: EventType;

@@ -2,9 +2,9 @@
 // RELAYED) and counts it delivered only on the PubAck. Wire: JetStream publish, Nats-Msg-Id per source message.
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
-import type { Relay } from '../shared/mod.ts';
+import { relayMessageId, relaySubject, type Relay } from '../shared/mod.ts';
 import { decidePublish } from './retry-logic.ts';
-import { noAttempt, relaySubject, type Attempt, type NatsLink } from '../streams/mod.ts';
+import { noAttempt, type Attempt, type NatsLink } from '../streams/mod.ts';
 
 export function natsRelay(relay: Relay, link: NatsLink): (msgs: JsMsg[]) => Promise<Attempt> {
   const js = jetstream(link.nc);
@@ -15,7 +15,7 @@ export function natsRelay(relay: Relay, link: NatsLink): (msgs: JsMsg[]) => Prom
         const h = headers();
         for (const [k, v] of m.headers ?? []) if (k !== 'Nats-Msg-Id') for (const x of v) h.append(k, x);
         // The msgID makes a republish after a crash (PubAck got, source ack lost) a no-op.
-        const msgID = `${relay.name}:${m.info.stream}:${m.seq}`;
+        const msgID = relayMessageId(relay.name, m.info.stream, m.seq);
         const failure = await js.publish(relaySubject(relay.name, m.subject), m.data, { headers: h, msgID }).then(
           () => undefined,
           (err: unknown) => err,

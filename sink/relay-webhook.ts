@@ -2,7 +2,7 @@
 // 2xx delivers the batch; 408, 429, 5xx and no answer retry (honouring Retry-After); any other 4xx means the
 // receiver refuses it: dead letters.
 import type { JsMsg } from '@nats-io/jetstream';
-import type { Relay } from '../shared/mod.ts';
+import { webhookIdempotencyKey, type Relay } from '../shared/mod.ts';
 import { attemptOf, type Attempt, type Decision } from '../streams/mod.ts';
 import { ndjsonBody } from './request-builder.ts';
 import { decideHttp, decideNoAnswer } from './retry-logic.ts';
@@ -20,7 +20,7 @@ export function webhookRelay(relay: WebhookRelay): (msgs: JsMsg[]) => Promise<At
           'content-type': 'application/x-ndjson',
           'user-agent': 'edge-events-relay',
           // The same batch retried carries the same key, for receivers that deduplicate.
-          'idempotency-key': `${relay.name}:${first.info.stream}:${first.seq}-${msgs.at(-1)!.seq}`,
+          'idempotency-key': webhookIdempotencyKey(relay.name, first.info.stream, first.seq, msgs.at(-1)!.seq),
         },
         body: ndjsonBody(msgs) as Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(relay.timeout_ms),

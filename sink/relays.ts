@@ -2,16 +2,9 @@
 // of other types acked and skipped, the rest delivered at least once — retried, and dead-lettered to
 // `dlq.relay.<name>.<type>` after its last attempt. How a relay delivers is its kind's file: relay-nats.ts,
 // relay-webhook.ts.
-import { SpanKind, typeKeysOf, type Catalog, type ConfigOf } from '../shared/mod.ts';
+import { relayDeadLetterer, SpanKind, typeKeyOf, typeKeysOf, type Catalog, type ConfigOf } from '../shared/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
-import {
-  createDeadLetterer,
-  relayConsumer,
-  startConsumer,
-  typeKeyOf,
-  type ConsumerStats,
-  type NatsLink,
-} from '../streams/mod.ts';
+import { createDeadLetterer, relayConsumer, startConsumer, type ConsumerStats, type NatsLink } from '../streams/mod.ts';
 import { natsRelay } from './relay-nats.ts';
 import { webhookRelay } from './relay-webhook.ts';
 
@@ -31,7 +24,7 @@ export function startRelays(cfg: ConfigOf<'sink'>, link: NatsLink, log: Logger, 
       ...cfg.sink,
       batchSize: relay.batch_size,
       maxAttempts: relay.max_attempts,
-      deadLetter: createDeadLetterer(link, `relay:${relay.name}`, `relay.${relay.name}.`),
+      deadLetter: createDeadLetterer(link, relayDeadLetterer(relay.name), relay.name),
       log: log.child({ relay: relay.name }),
       span: { name: `relay ${relay.name}`, kind: SpanKind.PRODUCER },
       destination: {

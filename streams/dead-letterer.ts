@@ -3,12 +3,14 @@
 // the original (term, or ack when only some of its events were dead) only after the DLQ's PubAck.
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
+import { deadLetterMessageId, dlqSubject, typeKeyOf } from '../shared/mod.ts';
 import type { NatsLink } from './connect.ts';
-import { DLQ_HEADERS, dlqSubject, typeKeyOf } from './definitions.ts';
+import { DLQ_HEADERS } from './definitions.ts';
 import type { DeadLetterer } from './delivery.ts';
 
-/** `by` names who dead-lettered (the sink, the archiver, or a relay). Rejects if the DLQ did not ack every letter. */
-export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): DeadLetterer {
+/** `by` names who dead-lettered (the sink, the archiver, or relay `relay`). Rejects if the DLQ did not ack every
+ *  letter. */
+export function createDeadLetterer(link: NatsLink, by: string, relay?: string): DeadLetterer {
   const js = jetstream(link.nc);
   return async (letters) => {
     await Promise.all(
@@ -27,9 +29,9 @@ export function createDeadLetterer(link: NatsLink, by: string, prefix = ''): Dea
         const traceparent = msg.headers?.values('traceparent')[event?.line ?? 0];
         if (traceparent) h.set('traceparent', traceparent);
         // The msgID makes a re-dead-lettering after a crash (DLQ acked, settle lost) a no-op.
-        await js.publish(dlqSubject(prefix + typeKeyOf(msg.subject)), event?.data ?? msg.data, {
+        await js.publish(dlqSubject(typeKeyOf(msg.subject), relay), event?.data ?? msg.data, {
           headers: h,
-          msgID: `${by}:${msg.info.stream}:${msg.seq}${event ? `:${event.line}` : ''}`,
+          msgID: deadLetterMessageId(by, msg.info.stream, msg.seq, event?.line),
         });
       }),
     );

@@ -2,6 +2,7 @@
 // and republish letters to their original subject; a letter is deleted only after that publish is acked.
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { DLQ_SUBJECTS, dlqSubject, redriveMessageId } from '../shared/mod.ts';
 import { DLQ_HEADERS, DLQ_STREAM } from './definitions.ts';
 
 export interface Letter {
@@ -68,7 +69,7 @@ export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}
   if (messages === 0) return;
   const consumer = await jetstream(nc).consumers.get(DLQ_STREAM, {
     // A string (one filter_subject) works on nats-server 2.9; an array needs 2.10.
-    filter_subjects: filter.type ? `dlq.${filter.type}` : 'dlq.>',
+    filter_subjects: filter.type ? dlqSubject(filter.type) : DLQ_SUBJECTS,
     ...(filter.since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: filter.since.toISOString() } : {}),
   });
   for (;;) {
@@ -129,7 +130,7 @@ async function redriveOne(
   l: Letter,
 ): Promise<boolean> {
   if (!l.originalSubject) return false;
-  await js.publish(l.originalSubject, l.data, { msgID: `redrive:${DLQ_STREAM}:${l.seq}` });
+  await js.publish(l.originalSubject, l.data, { msgID: redriveMessageId(DLQ_STREAM, l.seq) });
   await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
   return true;
 }

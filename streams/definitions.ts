@@ -3,7 +3,15 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ConsumerConfig, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { typeKeysOf, type Catalog, type Config } from '../shared/mod.ts';
+import {
+  DLQ_SUBJECTS,
+  EVENT_SUBJECTS,
+  eventSubject,
+  RELAYED_SUBJECTS,
+  typeKeysOf,
+  type Catalog,
+  type Config,
+} from '../shared/mod.ts';
 
 export const EVENTS_STREAM = 'EVENTS';
 export const DLQ_STREAM = 'DLQ';
@@ -19,14 +27,6 @@ export const ARCHIVER_MAX_PENDING = 200_000;
 export const archiverAckWaitSeconds = (flushSeconds: number): number => 2 * flushSeconds + 10;
 /** Messages carrying this header were replayed from the archive: the archiver has them already. */
 export const REPLAY_HEADER = 'Edge-Events-Replay';
-/** Where relay `name` republishes an event first stored on `subject`. */
-export const relaySubject = (name: string, subject: string) => `relay.${name}.${subject}`;
-
-export const eventSubject = (typeKey: string) => `events.${typeKey}`;
-export const dlqSubject = (typeKey: string) => `dlq.${typeKey}`;
-/** The type key of an `events.<key>` or `dlq.<key>` subject. */
-export const typeKeyOf = (subject: string) => subject.slice(subject.indexOf('.') + 1);
-
 /** Headers on every dead letter in stream DLQ (`dlq.<type>`), read back by `npm run dlq`. */
 export const DLQ_HEADERS = {
   reason: 'Edge-Dlq-Reason',
@@ -54,7 +54,7 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
   return [
     {
       name: EVENTS_STREAM,
-      subjects: ['events.>'],
+      subjects: [EVENT_SUBJECTS],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       // When full, refuse new events (the collector answers 503) rather than drop unread ones.
@@ -64,7 +64,7 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
     {
       // What NATS relays republish (relay.<name>.events.<type>), kept for downstream durable consumers.
       name: RELAYED_STREAM,
-      subjects: ['relay.>'],
+      subjects: [RELAYED_SUBJECTS],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
@@ -72,7 +72,7 @@ export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
     },
     {
       name: DLQ_STREAM,
-      subjects: ['dlq.>'],
+      subjects: [DLQ_SUBJECTS],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.New,
@@ -87,7 +87,7 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays' | 'archive'>, 
   const archiver = pullConsumer(
     ARCHIVER_CONSUMER,
     'edge-events archiver: Parquet files in object storage, acks after the file is stored',
-    'events.>',
+    EVENT_SUBJECTS,
     1000,
     archiverAckWaitSeconds(cfg.archive.flushSeconds),
   );
@@ -97,7 +97,7 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays' | 'archive'>, 
     pullConsumer(
       SINK_CONSUMER,
       'edge-events sink: batches into ClickHouse, acks after the insert',
-      'events.>',
+      EVENT_SUBJECTS,
       cfg.sink.batchSize,
       cfg.sink.ackWaitSeconds,
     ),
@@ -107,7 +107,7 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays' | 'archive'>, 
         relayConsumer(relay.name),
         `edge-events relay ${relay.name} (${relay.kind})`,
         // One type: filter on the server. Several (2.9 has no filter_subjects): the relay skips the rest.
-        keys?.length === 1 ? eventSubject(keys[0]!) : 'events.>',
+        keys?.length === 1 ? eventSubject(keys[0]!) : EVENT_SUBJECTS,
         relay.batch_size,
         cfg.sink.ackWaitSeconds,
       );

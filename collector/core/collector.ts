@@ -2,12 +2,15 @@
 // API, health and the OpenAPI document — with CORS, write keys, rate limits, body limits and gzip.
 // Adapters (uWS on Node, Deno.serve, Bun.serve) only translate requests and responses.
 import {
+  EVENTS_ROUTE,
   extractContext,
+  routedTypeOf,
   SpanKind,
   SpanStatusCode,
   traceHeaders,
   tracer,
   tracingOn,
+  TYPED_EVENTS_ROUTE,
   type Catalog,
   type EventType,
   type Publisher,
@@ -15,6 +18,7 @@ import {
 } from '../../shared/mod.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
+import { RequestClient } from './client.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
@@ -47,11 +51,13 @@ export interface CollectorOptions {
 
 type Target = { segment?: SegmentRoute; type?: EventType; shape: Shape };
 
+const TYPED_EVENTS_PREFIX = `${EVENTS_ROUTE}/`;
+
 /** A bounded label for a path (metrics, span names). */
 function routeName(path: string): string {
-  if (path.startsWith('/v1/events/')) return '/v1/events/{type}';
+  if (path.startsWith(TYPED_EVENTS_PREFIX)) return TYPED_EVENTS_ROUTE;
   if (
-    path === '/v1/events' ||
+    path === EVENTS_ROUTE ||
     path === '/events' ||
     path === '/events/' ||
     path === '/v1/producer/views' ||
@@ -74,15 +80,13 @@ function typed(catalog: Catalog, name: string): EventType {
 }
 
 function route(path: string, catalog: Catalog): Target | undefined {
-  if (path === '/v1/events') return { shape: v1 };
+  if (path === EVENTS_ROUTE) return { shape: v1 };
   if (path === '/events' || path === '/events/') return { shape: seedEvents };
   if (path === '/v1/producer/views') return { type: typed(catalog, 'MovieView'), shape: seedViews };
   const call = SEGMENT_ROUTES[path];
   if (call) return { segment: call, shape: segment };
-  if (path.startsWith('/v1/events/')) {
-    return { type: typed(catalog, decodeURIComponent(path.slice('/v1/events/'.length).replace(/\/$/, ''))), shape: v1 };
-  }
-  return undefined;
+  const name = routedTypeOf(path);
+  return name === undefined ? undefined : { type: typed(catalog, name), shape: v1 };
 }
 
 export type Collector = (req: CoreRequest) => Promise<CoreResponse>;
@@ -118,9 +122,9 @@ export function createCollector(opts: CollectorOptions): Collector {
     const target = route(req.path, catalog);
     if (!target) throw new HttpError(404, `no route for ${req.path}`);
     if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
+    const client = new RequestClient(req, opts.trustProxy ?? false);
     if (ipLimiter) {
-      const ip = (opts.trustProxy && req.header('x-forwarded-for')?.split(',')[0]?.trim()) || req.ip || 'unknown';
-      const r = ipLimiter.take(ip);
+      const r = ipLimiter.take(client.ip ?? 'unknown');
       if (!r.ok) throw tooFast(r.retryAfterSeconds, 'ip');
     }
     if (req.body.byteLength > opts.bodyLimitBytes) throw tooLarge(opts.bodyLimitBytes);
@@ -156,8 +160,9 @@ export function createCollector(opts: CollectorOptions): Collector {
       form: body.form,
       eventLimitBytes: opts.eventLimitBytes,
       now: now(),
+      client,
       inflight,
-      headers: traceHeaders(),
+      messageHeaders: traceHeaders(),
       observer,
     });
     return respond(outcomes, batch, target.shape);

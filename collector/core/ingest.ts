@@ -1,9 +1,9 @@
-// Candidate events → validated, enriched rows published to `events.<type>`: each event gets an event_id
-// (client-given or UUIDv7) and received_at, and is accepted only once the stream acked it. Every outcome is a
-// value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a metric label.
-import { newEventId } from './event-id.ts';
+// Candidate events → validated rows, changed by the ingest steps (steps/mod.ts: the event_id, client-given or UUIDv7,
+// received_at, catalog_version), published to `events.<type>`; an event is accepted only once the stream acked it.
+// Every outcome is a value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a
+// metric label.
 import {
-  formatUtc,
+  eventSubject,
   isRecord,
   validateEvent,
   type Catalog,
@@ -13,12 +13,11 @@ import {
   type Publisher,
   type Source,
 } from '../../shared/mod.ts';
-import type { IngestItem } from './segment.ts';
+import type { Client } from './client.ts';
 import type { Budget } from './limiter.ts';
-import type { CollectorObserver, EventOutcome } from './types.ts';
-
-/** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
-export type Refusal = 'invalid' | 'too_large' | 'forbidden';
+import type { IngestItem } from './segment.ts';
+import { STEPS, type Step, type StepContext, type StepRefusal } from './steps/mod.ts';
+import type { CollectorObserver, EventOutcome, Refusal } from './types.ts';
 
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
@@ -35,16 +34,20 @@ export interface IngestOptions {
   eventLimitBytes: number;
   form: boolean;
   now: number;
+  /** Who sent the request: what the steps see of it (its address, the headers they ask for). */
+  client: Client;
+  /** Default: every step of steps/mod.ts, in its order. */
+  steps?: readonly Step[];
   /** Events awaiting a PubAck, across all requests. */
   inflight: Budget;
   /** Carried on every message (traceparent of the request's span), when tracing is on. */
-  headers?: Record<string, string>;
+  messageHeaders?: Record<string, string>;
   observer: CollectorObserver;
 }
 
 const encoder = new TextEncoder();
 const subjects = new Map<string, string>();
-const subjectOf = (key: string) => subjects.get(key) ?? subjects.set(key, `events.${key}`).get(key)!;
+const subjectOf = (key: string) => subjects.get(key) ?? subjects.set(key, eventSubject(key)).get(key)!;
 const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => ({
   status: 'rejected',
   refusal,
@@ -53,7 +56,8 @@ const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => 
 });
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
-  const stamps = `"received_at":"${formatUtc(opts.now, true)}","catalog_version":${opts.catalog.version}}`;
+  const steps = opts.steps ?? STEPS;
+  const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, askedHeaders(steps, opts.client));
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
   items.forEach((item, index) => {
@@ -78,16 +82,19 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     }
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = rejected('invalid', checked.issues, type.key));
-    const given = checked.row.event_id as string | undefined;
-    const eventId = given ?? newEventId();
-    const line = withStamps(JSON.stringify(checked.row), given ? undefined : eventId, stamps);
+    const row = checked.row;
+    ctx.type = type;
+    let refused: StepRefusal | undefined;
+    for (let i = 0; i < steps.length && !refused; i++) refused = steps[i]!.apply(row, ctx);
+    if (refused) return void (outcomes[index] = rejected(refused.refusal, refused.issues, type.key));
+    const line = JSON.stringify(row);
     // A character is at most 3 bytes, so only an event near the limit needs its bytes counted.
     const bytes = line.length * 3 > opts.eventLimitBytes ? encoder.encode(line).byteLength : 0;
     if (bytes > opts.eventLimitBytes) {
       const message = `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes`;
       return void (outcomes[index] = rejected('too_large', [{ path: '', message }], type.key));
     }
-    ready.push({ index, subject: subjectOf(type.key), line, id: eventId, type: type.key });
+    ready.push({ index, subject: subjectOf(type.key), line, id: row.event_id as string, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
@@ -97,7 +104,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     const started = performance.now();
     let failures = 0;
     try {
-      const results = await publisher.publish(ready, opts.headers);
+      const results = await publisher.publish(ready, opts.messageHeaders);
       ready.forEach((r, i) => {
         const failed = results[i];
         if (failed) failures++;
@@ -130,11 +137,32 @@ export function metricLabel(o: Outcome): EventOutcome {
   return o.reason === 'overloaded' ? 'overloaded' : 'unavailable';
 }
 
-/** The row's JSON with event_id (when assigned here), received_at and catalog_version appended, without copying
- *  the row. `stamps` ends the object. */
-function withStamps(json: string, assignedId: string | undefined, stamps: string): string {
-  const tail = assignedId ? `"event_id":"${assignedId}",${stamps}` : stamps;
-  return json.length > 2 ? `${json.slice(0, -1)},${tail}` : `{${tail}`;
+/** What the steps see of the request: made once per request, `type` set for each event. */
+class RequestContext implements StepContext {
+  type!: EventType;
+  constructor(
+    readonly now: number,
+    readonly catalogVersion: number,
+    private readonly client: Client,
+    readonly headers: Readonly<Record<string, string | undefined>>,
+  ) {}
+
+  get ip(): string | undefined {
+    return this.client.ip;
+  }
+}
+
+const NO_HEADERS: Readonly<Record<string, string | undefined>> = Object.freeze({});
+
+/** The request headers the steps ask for, each read once. */
+function askedHeaders(steps: readonly Step[], client: Client): Readonly<Record<string, string | undefined>> {
+  let out: Record<string, string | undefined> | undefined;
+  for (const step of steps) {
+    if (!step.headers) continue;
+    out ??= Object.create(null) as Record<string, string | undefined>;
+    for (const name of step.headers) if (!(name in out)) out[name] = client.header(name);
+  }
+  return out ?? NO_HEADERS;
 }
 
 /** Whether a source's `types` (names or keys, as configured) include this type. */

@@ -1,9 +1,9 @@
 // Outcomes → the HTTP answer, the one place where an event's outcome becomes a status. One event: its own status.
 // Several: 202 all accepted, 207 some rejected, 400 none accepted, 503 (+ Retry-After) if any could not be stored —
 // with a result per event.
-import type { CoreResponse } from './types.ts';
+import type { CoreResponse, Refusal } from './types.ts';
 import { json, RETRY_AFTER_SECONDS } from './http-error.ts';
-import type { Outcome, Refusal } from './ingest.ts';
+import type { Outcome } from './ingest.ts';
 
 const RETRY = { 'retry-after': RETRY_AFTER_SECONDS };
 

@@ -8,7 +8,7 @@ export interface CoreRequest {
   /** Case-insensitive header lookup. */
   header(name: string): string | undefined;
   body: Uint8Array;
-  /** The peer's address, for per-IP rate limits. */
+  /** The peer's address, for per-IP rate limits and the ingest steps (client.ts). */
   ip?: string;
 }
 
@@ -19,6 +19,9 @@ export interface CoreResponse {
 }
 
 export type EventOutcome = 'accepted' | 'invalid' | 'too_large' | 'forbidden' | 'unavailable' | 'overloaded';
+
+/** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
+export type Refusal = 'invalid' | 'too_large' | 'forbidden';
 
 /** What the collector reports as it works (metrics); every method is cheap and never throws. */
 export interface CollectorObserver {

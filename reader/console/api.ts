@@ -4,8 +4,9 @@
 // into the answer. Wire: HTTP (hono); NATS for the tail and dead letters; HTTP to the collectors and sinks for metrics.
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { EVENTS_ROUTE, typedEventsRoute, typeKeyOf } from '../../shared/mod.ts';
 import { exampleEvent, openApiDocument } from '../../shared/docs/mod.ts';
-import { readLetters, typeKeyOf } from '../../streams/mod.ts';
+import { readLetters } from '../../streams/mod.ts';
 import { ReaderError } from '../errors/mod.ts';
 import { assetOf, docsPage, PAGE } from './assets.ts';
 import { bodyOf, natsOf } from './inputs.ts';
@@ -100,7 +101,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
         table: t.table,
         description: t.description,
         role: t.role ?? null,
-        route: t.role === 'fallback' ? '/v1/events' : `/v1/events/${t.name}`,
+        route: t.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(t.name),
         unknown_fields: t.unknownFields,
         fields: t.spec.fields,
         example: exampleEvent(t),

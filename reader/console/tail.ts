@@ -5,7 +5,8 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { EVENTS_STREAM, eventsIn, eventSubject, typeKeyOf, type NatsConnection } from '../../streams/mod.ts';
+import { EVENT_SUBJECTS, eventSubject, typeKeyOf } from '../../shared/mod.ts';
+import { EVENTS_STREAM, eventsIn, type NatsConnection } from '../../streams/mod.ts';
 
 const MAX_PER_SECOND = 50;
 const decoder = new TextDecoder();
@@ -13,7 +14,7 @@ const decoder = new TextDecoder();
 export function tail(c: Context, nc: NatsConnection, typeKey: string | undefined): Response {
   return streamSSE(c, async (stream) => {
     const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, {
-      filter_subjects: typeKey ? eventSubject(typeKey) : 'events.>',
+      filter_subjects: typeKey ? eventSubject(typeKey) : EVENT_SUBJECTS,
       deliver_policy: DeliverPolicy.New,
     });
     const messages = await consumer.consume({ max_messages: 256 });

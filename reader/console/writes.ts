@@ -5,7 +5,7 @@
 // redrive; HTTP POST (JSON) to the collector for a test event.
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import type { Catalog, Source } from '../../shared/mod.ts';
+import { EVENTS_ROUTE, typedEventsRoute, type Catalog, type Source } from '../../shared/mod.ts';
 import { redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
 import { invalidBody, ReaderError } from '../errors/mod.ts';
 import type { ConsoleAccess } from './access.ts';
@@ -47,7 +47,7 @@ export function consoleWrites(opts: WriteOptions): Hono {
       const message = `no event type ${JSON.stringify(body.type)} in the catalog`;
       throw invalidBody([{ path: 'type', message }]);
     }
-    const route = type.role === 'fallback' ? '/v1/events' : `/v1/events/${encodeURIComponent(type.name)}`;
+    const route = type.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(type.name);
     const source = opts.sources.find((s) => !s.types || s.types.some((t) => t === type.name || t === type.key));
     const res = await fetch(`${opts.collector}${route}`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 // The collector's OpenAPI 3.1 document: every route, with request bodies taken from the catalog's
 // JSON Schemas (one source of truth) and the error shapes every route shares.
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { segmentCalls, segmentMessage, type Catalog } from '../mod.ts';
+import { EVENTS_ROUTE, segmentCalls, segmentMessage, TYPED_EVENTS_ROUTE, type Catalog } from '../mod.ts';
 import { eventJsonSchema } from './json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -90,8 +90,8 @@ export function openApiDocument(catalog: Catalog): Json {
     servers: [{ url: 'http://localhost:8080' }],
     security: [{}, { writeKeyBasic: [] }, { writeKeyBearer: [] }, { writeKeyHeader: [] }],
     paths: {
-      '/v1/events': v1Post('One event, a JSON array, or NDJSON; each event names its type in `event`.', events),
-      '/v1/events/{type}': {
+      [EVENTS_ROUTE]: v1Post('One event, a JSON array, or NDJSON; each event names its type in `event`.', events),
+      [TYPED_EVENTS_ROUTE]: {
         parameters: [
           { name: 'type', in: 'path', required: true, schema: { enum: eventTypes.flatMap((t) => [t.name, t.key]) } },
         ],
