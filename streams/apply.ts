@@ -1,6 +1,6 @@
 // Makes a JetStream server match the declared topology: creates what is missing, updates what
 // differs, and reports each stream and consumer as created, updated (which fields) or unchanged.
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Catalog, Config } from '../shared/mod.ts';
 import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
@@ -17,7 +17,9 @@ const differing = (want: object, have: object) =>
     .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((have as Record<string, unknown>)[k]))
     .map(([k]) => k);
 
-const isNotFound = (err: unknown) => /not found/i.test(String((err as Error)?.message));
+/** The stream or consumer asked about does not exist: by JetStream's error code, never by message text. */
+const NOT_FOUND: number[] = [JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound];
+const isNotFound = (err: unknown) => err instanceof JetStreamApiError && NOT_FOUND.includes(err.code);
 
 export async function applyTopology(
   jsm: JetStreamManager,
