@@ -2,7 +2,14 @@
 // finish most of them within the hour, some pay), seed 001's shop of 4 products (sessions of page visits, cart adds
 // and orders), and a little of the rest of the marketplace. The same options give the same events with the same
 // event_ids, so sending the demo twice adds no rows to results.
-import { typedEventsRoute } from '../shared/mod.ts';
+import { retrying, typedEventsRoute } from '../shared/mod.ts';
+
+/** A 503: worth sending again. */
+class Unavailable extends Error {
+  constructor(readonly res: Response) {
+    super(`answered ${res.status}`);
+  }
+}
 
 export interface DemoOptions {
   /** Days of history, ending `end` (default: today, UTC). */
@@ -117,22 +124,23 @@ export async function sendDemo(
     for (const batch of day) {
       for (let from = 0; from < batch.events.length; from += 500) {
         const events = batch.events.slice(from, from + 500);
-        for (let attempt = 0; ; attempt++) {
-          const res = await fetch(`${url}${typedEventsRoute(batch.type)}`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify(events),
-          });
-          if (res.status === 503 && attempt < 20) {
-            await new Promise((r) => setTimeout(r, 250)); // the same event_ids again: stored once
-            continue;
-          }
-          const body = (await res.json()) as { accepted?: number; results?: { status: string }[] };
-          const accepted = res.status === 202 ? events.length : (body.accepted ?? 0);
-          sent += accepted;
-          refused += events.length - accepted;
-          break;
-        }
+        // A 503 (the stream electing a leader, the collector overloaded) is sent again: the same event_ids, stored once.
+        const res = await retrying(
+          async () => {
+            const r = await fetch(`${url}${typedEventsRoute(batch.type)}`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify(events),
+            });
+            if (r.status === 503) throw new Unavailable(r);
+            return r;
+          },
+          { passing: (err) => err instanceof Unavailable, baseMs: 250, maxMs: 2000, withinMs: 30_000 },
+        ).catch((err) => (err instanceof Unavailable ? err.res : Promise.reject(err)));
+        const body = (await res.json()) as { accepted?: number; results?: { status: string }[] };
+        const accepted = res.status === 202 ? events.length : (body.accepted ?? 0);
+        sent += accepted;
+        refused += events.length - accepted;
       }
     }
     progress(sent);
