@@ -9,11 +9,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { buildCatalog, type Catalog, type TypeSpec } from '../shared/mod.ts';
 import { throughElection } from './election.ts';
 
-export const CATALOG_BUCKET = 'catalog';
+const CATALOG_BUCKET = 'catalog';
 const KEY = 'current';
 const FOLLOW_EVERY_MS = 1000;
 
-export interface PublishedCatalog {
+interface PublishedCatalog {
   version: number;
   /** sha256 of the types as published: the same files give the same digest. */
   digest: string;

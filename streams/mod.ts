@@ -1,9 +1,21 @@
 // streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the connection helper, the
 // publisher the collector awaits, and the one runner every durable consumer (sink, archiver, relays) is made of.
-export * from './definitions.ts';
+export {
+  ARCHIVER_CONSUMER,
+  ARCHIVER_MAX_PENDING,
+  archiverAckWaitSeconds,
+  consumerSpecs,
+  DLQ_STREAM,
+  EVENTS_STREAM,
+  RELAYED_STREAM,
+  relayConsumer,
+  REPLAY_HEADER,
+  SINK_CONSUMER,
+  streamSpecs,
+} from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
-export { createPublisher, type PublisherOptions } from './publisher.ts';
+export { createPublisher } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
 export {
   catalogOfPublished,
@@ -12,18 +24,11 @@ export {
   openCatalogRegistry,
   type CatalogRegistry,
   type LiveCatalog,
-  type PublishedCatalog,
 } from './catalog-registry.ts';
-export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';
+export { readLetters, redrive, redriveSelected, showLetter, type LetterFilter } from './dead-letters.ts';
 export { isElecting, throughElection } from './election.ts';
-export { catalogInForce, catalogRegistry, type RegistryOptions } from './catalog-in-force.ts';
-export {
-  startConsumer,
-  type Buffer,
-  type ConsumerOptions,
-  type Destination,
-  type RunningConsumer,
-} from './consumer.ts';
+export { catalogInForce, catalogRegistry } from './catalog-in-force.ts';
+export { startConsumer, type Destination } from './consumer.ts';
 export {
   attemptOf,
   newConsumerStats,
@@ -31,8 +36,6 @@ export {
   type Attempt,
   type ConsumerStats,
   type Decision,
-  type DeadLetter,
-  type DeadLetterer,
   type Refused,
   type Retry,
 } from './delivery.ts';

@@ -5,7 +5,7 @@ import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import type { NatsLink } from './connect.ts';
 
-export interface PullLoopOptions {
+interface PullLoopOptions {
   link: NatsLink;
   stream: string;
   consumer: string;
@@ -18,7 +18,7 @@ export interface PullLoopOptions {
   handle(msgs: JsMsg[], signal: StopSignal): Promise<void>;
 }
 
-export interface PullLoop {
+interface PullLoop {
   stop(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import type { EventType, Issue } from '../../../shared/mod.ts';
 import type { Refusal } from '../types.ts';
 
 /** The row as it will be stored: the validated event, changed in place by each step in turn. */
-export type Row = Record<string, unknown>;
+type Row = Record<string, unknown>;
 
 /** The request an event came in, as the steps see it. Made once per request; `type` is the event's at hand. */
 export interface StepContext {
