@@ -1,5 +1,8 @@
-// streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the connection helper, the
-// publisher the collector awaits, and the one runner every durable consumer (sink, archiver, relays) is made of.
+// streams/: the JetStream side of edge-events — topology as data and its idempotent apply, the connection helper,
+// the message format on `events.<type>` and the publisher the collector awaits, the one runner every durable consumer
+// (sink, archiver, relays) is made of (pull, deliver, settle: ack, retry, dead-letter), dead letters read and
+// redriven, the published catalog versions in NATS KV and the catalog in force every process follows, and waiting
+// through an election.
 export {
   ARCHIVER_CONSUMER,
   ARCHIVER_MAX_PENDING,

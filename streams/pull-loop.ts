@@ -1,5 +1,6 @@
-// A durable pull consumer's loop: fetch up to N messages (waiting at most W), hand them to `handle`,
-// repeat. Fetch failures back off. stop() cuts the fetch in progress short and waits for the batch in hand.
+// The fetching half of the consumer runner (consumer.ts): fetch up to N messages of a durable pull consumer (waiting
+// at most W), hand them to `handle`, repeat. Fetch failures back off. stop() cuts the fetch in progress short and
+// waits for the batch in hand.
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';

@@ -14,7 +14,7 @@ export interface StepContext {
   /** The version of the catalog the event was validated against. */
   readonly catalogVersion: number;
   readonly type: EventType;
-  /** The client's address as the trusted proxy chain saw it (client.ts); undefined when the adapter knows none.
+  /** The client's address as the trusted proxy chain saw it (../client.ts); undefined when the adapter knows none.
    *  Worked out on first read. */
   readonly ip: string | undefined;
   /** The request headers the steps asked for, by the (lower-case) names they gave, read once per request. */
