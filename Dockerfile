@@ -36,8 +36,8 @@ COPY archive ./archive
 COPY cli ./cli
 # The event catalog the processes read at start (EVENT_CATALOG=catalog).
 COPY catalog ./catalog
-# The collector, the sink and the reader run as esbuild bundles (dist/), without a TypeScript loader; the console's
-# page is bundled into dist/console.
+# The collector, the sink, the reader and the archiver run as esbuild bundles (dist/), without a TypeScript loader;
+# the console's page is bundled into dist/console.
 RUN npm run build
 USER 1000:1000
 

@@ -16,8 +16,7 @@ export interface ObjectName {
 }
 
 /** The folder of a table's hour: `type=<table>/date=<date>/hour=<hour>/`. */
-export const hourFolder = (table: string, date: string, hour: string): string =>
-  `type=${table}/date=${date}/hour=${hour}/`;
+const hourFolder = (table: string, date: string, hour: string): string => `type=${table}/date=${date}/hour=${hour}/`;
 
 /** The folder of the hour `ms` (UTC) falls in. */
 export function hourFolderAt(table: string, ms: number): string {

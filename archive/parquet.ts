@@ -52,14 +52,14 @@ function codecOf(chType: string): Codec {
   return text;
 }
 
-export interface ParquetColumn {
+interface ParquetColumn {
   name: string;
   nullable: boolean;
   codec: Codec;
 }
 
 /** The archived columns of a type: its table's, without the insert time ClickHouse stamps. */
-export function parquetColumns(type: EventType): ParquetColumn[] {
+function parquetColumns(type: EventType): ParquetColumn[] {
   return columnsOf(type, modernDialect)
     .filter(([name]) => name !== 'inserted_at')
     .map(([name, chType]) => {

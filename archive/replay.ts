@@ -20,7 +20,7 @@ import type { ObjectStore, StoredObject } from './store.ts';
 
 const HOUR_MS = 3_600_000;
 
-export interface ArchivedFile extends StoredObject, ObjectName {}
+interface ArchivedFile extends StoredObject, ObjectName {}
 
 /** The archive's files, of one table or all, with hours in [from, to) when given. */
 export async function archivedFiles(
@@ -38,7 +38,7 @@ export async function archivedFiles(
   });
 }
 
-export interface TableSummary {
+interface TableSummary {
   table: string;
   hours: number;
   files: number;

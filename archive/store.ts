@@ -23,7 +23,7 @@ export interface ObjectStore {
   list(prefix: string): Promise<StoredObject[]>;
 }
 
-export class StoreError extends Error {
+class StoreError extends Error {
   override name = 'StoreError';
 }
 

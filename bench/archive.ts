@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventSubject } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
-import { connectNats, createPublisher, EVENTS_STREAM } from '../streams/mod.ts';
+import { connectNats, createPublisher } from '../streams/mod.ts';
 import {
   applyStreams,
   defaultCatalog,

@@ -27,7 +27,7 @@ function sourcesFromFile(path?: string): Source[] {
   );
 }
 
-export interface BuiltCollector {
+interface BuiltCollector {
   collector: Collector;
   /** The catalog in force: the files' until a published version is read, then every newer published one. */
   catalog(): Catalog;

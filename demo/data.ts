@@ -11,7 +11,7 @@ class Unavailable extends Error {
   }
 }
 
-export interface DemoOptions {
+interface DemoOptions {
   /** Days of history, ending `end` (default: today, UTC). */
   days: number;
   /** Users active on a busy day (about half on a quiet one). */
@@ -21,7 +21,7 @@ export interface DemoOptions {
 }
 
 /** Events of one type, for one request to /v1/events/{type}. */
-export interface DemoBatch {
+interface DemoBatch {
   type: string;
   events: Record<string, unknown>[];
 }
@@ -39,7 +39,7 @@ const PRODUCTS = [1, 2, 3, 4];
 const SCREENS = ['main', 'course', 'task', 'payment'];
 
 /** The demo, one day at a time (a day's events grouped by type), oldest first. */
-export function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
+function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
   const rnd = random(opts.seed ?? 42);
   const end = Date.parse(`${opts.end ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
   for (let d = opts.days - 1; d >= 0; d--) {

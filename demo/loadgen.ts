@@ -5,7 +5,7 @@
 import { typedEventsRoute, type Catalog } from '../shared/mod.ts';
 import { exampleEvent } from '../shared/docs/mod.ts';
 
-export interface LoadgenOptions {
+interface LoadgenOptions {
   /** The collector's base URL. */
   url: string;
   /** Events per second. */
@@ -20,7 +20,7 @@ export interface LoadgenOptions {
   maxInflight?: number;
 }
 
-export interface LoadgenStats {
+interface LoadgenStats {
   sent: number;
   accepted: number;
   errors: number;
@@ -30,7 +30,7 @@ export interface LoadgenStats {
   seconds: number;
 }
 
-export interface Loadgen {
+interface Loadgen {
   stats(): LoadgenStats;
   /** Resolves when the duration is over (or stop() was called) and every request has its answer. */
   done: Promise<LoadgenStats>;

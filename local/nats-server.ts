@@ -11,7 +11,7 @@ export interface NatsServer extends ServerControl {
   readonly dir: string;
 }
 
-export interface ClusterMember {
+interface ClusterMember {
   /** The server's name (JetStream's peer name: leaders are named by it). */
   name: string;
   cluster: string;

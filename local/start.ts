@@ -1,6 +1,7 @@
-// `npm start`: the whole pipeline on one machine with embedded defaults — a local nats-server child
-// (unless NATS_URL), the streams applied, the sink on embedded ClickHouse (unless CLICKHOUSE_URL)
-// and the collector. Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
+// `npm start`: the whole pipeline in one process with embedded defaults — a local nats-server child (unless
+// NATS_URL), the streams applied, the sink on embedded ClickHouse (unless CLICKHOUSE_URL), the archiver, the
+// collector and the reading process (sharing the sink's ClickHouse), and on request demo data (DEMO_DATA) and a load
+// (LOADGEN_RPS). Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';

@@ -4,7 +4,7 @@
 import { exitIfRefused, loadConfigOrExit, onStopSignal, type Config, type ConfigOf, type Role } from '../shared/mod.ts';
 import { startTracing } from '../shared/node/mod.ts';
 
-export interface Running {
+interface Running {
   stop(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from '../shared/node/mod.ts';
 
-export interface StatusOptions {
+interface StatusOptions {
   host: string;
   port: number;
   /** Each part the process needs, and whether it answers now. */
@@ -17,7 +17,7 @@ export interface StatusOptions {
   log: Logger;
 }
 
-export interface StatusServer {
+interface StatusServer {
   readonly port: number;
   close(): Promise<void>;
 }

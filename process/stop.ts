@@ -3,7 +3,7 @@
 // when one before it failed; the first failure is thrown once all have run.
 import type { Logger } from '../shared/node/mod.ts';
 
-export type StopStep = readonly [what: string, step: (() => Promise<unknown> | unknown) | undefined];
+type StopStep = readonly [what: string, step: (() => Promise<unknown> | unknown) | undefined];
 
 export async function stopInOrder(steps: readonly StopStep[], log: Logger): Promise<void> {
   let first: unknown;

@@ -12,7 +12,7 @@ import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, paramsOf } from './params.ts';
 import { reportPath, reports } from './reports/mod.ts';
 
-export interface ReaderOptions {
+interface ReaderOptions {
   clickhouse: ClickHouse;
   catalog: () => Catalog;
   /** Keys that may read; empty: reading is open (loopback by default). */

@@ -11,7 +11,7 @@ interface Entry {
   at: number;
 }
 
-export class DayCache {
+class DayCache {
   readonly #entries = new Map<string, Entry>();
   constructor(
     readonly maxAgeMs = 10 * 60_000,

@@ -10,7 +10,7 @@ import { select } from './select.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';
 
 /** The SELECT for one page, and its parameters (identifiers come from the catalog and the configuration). */
-export function eventsQuery(
+function eventsQuery(
   ch: ClickHouse,
   type: EventType,
   q: EventsQuery,
@@ -43,7 +43,7 @@ export function eventsQuery(
   return { query, params };
 }
 
-export interface EventsPage {
+interface EventsPage {
   type: string;
   rows: Record<string, unknown>[];
   next_cursor: string | null;

@@ -16,7 +16,7 @@ export const date = v.pipe(
 );
 
 /** A position in a newest-first listing: the time and event_id of the last row of the previous page. */
-export interface Cursor {
+interface Cursor {
   t: string;
   id: string;
 }

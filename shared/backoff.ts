@@ -25,7 +25,7 @@ export function pause(ms: number, signal: StopSignal, every?: () => void, everyM
   });
 }
 
-export interface RetryingOptions {
+interface RetryingOptions {
   /** Whether this failure is worth waiting through; any other is thrown at once. */
   passing(err: unknown): boolean;
   baseMs: number;

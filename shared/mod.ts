@@ -6,10 +6,10 @@
 // (OpenAPI, JSON Schema, SDK types, example events). Node-only parts (ClickHouse connection, logging, the tracing SDK)
 // are behind shared/node/mod.ts and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
-export type { EventType, Fields } from './catalog/event-type.ts';
+export type { EventType } from './catalog/event-type.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
 export type { FieldSpec, ScalarSpec, TypeSpec } from './catalog/spec.ts';
-export { validateEvent, type Issue, type Validation } from './catalog/validate.ts';
+export { validateEvent, type Issue } from './catalog/validate.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType, isNullable } from './catalog/columns.ts';
 export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment-message.ts';
@@ -21,7 +21,7 @@ export { isUnreachable } from './transient.ts';
 export { Refused, exitIfRefused } from './refused.ts';
 export { isRecord } from './is-record.ts';
 export { onStopSignal } from './stop-signal.ts';
-export { pause, retrying, retryDelayMs, type RetryingOptions, type StopSignal } from './backoff.ts';
+export { pause, retrying, retryDelayMs, type StopSignal } from './backoff.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
 export * from './wire-names.ts';
 export * from './telemetry.ts';

@@ -3,7 +3,7 @@
 // API's no-op tracer runs, at near-zero cost.
 import { context, propagation, ROOT_CONTEXT, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 
-export { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+export { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 
 let on = false;
 /** Whether spans are recorded (so callers can skip work that only feeds them). */

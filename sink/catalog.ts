@@ -9,7 +9,7 @@ import { migrate, type ClickHouse, type Migration } from '../shared/clickhouse/m
 import type { Logger } from '../shared/node/mod.ts';
 import { catalogOfPublished, digestOf, type CatalogRegistry } from '../streams/mod.ts';
 
-export class CatalogRefused extends Refused {
+class CatalogRefused extends Refused {
   override name = 'CatalogRefused';
   constructor(readonly changes: string[]) {
     super(

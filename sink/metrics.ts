@@ -4,7 +4,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { SinkObserver } from './types.ts';
 
-export interface SinkMetrics {
+interface SinkMetrics {
   /** Where the consumers' metrics (process/consumer-metrics.ts) are registered too. */
   registry: Registry;
   observer: SinkObserver;

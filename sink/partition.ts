@@ -4,12 +4,12 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { typeKeyOf, type Catalog, type EventType } from '../shared/mod.ts';
 
-export interface TableBatch {
+interface TableBatch {
   type: EventType;
   msgs: JsMsg[];
 }
 
-export interface Partition {
+interface Partition {
   tables: TableBatch[];
   /** Whole messages that can never be inserted, with why. */
   refused: { msg: JsMsg; reason: string }[];

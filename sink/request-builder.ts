@@ -12,7 +12,7 @@ export interface Part {
   line?: number;
 }
 
-export interface InsertRequest {
+interface InsertRequest {
   table: string;
   body: Uint8Array;
   /** The same rows always get the same token, so a retried insert that had in fact committed is dropped. */

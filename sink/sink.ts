@@ -14,7 +14,7 @@ import { isMissingSchema } from './retry-logic.ts';
 import { insertRows } from './service.ts';
 import type { SinkObserver, SinkStats } from './types.ts';
 
-export interface SinkDeps {
+interface SinkDeps {
   ch: ClickHouse;
   /** The catalog in force: which table each type lands in. */
   catalog: LiveCatalog;

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Catalog, Config } from '../shared/mod.ts';
 import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
 
-export interface Change {
+interface Change {
   kind: 'stream' | 'consumer';
   name: string;
   action: 'created' | 'updated' | 'unchanged';
@@ -21,7 +21,7 @@ const differing = (want: object, have: object) =>
 const NOT_FOUND: number[] = [JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound];
 const isNotFound = (err: unknown) => err instanceof JetStreamApiError && NOT_FOUND.includes(err.code);
 
-export async function applyTopology(
+async function applyTopology(
   jsm: JetStreamManager,
   streams: StreamSpec[],
   consumers: ConsumerSpec[],

@@ -8,7 +8,7 @@ import { followCatalog, openCatalogRegistry, type CatalogRegistry, type LiveCata
 import type { NatsLink } from './connect.ts';
 import { throughElection } from './election.ts';
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Create the bucket when missing (processes that publish or may start first); otherwise read it if it exists. */
   create: boolean;
   replicas: number;

@@ -1,7 +1,7 @@
 // The published catalog versions, in NATS KV bucket `catalog` (key `current`, with history): a version is published
-// only once ClickHouse holds every table and column it needs, and every collector and sink follows the newest one
-// without a restart. Versions count up from 1; a publish is a compare-and-set on the key's revision, so two sinks
-// starting together publish one version, not two. Wire: JetStream KV (stream KV_catalog).
+// only once ClickHouse holds every table and column it needs, and every process follows the newest one without a
+// restart (catalog-in-force.ts). Versions count up from 1; a publish is a compare-and-set on the key's revision, so
+// two sinks starting together publish one version, not two. Wire: JetStream KV (stream KV_catalog).
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { createHash } from 'node:crypto';
@@ -9,11 +9,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { buildCatalog, type Catalog, type TypeSpec } from '../shared/mod.ts';
 import { throughElection } from './election.ts';
 
-export const CATALOG_BUCKET = 'catalog';
+const CATALOG_BUCKET = 'catalog';
 const KEY = 'current';
 const FOLLOW_EVERY_MS = 1000;
 
-export interface PublishedCatalog {
+interface PublishedCatalog {
   version: number;
   /** sha256 of the types as published: the same files give the same digest. */
   digest: string;
@@ -39,8 +39,9 @@ export interface CatalogRegistry {
 }
 
 /**
- * The registry on this connection. `create`: make the bucket when it is missing (the sink, `streams:apply`); else
- * undefined when there is none yet (a collector started before anything was published).
+ * The registry on this connection. `create`: make the bucket when it is missing (the collector, the sink, `npm run
+ * catalog apply`); else undefined when there is none yet (a reader or an archiver started before anything was
+ * published).
  */
 export async function openCatalogRegistry(
   nc: NatsConnection,

@@ -1,5 +1,6 @@
 // Dead-lettering: the original payload (a whole message, or one event of it) goes to stream DLQ on
-// `dlq.<type>` with headers saying why, from where, and after how many deliveries. The caller settles
+// `dlq.<type>` (a relay's on `dlq.relay.<name>.<type>`) with headers saying why, from where, by whom and after how
+// many deliveries. The caller settles
 // the original (term, or ack when only some of its events were dead) only after the DLQ's PubAck.
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DLQ_SUBJECTS, dlqSubject, redriveMessageId } from '../shared/mod.ts';
 import { DLQ_HEADERS, DLQ_STREAM } from './definitions.ts';
 
-export interface Letter {
+interface Letter {
   seq: number;
   subject: string;
   time: Date;

@@ -1,5 +1,6 @@
-// The JetStream topology as data: stream EVENTS (`events.<type>`), stream DLQ (`dlq.<type>`) and the
-// sink's durable pull consumer. `applyTopology` makes a server match it.
+// The JetStream topology as data: streams EVENTS (`events.<type>`), RELAYED (what NATS relays republish) and DLQ
+// (`dlq.<type>`), and the durable pull consumers on EVENTS of the sink, the archiver and each relay; with the
+// headers a dead letter and a replayed event carry. apply.ts makes a server match it.
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ConsumerConfig, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
@@ -115,7 +116,7 @@ export function consumerSpecs(cfg: Pick<Config, 'sink' | 'relays' | 'archive'>, 
   ];
 }
 
-/** A durable pull consumer on EVENTS, as the sink and every relay use one. */
+/** A durable pull consumer on EVENTS, as the sink, the archiver and every relay use one. */
 function pullConsumer(
   name: string,
   description: string,

@@ -1,9 +1,24 @@
-// streams/: the JetStream side of edge-events — topology as data, its idempotent apply, the connection helper, the
-// publisher the collector awaits, and the one runner every durable consumer (sink, archiver, relays) is made of.
-export * from './definitions.ts';
+// streams/: the JetStream side of edge-events — topology as data and its idempotent apply, the connection helper,
+// the message format on `events.<type>` and the publisher the collector awaits, the one runner every durable consumer
+// (sink, archiver, relays) is made of (pull, deliver, settle: ack, retry, dead-letter), dead letters read and
+// redriven, the published catalog versions in NATS KV and the catalog in force every process follows, and waiting
+// through an election.
+export {
+  ARCHIVER_CONSUMER,
+  ARCHIVER_MAX_PENDING,
+  archiverAckWaitSeconds,
+  consumerSpecs,
+  DLQ_STREAM,
+  EVENTS_STREAM,
+  RELAYED_STREAM,
+  relayConsumer,
+  REPLAY_HEADER,
+  SINK_CONSUMER,
+  streamSpecs,
+} from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
 export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
-export { createPublisher, type PublisherOptions } from './publisher.ts';
+export { createPublisher } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
 export {
   catalogOfPublished,
@@ -12,18 +27,11 @@ export {
   openCatalogRegistry,
   type CatalogRegistry,
   type LiveCatalog,
-  type PublishedCatalog,
 } from './catalog-registry.ts';
-export { readLetters, redrive, redriveSelected, showLetter, type Letter, type LetterFilter } from './dead-letters.ts';
+export { readLetters, redrive, redriveSelected, showLetter, type LetterFilter } from './dead-letters.ts';
 export { isElecting, throughElection } from './election.ts';
-export { catalogInForce, catalogRegistry, type RegistryOptions } from './catalog-in-force.ts';
-export {
-  startConsumer,
-  type Buffer,
-  type ConsumerOptions,
-  type Destination,
-  type RunningConsumer,
-} from './consumer.ts';
+export { catalogInForce, catalogRegistry } from './catalog-in-force.ts';
+export { startConsumer, type Destination } from './consumer.ts';
 export {
   attemptOf,
   newConsumerStats,
@@ -31,8 +39,6 @@ export {
   type Attempt,
   type ConsumerStats,
   type Decision,
-  type DeadLetter,
-  type DeadLetterer,
   type Refused,
   type Retry,
 } from './delivery.ts';

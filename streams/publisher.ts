@@ -5,12 +5,12 @@
 // Wire: NATS PUB with headers (Nats-Msg-Id, traceparent per event), PubAck JSON on `<inbox>.<n>`.
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NotStored, OutgoingEvent, Publisher } from '../shared/mod.ts';
+import type { NotStored, Publisher } from '../shared/mod.ts';
 import type { NatsLink } from './connect.ts';
 import { messageIdOf, packLines, utf8Length } from './container.ts';
 import { EVENTS_STREAM } from './definitions.ts';
 
-export interface PublisherOptions {
+interface PublisherOptions {
   timeoutMs: number;
   /** Events of one subject that may share a message; 1 publishes each event as its own message. */
   maxEventsPerMessage: number;

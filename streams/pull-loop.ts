@@ -1,11 +1,12 @@
-// A durable pull consumer's loop: fetch up to N messages (waiting at most W), hand them to `handle`,
-// repeat. Fetch failures back off. stop() cuts the fetch in progress short and waits for the batch in hand.
+// The fetching half of the consumer runner (consumer.ts): fetch up to N messages of a durable pull consumer (waiting
+// at most W), hand them to `handle`, repeat. Fetch failures back off. stop() cuts the fetch in progress short and
+// waits for the batch in hand.
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import type { NatsLink } from './connect.ts';
 
-export interface PullLoopOptions {
+interface PullLoopOptions {
   link: NatsLink;
   stream: string;
   consumer: string;
@@ -18,7 +19,7 @@ export interface PullLoopOptions {
   handle(msgs: JsMsg[], signal: StopSignal): Promise<void>;
 }
 
-export interface PullLoop {
+interface PullLoop {
   stop(): Promise<void>;
 }
 

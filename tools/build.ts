@@ -1,8 +1,8 @@
-// `npm run build`: the collector and the sink bundled into dist/ with esbuild, one ESM file each (packages
-// stay in node_modules), so the processes start without a TypeScript loader: ~25 MiB less RSS under load. And the
-// console's page (reader/console/web) for browsers: one script and one stylesheet in dist/console, preact and uPlot
-// included, so nothing is fetched from a CDN. `npm run collector` / `npm run sink` / `npm start` build first; tests
-// and benchmarks call buildBundles() before spawning.
+// `npm run build`: each process (collector, sink, reader, archiver: BUNDLES) bundled into dist/ with esbuild, one ESM
+// file each (packages stay in node_modules), so the processes start without a TypeScript loader: ~25 MiB less RSS
+// under load. And the console's page (reader/console/web) for browsers: one script and one stylesheet in
+// dist/console, preact and uPlot included, so nothing is fetched from a CDN. `npm start` and `npm run collector`
+// (sink, reader, archiver) build first; tests and benchmarks call buildBundles() before spawning.
 import { build, type Metafile } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

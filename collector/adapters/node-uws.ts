@@ -4,7 +4,7 @@ import HyperExpress from 'hyper-express';
 import uws from 'uWebSockets.js';
 import { bodyAdmission, type Collector, type CoreResponse } from '../core/mod.ts';
 
-export interface NodeServer {
+interface NodeServer {
   readonly port: number;
   /** Stop accepting connections, wait for in-flight requests to be answered, close idle ones. */
   close(): Promise<void>;
@@ -13,7 +13,7 @@ export interface NodeServer {
 // The JS fallback of uWebSockets.js is many times slower; refuse to run on it.
 if (!String(uws.App).includes('[native code]')) throw new Error('uWebSockets.js native binary did not load');
 
-export interface ServeOptions {
+interface ServeOptions {
   host: string;
   port: number;
   bodyLimitBytes: number;

@@ -5,7 +5,7 @@ import type { Source } from '../../shared/mod.ts';
 import { HttpError } from './http-error.ts';
 import type { CoreRequest } from './types.ts';
 
-export function writeKeyOf(req: CoreRequest, bodyWriteKey?: unknown): string | undefined {
+function writeKeyOf(req: CoreRequest, bodyWriteKey?: unknown): string | undefined {
   const auth = req.header('authorization');
   if (auth) {
     const [scheme, value = ''] = auth.trim().split(/\s+/, 2);

@@ -5,7 +5,7 @@ import { HttpError } from './http-error.ts';
 
 export type BodyItem = { ok: true; value: unknown } | { ok: false; issues: Issue[] };
 
-export interface ParsedBody {
+interface ParsedBody {
   items: BodyItem[];
   /** Several events were sent (array or NDJSON): answer per event. */
   batch: boolean;
@@ -23,7 +23,7 @@ const NDJSON_TYPES = new Set([
 ]);
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export const SUPPORTED_TYPES = [
+const SUPPORTED_TYPES = [
   'application/json',
   'text/plain (JSON, for sendBeacon)',
   'application/x-ndjson',

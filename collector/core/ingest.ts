@@ -131,7 +131,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
 }
 
 /** The outcome as the `outcome` label of edge_events_events_total. */
-export function metricLabel(o: Outcome): EventOutcome {
+function metricLabel(o: Outcome): EventOutcome {
   if (o.status === 'accepted') return 'accepted';
   if (o.status === 'rejected') return o.refusal;
   return o.reason === 'overloaded' ? 'overloaded' : 'unavailable';

@@ -28,7 +28,7 @@ export const SEGMENT_ROUTES: Readonly<Record<string, SegmentRoute>> = Object.fro
 
 export type IngestItem = BodyItem & { type?: EventType };
 
-export interface SegmentBody {
+interface SegmentBody {
   messages: unknown[];
   batch: boolean;
   writeKey?: unknown;

@@ -7,10 +7,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 
-export const SESSION_COOKIE = 'edge_events_console';
+const SESSION_COOKIE = 'edge_events_console';
 const MAX_SESSIONS = 1000;
 
-export interface Session {
+interface Session {
   canRedrive: boolean;
 }
 

@@ -1,7 +1,8 @@
 // The console's routes, under /console: the page and its assets, the API docs, and /console/api/* — sign-in, the
 // overview, the live tail, dead letters, the catalog, and the writes (redrive, a test event: writes.ts). Every answer
 // JSON; what cannot be answered is a ReaderError (a bad body is a 400 naming the field), which the reader's app turns
-// into the answer. Wire: HTTP (hono); NATS for the tail and dead letters; HTTP to the collectors and sinks for metrics.
+// into the answer. Wire: HTTP (hono); NATS for the tail and dead letters; HTTP to the collectors, sinks and archivers
+// for metrics.
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { EVENTS_ROUTE, typedEventsRoute, typeKeyOf } from '../../shared/mod.ts';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export const CONSOLE_DIST = 'dist/console';
+const CONSOLE_DIST = 'dist/console';
 
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',

@@ -3,4 +3,4 @@
 export { ConsoleAccess } from './access.ts';
 export { consoleRoutes, type ConsoleOptions } from './api.ts';
 export { OverviewSampler } from './overview.ts';
-export type { Overview, Target } from './overview-types.ts';
+export type { Overview } from './overview-types.ts';

@@ -1,4 +1,4 @@
-// Reading the Prometheus text format the collectors and sinks expose (prom-client's GET /metrics): each sample's
+// Reading the Prometheus text format the processes expose (prom-client's GET /metrics): each sample's
 // name, labels and value — enough for counters, gauges and histogram buckets. Comments and malformed lines are
 // skipped. Wire: text/plain; version=0.0.4.
 

@@ -25,7 +25,7 @@ const STATUS = {
   unavailable: 503,
 } as const;
 
-export type ReaderErrorKind = keyof typeof STATUS;
+type ReaderErrorKind = keyof typeof STATUS;
 
 export class ReaderError extends Error {
   override readonly name = 'ReaderError';

@@ -17,7 +17,7 @@ export interface Report<P extends v.GenericSchema = v.GenericSchema, R extends v
   readonly params: P;
   /** One row of the answer, `{ rows: [row, …] }`. */
   readonly row: R;
-  /** The marts it reads (shared/catalog/marts.ts), by name; none: it reads the event tables. */
+  /** The marts it reads (shared/schema/marts.ts), by name; none: it reads the event tables. */
   readonly marts?: readonly (keyof typeof martNames)[];
   /** The rows; a ReaderError when the request cannot be answered (an unknown type, nothing to report from). */
   run(ch: ClickHouse, catalog: Catalog, q: v.InferOutput<P>): Promise<v.InferOutput<R>[]>;

@@ -21,7 +21,7 @@ export interface Catalog {
 }
 
 /** A catalog issue: the index of the type among all specs, then the path inside it. */
-export type CatalogIssue = SpecIssue;
+type CatalogIssue = SpecIssue;
 
 /** Compiles specs into a catalog, or gives every issue (paths start with the type's index among `specs`). */
 export function buildCatalog(specs: readonly TypeSpec[], version = 0): { catalog?: Catalog; issues: CatalogIssue[] } {

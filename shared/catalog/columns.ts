@@ -109,10 +109,6 @@ export function isNullable(schema: v.GenericSchema): boolean {
   return false;
 }
 
-export function isOptional(schema: v.GenericSchema): boolean {
-  return schema.type === 'optional' || schema.type === 'nullish' || schema.type === 'exact_optional';
-}
-
 type WrappedSchema = v.GenericSchema & { wrapped?: WrappedSchema };
 
 function unwrap(schema: WrappedSchema): v.GenericSchema {

@@ -28,7 +28,7 @@ export interface SpecIssue {
   message: string;
 }
 
-export const snakeCase = (name: string) =>
+const snakeCase = (name: string) =>
   name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
@@ -89,7 +89,7 @@ const jsonText = (maxLength: number) =>
   );
 
 /** The valibot schema of one field, with its optionality, nullability, default and description. */
-export function fieldSchema(spec: FieldSpec): v.GenericSchema {
+function fieldSchema(spec: FieldSpec): v.GenericSchema {
   let schema =
     spec.type === 'json'
       ? jsonText(spec.max_length ?? 32 * 1024)

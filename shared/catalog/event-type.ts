@@ -4,7 +4,7 @@
 import type * as v from 'valibot';
 import type { TypeSpec } from './spec.ts';
 
-export type Fields = Record<string, v.GenericSchema>;
+type Fields = Record<string, v.GenericSchema>;
 
 export interface EventType {
   /** As clients name it, e.g. `PageVisit`. */

@@ -42,7 +42,7 @@ function locate(p: Parsed, path: (string | number)[], message: string): string {
 }
 
 /** The type specs of every file that parses, in order (files, then types within each), and the problems of the rest. */
-export function parseCatalogSources(sources: readonly CatalogSource[]): {
+function parseCatalogSources(sources: readonly CatalogSource[]): {
   specs: TypeSpec[];
   origin: { parsed: Parsed; index: number }[];
   problems: string[];

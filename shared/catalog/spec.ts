@@ -60,7 +60,6 @@ export const FieldSpec = v.variant('type', [
 ]);
 export type FieldSpec = v.InferOutput<typeof FieldSpec>;
 export type ScalarSpec = v.InferOutput<typeof ScalarSpec>;
-export type FieldKind = FieldSpec['type'];
 
 export const TypeSpec = v.strictObject({
   /** As clients name it (PageVisit); they may also write its snake_case key. */

@@ -11,7 +11,7 @@ export interface Issue {
   message: string;
 }
 
-export type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; issues: Issue[] };
+type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; issues: Issue[] };
 
 const NUMERIC = /^(Int|UInt|Float)/;
 const NONE: readonly string[] = [];

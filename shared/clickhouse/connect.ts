@@ -15,7 +15,7 @@ export interface ClickHouse extends Capabilities {
   close(): Promise<void>;
 }
 
-export class EmbeddedEngineMissing extends Error {
+class EmbeddedEngineMissing extends Error {
   override name = 'EmbeddedEngineMissing';
 }
 

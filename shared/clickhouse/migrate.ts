@@ -44,7 +44,7 @@ export interface Migration {
   unsupported: string[];
 }
 
-export class MigrationRefused extends Refused {
+class MigrationRefused extends Refused {
   override name = 'MigrationRefused';
   constructor(readonly reasons: string[]) {
     super(
@@ -151,7 +151,7 @@ function createMissing(dialect: Dialect, db: string, t: TableSpec, tables: Map<s
 }
 
 /** What applying `catalog` to this database takes, or why it cannot be applied. */
-export async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
+async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
   const { database: db, dialect } = ch;
   const { tables, ttls } = await existingTables(ch);
   const unsupported: string[] = [];

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import type { Catalog } from '../catalog/catalog.ts';
 import { exitIfRefused, Refused } from '../refused.ts';
 import { GROUPS, ROLES, settingsOf, type ConfigOf, type Role } from './roles.ts';
-import { SETTINGS, type Env, type SettingName } from './settings.ts';
+import { SETTINGS, type Env } from './settings.ts';
 
 export class ConfigError extends Refused {
   override name = 'ConfigError';
@@ -89,5 +89,3 @@ export function loadConfigOrExit<R extends Role = 'all'>(
     return exitIfRefused(err);
   }
 }
-
-export type { SettingName };

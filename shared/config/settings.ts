@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { decimal, flag, int, sqlName, url } from './fields.ts';
 import { RelaySchema, SourcesSchema } from './sources.ts';
 
-export interface Setting {
+interface Setting {
   schema: v.GenericSchema<string | undefined, unknown>;
   /** What it does, for the README (markdown). */
   what: string;

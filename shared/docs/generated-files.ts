@@ -1,4 +1,4 @@
-// The artefacts generated from a catalog and checked in beside the shipped catalog files: ClickHouse DDL, the JSON
+// The artefacts generated from a catalog and checked in under shared/docs/generated/: ClickHouse DDL, the JSON
 // Schema of every event, the collector's OpenAPI document, TypeScript types for client code (`npm run generate`
 // writes them, and the README's table of settings; a test fails when stale).
 import type { Catalog } from '../mod.ts';

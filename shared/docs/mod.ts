@@ -2,8 +2,5 @@
 // every event, TypeScript types for SDK calls, an example event of each type, and the files `npm run generate` checks
 // in (shared/docs/generated/). Runtime-neutral: the collector serves its OpenAPI document on every runtime.
 export { openApiDocument } from './openapi.ts';
-export { eventJsonSchema } from './json-schema.ts';
-export { sdkTypes } from './sdk-types.ts';
 export { exampleEvent } from './examples.ts';
 export { generatedFiles } from './generated-files.ts';
-export { settingsTable, withSettingsTable } from './settings-table.ts';

@@ -3,8 +3,8 @@
 // markers; a test fails when the README's copy is stale.
 import { ROLES, settingsOf, SETTINGS, type Role, type SettingName } from '../mod.ts';
 
-export const SETTINGS_BEGIN = '<!-- settings: generated from shared/config by npm run generate -->';
-export const SETTINGS_END = '<!-- /settings -->';
+const SETTINGS_BEGIN = '<!-- settings: generated from shared/config by npm run generate -->';
+const SETTINGS_END = '<!-- /settings -->';
 
 const PROCESSES = (Object.keys(ROLES) as Role[]).filter((r) => r !== 'all');
 
@@ -16,7 +16,7 @@ function defaultOf(name: SettingName): string {
   return fallback === undefined ? 'none' : `\`${String(fallback)}\``;
 }
 
-export function settingsTable(): string {
+function settingsTable(): string {
   const readers = (name: SettingName) => {
     const roles = PROCESSES.filter((r) => settingsOf(r).includes(name));
     return roles.length ? roles.join(', ') : '`npm start`';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogFromSources, CatalogError, type Catalog, type CatalogSource } from '../mod.ts';
 
-export function readCatalogSources(paths: string): CatalogSource[] {
+function readCatalogSources(paths: string): CatalogSource[] {
   const files = paths
     .split(',')
     .map((p) => p.trim())

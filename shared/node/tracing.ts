@@ -2,7 +2,7 @@
 // SDK is loaded only then; otherwise the API's no-op tracer stays (see shared/telemetry.ts).
 import { markTracingOn, type Config } from '../mod.ts';
 
-export interface Tracing {
+interface Tracing {
   shutdown(): Promise<void>;
 }
 

@@ -57,7 +57,7 @@ const onCluster = (dialect: Placement) => (dialect.cluster ? ` ON CLUSTER ${dial
 const columnList = (columns: Column[]) =>
   `(\n${columns.map(([name, type, fill]) => `  ${columnSql([name, type, fill])}`).join(',\n')}\n)`;
 
-export const columnSql = ([name, type, fill]: Column): string => `\`${name}\` ${type}${fill ? ` DEFAULT ${fill}` : ''}`;
+const columnSql = ([name, type, fill]: Column): string => `\`${name}\` ${type}${fill ? ` DEFAULT ${fill}` : ''}`;
 
 /** `ReplacingMergeTree(v)` → `ReplicatedReplacingMergeTree('<zookeeper path>', '{replica}', v)`. */
 function replicated(engine: string, db: string, table: string): string {

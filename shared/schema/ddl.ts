@@ -29,8 +29,6 @@ export const modernDialect: Dialect = {
   ttl: true,
 };
 
-export type { Column };
-
 export function columnsOf(type: EventType, dialect: Dialect): Column[] {
   const columns: Column[] = [['event_id', 'String']];
   for (const [name, schema] of Object.entries(type.fields)) {
@@ -106,7 +104,7 @@ export function latestOf(type: EventType, dialect: Dialect): { table: TableSpec;
 }
 
 /** The tables and views derived from a type's table: its latest-row table and the view that fills it. */
-export function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
+function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
   const latest = latestOf(type, dialect);
   return latest ? [...createTable(db, latest.table, dialect), createView(db, latest.view, dialect)] : [];
 }

@@ -5,7 +5,7 @@
 import { columnTypes, modernDialect } from './ddl.ts';
 import type { Catalog, EventType, FieldSpec } from '../mod.ts';
 
-export interface CatalogChange {
+interface CatalogChange {
   type: string;
   field?: string;
   what: string;

@@ -8,7 +8,7 @@
 import type { Catalog } from '../mod.ts';
 import type { Column, TableSpec, ViewSpec } from './cluster.ts';
 
-export interface Mart {
+interface Mart {
   table: TableSpec;
   view: ViewSpec;
 }

@@ -6,13 +6,10 @@ export {
   catalogDdl,
   columnsOf,
   columnTypes,
-  derivedDdl,
   eventTable,
   latestOf,
   modernDialect,
-  tableDdl,
   ttlClause,
-  type Column,
   type Dialect,
 } from './ddl.ts';
 export {
@@ -24,7 +21,6 @@ export {
   replaceDistributed,
   storedIn,
   type TableSpec,
-  type ViewSpec,
 } from './cluster.ts';
-export { diffCatalogs, describeCatalogChange, type CatalogChange } from './diff.ts';
-export { martNames, martsOf, type Mart } from './marts.ts';
+export { diffCatalogs, describeCatalogChange } from './diff.ts';
+export { martNames, martsOf } from './marts.ts';

@@ -5,7 +5,7 @@ import type { EventType, Issue } from '../../../shared/mod.ts';
 import type { Refusal } from '../types.ts';
 
 /** The row as it will be stored: the validated event, changed in place by each step in turn. */
-export type Row = Record<string, unknown>;
+type Row = Record<string, unknown>;
 
 /** The request an event came in, as the steps see it. Made once per request; `type` is the event's at hand. */
 export interface StepContext {
@@ -14,7 +14,7 @@ export interface StepContext {
   /** The version of the catalog the event was validated against. */
   readonly catalogVersion: number;
   readonly type: EventType;
-  /** The client's address as the trusted proxy chain saw it (client.ts); undefined when the adapter knows none.
+  /** The client's address as the trusted proxy chain saw it (../client.ts); undefined when the adapter knows none.
    *  Worked out on first read. */
   readonly ip: string | undefined;
   /** The request headers the steps asked for, by the (lower-case) names they gave, read once per request. */

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { postJson } from './http.ts';
 
-export interface CatalogType {
+interface CatalogType {
   name: string;
   key: string;
   table: string;

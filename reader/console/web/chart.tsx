@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 
-export interface Series {
+interface Series {
   label: string;
   color: string;
   values: (number | null)[];

@@ -1,7 +1,7 @@
 // The page's calls to its own server: JSON in and out, the session cookie sent by the browser (the page never sees
 // a secret). A non-2xx answer becomes an ApiError carrying the status and the body, which the pages show.
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,

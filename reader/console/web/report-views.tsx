@@ -15,7 +15,7 @@ export interface ViewContext {
   byDate<T extends { date: string }>(rows: T[], pick: (r: T) => number | null): (number | null)[];
 }
 
-export interface View {
+interface View {
   /** The range it is asked for, when not the page's. */
   range?(): { from: string; to: string };
   draw(rows: unknown[], ctx: ViewContext): JSX.Element;
