@@ -124,7 +124,8 @@ export async function sendDemo(
     for (const batch of day) {
       for (let from = 0; from < batch.events.length; from += 500) {
         const events = batch.events.slice(from, from + 500);
-        // A 503 (the stream electing a leader, the collector overloaded) is sent again: the same event_ids, stored once.
+        // A 503 (the stream electing a leader, the collector overloaded) is sent again: the same event_ids, stored
+        // once.
         const res = await retrying(
           async () => {
             const r = await fetch(`${url}${typedEventsRoute(batch.type)}`, {
