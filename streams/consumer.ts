@@ -21,10 +21,10 @@ export interface Destination {
   fetched?(msgs: JsMsg[]): void;
   /** Holds messages across batches until a group of them is due (the archiver's files); without it, each batch is
    *  delivered as it was fetched. */
-  buffer?: Buffer;
+  buffer?: MessageBuffer;
 }
 
-interface Buffer {
+interface MessageBuffer {
   /** Takes a message, or settles it itself (one it skips, one it cannot place yet); true once a group is due. */
   add(msg: JsMsg): boolean;
   /** Removes and returns the groups due now — or every group, when `all`. */
