@@ -1,9 +1,9 @@
 // The archiver's destination, for the consumer runner (streams/consumer.ts): messages from its own durable consumer
 // are held (the runner's MessageBuffer), grouped by event table and the hour the stream received them, until a
 // group reaches ARCHIVE_FILE_BYTES or has waited ARCHIVE_FLUSH_SECONDS; then the group is delivered as one Parquet
-// file, stored whole, and only then are its messages acked. A store that fails is retried by the runner with backoff (every held
-// message kept alive); meanwhile nothing else is fetched, so the archiver holds what it has while the sink, on its own
-// consumer, carries on.
+// file, stored whole, and only then are its messages acked. A store that fails is retried by the runner with
+// backoff (every held message kept alive); meanwhile nothing else is fetched, so the archiver holds what it has
+// while the sink, on its own consumer, carries on.
 //
 // Exactly once in the archive: a message comes back only if an archiver died (or stalled past ack_wait) holding it,
 // perhaps after storing its file. Before a file with a redelivered message is written, the files of its hour are
