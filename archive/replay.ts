@@ -7,12 +7,12 @@ import {
   eventSubject,
   pause,
   replayMessageId,
-  typeKeysOf,
   type Catalog,
   type EventType,
   type OutgoingEvent,
   type Publisher,
 } from '../shared/mod.ts';
+import { typeKeysOf } from '../shared/config/mod.ts';
 import { REPLAY_HEADER } from '../streams/mod.ts';
 import { hourStart, parseKey, type ObjectName } from './layout.ts';
 import { parquetFooter, readParquet } from './parquet.ts';

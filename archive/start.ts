@@ -2,7 +2,8 @@
 // the files until a published version is read, then every newer one), the consumer runner delivering to the
 // archiver (archiver.ts) and checking between batches which files are due, and /healthz, /readyz and /metrics on
 // ARCHIVE_PORT — and stops them in order, writing what it holds first.
-import { ARCHIVER_DEAD_LETTERER, SpanKind, type ConfigOf } from '../shared/mod.ts';
+import { ARCHIVER_DEAD_LETTERER, SpanKind } from '../shared/mod.ts';
+import { type ConfigOf } from '../shared/config/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
 import {

@@ -6,7 +6,7 @@
 import { AwsClient } from 'aws4fetch';
 import { mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { Config } from '../shared/mod.ts';
+import type { Config } from '../shared/config/mod.ts';
 
 export interface StoredObject {
   key: string;

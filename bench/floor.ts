@@ -1,7 +1,8 @@
 // `npm run bench -- floor`: what one event costs the collector's own code on one core, in-process, stage by
 // stage — the floor under the HTTP figures. The body is the http bench's 100-event batch; no HTTP, no socket.
 import { createCollector, newEventId, respond } from '../collector/core/mod.ts';
-import { loadConfig, validateEvent } from '../shared/mod.ts';
+import { validateEvent } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { defaultCatalog } from '../test/support/mod.ts';
 import { messageIdOf, packLines } from '../streams/mod.ts';
 import { BATCH } from './http.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { spawnOwned, waitFor, type OwnedProcess } from '../local/mod.ts';
 import { defaultCatalog, freePort, spawnService, startClickHouseServer, startNatsServer } from '../test/support/mod.ts';
 import { applyConfiguredTopology, EVENTS_STREAM } from '../streams/mod.ts';

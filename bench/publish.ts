@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { startNatsServer } from '../local/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { defaultCatalog } from '../test/support/mod.ts';

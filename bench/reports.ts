@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dayCacheOf, readerApp } from '../reader/mod.ts';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { connectClickHouse, migrate } from '../shared/clickhouse/mod.ts';
 import { defaultCatalog } from '../test/support/mod.ts';
 import { progress, writeSection } from './results.ts';

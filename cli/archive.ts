@@ -2,7 +2,7 @@
 // hours, files, rows, bytes), and republishing part of it into the pipeline (hours of receipt, UTC; TIME as ISO
 // 8601, e.g. 2024-06-01 or 2024-06-01T13:00Z). Reads ARCHIVE_URL (and the S3 settings), NATS_URL, EVENT_CATALOG.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { openStore, replay, summarize, typeNamed, type ReplayProgress } from '../archive/mod.ts';
 import { connectNats, createPublisher } from '../streams/mod.ts';

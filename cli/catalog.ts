@@ -3,7 +3,8 @@
 // catalogs and whether it is compatible. apply: what the sink does at start — migrate ClickHouse, then publish the
 // version to NATS KV for the collectors (the deploy Job runs it). generate: the checked-in artefacts.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { exitIfRefused, loadConfigOrExit, type Catalog } from '../shared/mod.ts';
+import { exitIfRefused, type Catalog } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { columnsOf, describeCatalogChange, diffCatalogs, modernDialect } from '../shared/schema/mod.ts';
 import { generatedFiles } from '../shared/docs/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';

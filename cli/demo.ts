@@ -1,7 +1,7 @@
 // `npm run demo [-- --days 180 --users 300 --url http://localhost:8080]`: deterministic demo data sent through the
 // collector (the real path), with a progress bar; sending it again adds no rows to results.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { demoSize, sendDemo } from '../demo/mod.ts';
 
 const cfg = loadConfigOrExit();

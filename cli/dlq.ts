@@ -2,7 +2,7 @@
 // inspect dead letters, and after a fix republish them to `events.*` (idempotent by event_id).
 import { connect } from '@nats-io/transport-node';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { readLetters, redrive, showLetter, type LetterFilter } from '../streams/mod.ts';
 
 const USAGE =

@@ -1,7 +1,8 @@
 // `npm run loadgen -- --rps 300 [--duration 60] [--url http://localhost:8080] [--batch 1]`: an open-loop load of
 // the catalog's events against a collector, with a live line of what was sent, accepted, refused and how fast.
 import { parseArgs } from 'node:util';
-import { exitIfRefused, loadConfigOrExit } from '../shared/mod.ts';
+import { exitIfRefused } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import { describeLoad, startLoadgen } from '../demo/mod.ts';
 

@@ -1,6 +1,6 @@
 // `npm run query -- "SELECT …"`: shows what landed. With CLICKHOUSE_URL it asks the server; on the
 // embedded engine it goes through the running sink (which holds the data folder) or opens it itself.
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { askRunningSink, QUERY_SETTINGS } from '../sink/mod.ts';
 

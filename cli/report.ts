@@ -3,7 +3,8 @@
 // asks the running reading API (READER_PORT), which holds the embedded engine's data folder while `npm start` runs;
 // with nothing running, it opens ClickHouse itself and runs the same report. Wire: HTTP GET /v1/reports/<report>.
 import { parseArgs } from 'node:util';
-import { exitIfRefused, loadConfigOrExit, Refused } from '../shared/mod.ts';
+import { exitIfRefused, Refused } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import { parametersOf, parseQuery, ReaderError, reportPath, reports } from '../reader/mod.ts';

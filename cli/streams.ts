@@ -1,7 +1,7 @@
 // `npm run streams:apply`: creates or updates the streams and consumers on the configured NATS
 // (NATS_URL) and prints what changed. Exits non-zero when the server refuses a change.
 import { connect } from '@nats-io/transport-node';
-import { loadConfigOrExit } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
 import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
 

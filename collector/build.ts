@@ -3,7 +3,8 @@
 // core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { ConfigError, SourcesSchema, type Catalog, type ConfigOf, type Publisher, type Source } from '../shared/mod.ts';
+import { type Catalog, type Publisher } from '../shared/mod.ts';
+import { ConfigError, SourcesSchema, type ConfigOf, type Source } from '../shared/config/mod.ts';
 import { openApiDocument } from '../shared/docs/mod.ts';
 import { loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {

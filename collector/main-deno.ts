@@ -1,5 +1,6 @@
 // `npm run collector:deno`: the same collector core under Deno 2, served by Deno.serve; drains on SIGTERM.
-import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { exitIfRefused, onStopSignal } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { fetchHandler } from './adapters/fetch.ts';
 import { buildCollector } from './build.ts';

@@ -1,6 +1,6 @@
 // Starts a collector process's parts on Node: the collector (build.ts) behind the uWS server — and
 // stops them in order: stop accepting, answer in-flight, flush NATS.
-import type { ConfigOf } from '../shared/mod.ts';
+import type { ConfigOf } from '../shared/config/mod.ts';
 import { createLogger, type Logger } from '../shared/node/mod.ts';
 import { RequestFailed } from './core/mod.ts';
 import { serveNode } from './adapters/node-uws.ts';

@@ -5,7 +5,8 @@
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
-import { exitIfRefused, loadConfigOrExit, onStopSignal } from '../shared/mod.ts';
+import { exitIfRefused, onStopSignal } from '../shared/mod.ts';
+import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
 import { demoSize, describeLoad, sendDemo, startLoadgen } from '../demo/mod.ts';
 import { startReader } from '../reader/mod.ts';

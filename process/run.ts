@@ -1,7 +1,8 @@
 // A process's entry point, the same for every role: parse its configuration (exit 2 naming the variable when it is
 // wrong), start tracing, start the role (exit 2 on a Refused start: a wrong catalog, a credential), and on SIGTERM or
 // SIGINT stop it, then flush the spans, and exit.
-import { exitIfRefused, loadConfigOrExit, onStopSignal, type Config, type ConfigOf, type Role } from '../shared/mod.ts';
+import { exitIfRefused, onStopSignal } from '../shared/mod.ts';
+import { loadConfigOrExit, type Config, type ConfigOf, type Role } from '../shared/config/mod.ts';
 import { startTracing } from '../shared/node/mod.ts';
 
 interface Running {

@@ -3,7 +3,8 @@
 // and the catalog published in NATS KV, followed as it changes), the catalog (the files until a published version
 // is read, or the process's catalog in force), and the HTTP server (@hono/node-server) — and stops them in order.
 import { serve, type ServerType } from '@hono/node-server';
-import type { Catalog, ConfigOf } from '../shared/mod.ts';
+import type { Catalog } from '../shared/mod.ts';
+import type { ConfigOf } from '../shared/config/mod.ts';
 import { waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import {

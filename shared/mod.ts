@@ -1,9 +1,9 @@
 // shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser) and holds
-// what the collector core needs at run time: the event catalog (valibot schemas → validation), the configuration
-// schema, the tracing API, the publishing seam, how events are named on the wire
-// (subjects, routes, message ids) and the transient-error check. The catalog's other audiences have
-// their own doors: shared/schema/mod.ts (ClickHouse DDL, cluster dialect, diff, marts) and shared/docs/mod.ts
-// (OpenAPI, JSON Schema, SDK types, example events). Node-only parts (ClickHouse connection, logging, the tracing SDK)
+// what the collector core needs at run time: the event catalog (valibot schemas → validation), the tracing API, the
+// publishing seam, how events are named on the wire (subjects, routes, message ids), waiting with backoff and the
+// transient-error check. The catalog's other audiences have their own doors: shared/schema/mod.ts (ClickHouse DDL,
+// cluster dialect, diff, marts) and shared/docs/mod.ts (OpenAPI, JSON Schema, SDK types, example events); so has
+// each process's configuration: shared/config/mod.ts. Node-only parts (ClickHouse connection, logging, the tracing SDK)
 // are behind shared/node/mod.ts and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType } from './catalog/event-type.ts';
@@ -13,10 +13,6 @@ export { validateEvent, type Issue } from './catalog/validate.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';
 export { columnType, isNullable } from './catalog/columns.ts';
 export { segmentCalls, segmentMessage, type SegmentMessage } from './catalog/segment-message.ts';
-export { loadConfig, loadConfigOrExit, typeKeysOf, ConfigError, ENV_VARS } from './config/load.ts';
-export { ROLES, settingsOf, type Config, type ConfigOf, type Role } from './config/roles.ts';
-export { SETTINGS, type SettingName } from './config/settings.ts';
-export { SourcesSchema, type Relay, type Source } from './config/sources.ts';
 export { isUnreachable } from './transient.ts';
 export { Refused, exitIfRefused } from './refused.ts';
 export { isRecord } from './is-record.ts';

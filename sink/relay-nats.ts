@@ -2,7 +2,8 @@
 // RELAYED) and counts it delivered only on the PubAck. Wire: JetStream publish, Nats-Msg-Id per source message.
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
-import { relayMessageId, relaySubject, type Relay } from '../shared/mod.ts';
+import { relayMessageId, relaySubject } from '../shared/mod.ts';
+import { type Relay } from '../shared/config/mod.ts';
 import { decidePublish } from './retry-logic.ts';
 import { noAttempt, type Attempt, type NatsLink } from '../streams/mod.ts';
 

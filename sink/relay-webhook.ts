@@ -2,7 +2,8 @@
 // 2xx delivers the batch; 408, 429, 5xx and no answer retry (honouring Retry-After); any other 4xx means the
 // receiver refuses it: dead letters.
 import type { JsMsg } from '@nats-io/jetstream';
-import { webhookIdempotencyKey, type Relay } from '../shared/mod.ts';
+import { webhookIdempotencyKey } from '../shared/mod.ts';
+import { type Relay } from '../shared/config/mod.ts';
 import { attemptOf, type Attempt, type Decision } from '../streams/mod.ts';
 import { ndjsonBody } from './request-builder.ts';
 import { decideHttp, decideNoAnswer } from './retry-logic.ts';

@@ -2,7 +2,8 @@
 // of other types acked and skipped, the rest delivered at least once — retried, and dead-lettered to
 // `dlq.relay.<name>.<type>` after its last attempt. How a relay delivers is its kind's file: relay-nats.ts,
 // relay-webhook.ts.
-import { relayDeadLetterer, SpanKind, typeKeyOf, typeKeysOf, type Catalog, type ConfigOf } from '../shared/mod.ts';
+import { relayDeadLetterer, SpanKind, typeKeyOf, type Catalog } from '../shared/mod.ts';
+import { typeKeysOf, type ConfigOf } from '../shared/config/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
 import { createDeadLetterer, relayConsumer, startConsumer, type ConsumerStats, type NatsLink } from '../streams/mod.ts';
 import { natsRelay } from './relay-nats.ts';

@@ -3,7 +3,8 @@
 // (streams/consumer.ts) acks what committed, dead-letters what ClickHouse refuses and holds the rest — fetching
 // nothing meanwhile — until it lands.
 import type { JsMsg } from '@nats-io/jetstream';
-import { SpanStatusCode, tracer, type Config } from '../shared/mod.ts';
+import { SpanStatusCode, tracer } from '../shared/mod.ts';
+import { type Config } from '../shared/config/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { noAttempt, type Attempt, type Destination, type LiveCatalog } from '../streams/mod.ts';

@@ -1,7 +1,8 @@
 // Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited for if
 // not up yet), the sink's consumer (the runner fed by the batch path, sink.ts) and the relays — and stops them in
 // order: finish the batch in hand, flush acks, close ClickHouse.
-import { isUnreachable, retrying, SINK_DEAD_LETTERER, SpanKind, type Catalog, type ConfigOf } from '../shared/mod.ts';
+import { isUnreachable, retrying, SINK_DEAD_LETTERER, SpanKind, type Catalog } from '../shared/mod.ts';
+import { type ConfigOf } from '../shared/config/mod.ts';
 import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';

@@ -2,7 +2,8 @@
 // differs, and reports each stream and consumer as created, updated (which fields) or unchanged.
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Catalog, Config } from '../shared/mod.ts';
+import type { Catalog } from '../shared/mod.ts';
+import type { Config } from '../shared/config/mod.ts';
 import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
 
 interface Change {

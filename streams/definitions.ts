@@ -4,15 +4,8 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ConsumerConfig, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import {
-  DLQ_SUBJECTS,
-  EVENT_SUBJECTS,
-  eventSubject,
-  RELAYED_SUBJECTS,
-  typeKeysOf,
-  type Catalog,
-  type Config,
-} from '../shared/mod.ts';
+import { DLQ_SUBJECTS, EVENT_SUBJECTS, eventSubject, RELAYED_SUBJECTS, type Catalog } from '../shared/mod.ts';
+import { typeKeysOf, type Config } from '../shared/config/mod.ts';
 
 export const EVENTS_STREAM = 'EVENTS';
 export const DLQ_STREAM = 'DLQ';

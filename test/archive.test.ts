@@ -19,7 +19,7 @@ import {
   typeNamed,
   type ObjectStore,
 } from '../archive/mod.ts';
-import type { Config } from '../shared/mod.ts';
+import type { Config } from '../shared/config/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { ARCHIVER_CONSUMER, connectNats, createPublisher } from '../streams/mod.ts';
 import {

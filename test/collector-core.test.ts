@@ -11,7 +11,8 @@ import {
   type CollectorOptions,
   type CoreResponse,
 } from '../collector/core/mod.ts';
-import { loadConfig, type Publisher } from '../shared/mod.ts';
+import { type Publisher } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../streams/mod.ts';
 import { applyStreams, defaultCatalog, startServices, type Services } from './support/mod.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { insertRows } from '../sink/mod.ts';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { defaultCatalog } from './support/mod.ts';
 import { migrate, connectClickHouse } from '../shared/clickhouse/mod.ts';
 

@@ -18,6 +18,7 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
   ['shared/clickhouse/', ['shared/']],
   ['shared/schema/', ['shared/']],
   ['shared/docs/', ['shared/']],
+  ['shared/config/', ['shared/']],
   ['shared/', ['shared/catalog/', 'shared/']],
   ['streams/', ['shared/', 'streams/']],
   ['process/', ['process/', 'shared/', 'streams/']],
@@ -35,7 +36,15 @@ const LAYERS: [folder: string, mayImport: string[]][] = [
 const nodeSide = (file: string) => file.startsWith('shared/node/') || file.startsWith('shared/clickhouse/');
 const layerOf = (file: string) => LAYERS.find(([folder]) => file.startsWith(folder));
 /** Nested folders with a door of their own. */
-const UNITS = ['shared/node', 'shared/clickhouse', 'shared/schema', 'shared/docs', 'collector/core', 'reader/console'];
+const UNITS = [
+  'shared/node',
+  'shared/clickhouse',
+  'shared/schema',
+  'shared/docs',
+  'shared/config',
+  'collector/core',
+  'reader/console',
+];
 /** The folder a file belongs to for the door rule: its top-level folder, or the nested unit with its own door. */
 const unitOf = (file: string) =>
   UNITS.find((u) => file.startsWith(`${u}/`)) ?? /^(test\/support|[^/]+)\//.exec(file)?.[1] ?? '.';
@@ -95,9 +104,9 @@ test('collector/core reaches nothing runtime-specific through any import path', 
     (f) => !f.startsWith('collector/core/') && !(f.startsWith('shared/') && !nodeSide(f)),
   );
   assert.equal(outside, [], 'files outside the core and the neutral shared door');
-  // The catalog's other audiences (ClickHouse schema, documents) stay out of the core's closure.
+  // The catalog's other audiences (ClickHouse schema, documents) and the processes' configuration stay out of it.
   assert.equal(
-    [...reached].filter((f) => f.startsWith('shared/schema/') || f.startsWith('shared/docs/')),
+    [...reached].filter((f) => /^shared\/(schema|docs|config)\//.test(f)),
     [],
   );
   const specific = [...reached].flatMap((f) =>

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import { connectClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { insertIsolating, insertRows } from '../sink/mod.ts';
 

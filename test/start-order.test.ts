@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../shared/mod.ts';
+import { loadConfig } from '../shared/config/mod.ts';
 import {
   applyStreams,
   freePort,

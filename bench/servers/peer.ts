@@ -7,7 +7,8 @@ import { jetstream } from '@nats-io/jetstream';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { createCollector, type Collector } from '../../collector/mod.ts';
-import { formatUtc, loadConfig, validateEvent } from '../../shared/mod.ts';
+import { formatUtc, validateEvent } from '../../shared/mod.ts';
+import { loadConfig } from '../../shared/config/mod.ts';
 import { defaultCatalog } from '../../test/support/mod.ts';
 
 const catalog = defaultCatalog();

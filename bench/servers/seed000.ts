@@ -3,7 +3,8 @@
 // CLICKHOUSE_URL from the env. Wire: HTTP INSERT … FORMAT JSONEachRow per request.
 import { createClient } from '@clickhouse/client';
 import { createServer } from 'node:http';
-import { loadConfig, validateEvent } from '../../shared/mod.ts';
+import { validateEvent } from '../../shared/mod.ts';
+import { loadConfig } from '../../shared/config/mod.ts';
 import { defaultCatalog } from '../../test/support/mod.ts';
 
 const generic = defaultCatalog().fallback!;

@@ -1,9 +1,8 @@
 // Write keys: which source a request comes from. The key is read from HTTP Basic (as the username,
 // like Segment), a Bearer token, an X-Write-Key header, or a Segment body's `writeKey`. Keys are
 // never logged or echoed; with no sources configured, ingestion is open.
-import type { Source } from '../../shared/mod.ts';
+import type { CoreRequest, Source } from './types.ts';
 import { HttpError } from './http-error.ts';
-import type { CoreRequest } from './types.ts';
 
 function writeKeyOf(req: CoreRequest, bodyWriteKey?: unknown): string | undefined {
   const auth = req.header('authorization');

@@ -14,8 +14,8 @@ import {
   type Catalog,
   type EventType,
   type Publisher,
-  type Source,
 } from '../../shared/mod.ts';
+import { type CollectorObserver, type CoreRequest, type CoreResponse, noObserver, type Source } from './types.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
 import { RequestClient } from './client.ts';
@@ -27,7 +27,6 @@ import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { respond, type Shape } from './respond.ts';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem, type SegmentRoute } from './segment.ts';
-import { noObserver, type CollectorObserver, type CoreRequest, type CoreResponse } from './types.ts';
 
 export interface CollectorOptions {
   publisher: Publisher;

@@ -3,19 +3,13 @@
 // order, the request context they see, and a step that refuses.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  catalogFromSources,
-  type NotStored,
-  type OutgoingEvent,
-  type Publisher,
-  type Source,
-} from '../../shared/mod.ts';
+import { catalogFromSources, type NotStored, type OutgoingEvent, type Publisher } from '../../shared/mod.ts';
+import type { CollectorObserver, Source } from './types.ts';
 import type { Client } from './client.ts';
 import { ingest, type IngestOptions, type Outcome } from './ingest.ts';
 import { Budget } from './limiter.ts';
 import type { IngestItem } from './segment.ts';
 import { STEPS, stepNamed, type Step, type StepContext } from './steps/mod.ts';
-import type { CollectorObserver } from './types.ts';
 
 const catalog = catalogFromSources(
   [

@@ -11,13 +11,12 @@ import {
   type Issue,
   type NotStoredReason,
   type Publisher,
-  type Source,
 } from '../../shared/mod.ts';
+import type { CollectorObserver, EventOutcome, Refusal, Source } from './types.ts';
 import type { Client } from './client.ts';
 import type { Budget } from './limiter.ts';
 import type { IngestItem } from './segment.ts';
 import { STEPS, type Step, type StepContext, type StepRefusal } from './steps/mod.ts';
-import type { CollectorObserver, EventOutcome, Refusal } from './types.ts';
 
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }

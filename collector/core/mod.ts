@@ -8,4 +8,4 @@ export { concatBytes } from './bytes.ts';
 export { RequestFailed } from './http-error.ts';
 export { newEventId } from './event-id.ts';
 export { respond } from './respond.ts';
-export type { CollectorObserver, CoreResponse } from './types.ts';
+export type { CollectorObserver, CoreResponse, Source } from './types.ts';

@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem } from './segment.ts';
 import { HttpError } from './http-error.ts';
-import { validateEvent, type Source } from '../../shared/mod.ts';
+import { validateEvent } from '../../shared/mod.ts';
+import type { Source } from './types.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 
 const catalog = loadCatalogFiles('catalog');

@@ -11,8 +11,8 @@ import {
   type Catalog,
   type EventType,
   type SegmentMessage,
-  type Source,
 } from '../../shared/mod.ts';
+import type { Source } from './types.ts';
 import type { BodyItem } from './body.ts';
 import { HttpError } from './http-error.ts';
 

@@ -1,6 +1,16 @@
 // The runtime seam of the collector: what an adapter hands the core and gets back, and what the core reports as
 // it works. The one capability it needs from outside — publishing to the stream — is shared/publish.ts.
 
+/** A sender the collector knows by its write key: which event types it may send, how fast (events per second).
+ *  The configuration's sources (COLLECTOR_WRITE_KEYS) have this shape. */
+export interface Source {
+  name: string;
+  key: string;
+  /** Event types (names or keys) it may send; any when absent. */
+  types?: readonly string[];
+  rate_limit?: { rps: number; burst?: number };
+}
+
 export interface CoreRequest {
   method: string;
   /** Path without the query string. */

@@ -14,7 +14,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
-import { ENV_VARS } from '../../shared/mod.ts';
+import { ENV_VARS } from '../../shared/config/mod.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
 import { BUNDLES, bundleOf } from '../../tools/build.ts';

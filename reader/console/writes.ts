@@ -5,7 +5,8 @@
 // redrive; HTTP POST (JSON) to the collector for a test event.
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { EVENTS_ROUTE, typedEventsRoute, type Catalog, type Source } from '../../shared/mod.ts';
+import { EVENTS_ROUTE, typedEventsRoute, type Catalog } from '../../shared/mod.ts';
+import { type Source } from '../../shared/config/mod.ts';
 import { redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
 import { invalidBody, ReaderError } from '../errors/mod.ts';
 import type { ConsoleAccess } from './access.ts';

@@ -2,7 +2,8 @@
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
-import { isUnreachable, retrying, type Config } from '../mod.ts';
+import { isUnreachable, retrying } from '../mod.ts';
+import { type Config } from '../config/mod.ts';
 import type { Logger } from '../node/mod.ts';
 import { capabilitiesOf, clusterSettings, type Capabilities } from './capabilities.ts';
 

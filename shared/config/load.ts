@@ -2,8 +2,7 @@
 // (settings.ts, roles.ts), into typed sections. Bad values stop start-up with a message naming each variable —
 // never echoing a secret's value; nothing else reads the environment.
 import * as v from 'valibot';
-import type { Catalog } from '../catalog/catalog.ts';
-import { exitIfRefused, Refused } from '../refused.ts';
+import { exitIfRefused, Refused, type Catalog } from '../mod.ts';
 import { GROUPS, ROLES, settingsOf, type ConfigOf, type Role } from './roles.ts';
 import { SETTINGS, type Env } from './settings.ts';
 

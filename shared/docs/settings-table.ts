@@ -1,7 +1,7 @@
 // The README's table of settings, generated from their declarations (shared/config): each variable, its default,
 // which processes read it (each validates only its own), and what it does. `npm run generate` writes it between the
 // markers; a test fails when the README's copy is stale.
-import { ROLES, settingsOf, SETTINGS, type Role, type SettingName } from '../mod.ts';
+import { ROLES, settingsOf, SETTINGS, type Role, type SettingName } from '../config/mod.ts';
 
 const SETTINGS_BEGIN = '<!-- settings: generated from shared/config by npm run generate -->';
 const SETTINGS_END = '<!-- /settings -->';

@@ -1,6 +1,7 @@
 // Starts OpenTelemetry's Node SDK when an OTLP endpoint is configured: spans batched to it over OTLP/HTTP. The
 // SDK is loaded only then; otherwise the API's no-op tracer stays (see shared/telemetry.ts).
-import { markTracingOn, type Config } from '../mod.ts';
+import { markTracingOn } from '../mod.ts';
+import { type Config } from '../config/mod.ts';
 
 interface Tracing {
   shutdown(): Promise<void>;

@@ -16,7 +16,8 @@ import {
 } from '../../streams/mod.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, waitFor, type NatsServer } from '../../local/mod.ts';
-import { loadConfig, type Catalog, type Config } from '../../shared/mod.ts';
+import { type Catalog } from '../../shared/mod.ts';
+import { loadConfig, type Config } from '../../shared/config/mod.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';

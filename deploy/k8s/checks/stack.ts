@@ -3,7 +3,7 @@
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { loadConfig, type Config } from '../../../shared/mod.ts';
+import { loadConfig, type Config } from '../../../shared/config/mod.ts';
 import { named, ofKind, type Build } from './render.ts';
 import {
   allContainers,
