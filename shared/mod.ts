@@ -21,3 +21,4 @@ export { pause, retrying, retryDelayMs, type StopSignal } from './backoff.ts';
 export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './publish.ts';
 export * from './wire-names.ts';
 export * from './telemetry.ts';
+export { KeySet, digestOfKey, keyDigestText } from './secrets.ts';

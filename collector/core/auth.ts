@@ -1,6 +1,8 @@
 // Write keys: which source a request comes from. The key is read from HTTP Basic (as the username,
-// like Segment), a Bearer token, an X-Write-Key header, or a Segment body's `writeKey`. Keys are
-// never logged or echoed; with no sources configured, ingestion is open.
+// like Segment), a Bearer token, an X-Write-Key header, or a Segment body's `writeKey`. Keys are held as digests
+// (a source's key may be configured as `sha256:<hex>`) and compared in constant time (shared/secrets.ts), never
+// logged or echoed; with no sources configured, ingestion is open.
+import { KeySet } from '../../shared/mod.ts';
 import type { CoreRequest, Source } from './types.ts';
 import { HttpError } from './http-error.ts';
 
@@ -21,9 +23,9 @@ function writeKeyOf(req: CoreRequest, bodyWriteKey?: unknown): string | undefine
 }
 
 export class Sources {
-  readonly #byKey: Map<string, Source>;
+  readonly #byKey: KeySet<Source>;
   constructor(sources: readonly Source[]) {
-    this.#byKey = new Map(sources.map((s) => [s.key, s]));
+    this.#byKey = new KeySet(sources.map((s) => [s.key, s] as const));
   }
 
   get open(): boolean {
@@ -34,7 +36,7 @@ export class Sources {
   identify(req: CoreRequest, bodyWriteKey?: unknown): Source | undefined {
     if (this.open) return undefined;
     const key = writeKeyOf(req, bodyWriteKey);
-    const source = key === undefined ? undefined : this.#byKey.get(key);
+    const source = key === undefined ? undefined : this.#byKey.find(key);
     if (source) return source;
     throw new HttpError(
       401,
