@@ -24,7 +24,7 @@ export interface Destination {
   buffer?: MessageBuffer;
 }
 
-interface MessageBuffer {
+export interface MessageBuffer {
   /** Takes a message, or settles it itself (one it skips, one it cannot place yet); true once a group is due. */
   add(msg: JsMsg): boolean;
   /** Removes and returns the groups due now — or every group, when `all`. */
@@ -35,7 +35,7 @@ interface MessageBuffer {
   checkEveryMs: number;
 }
 
-interface ConsumerOptions {
+export interface ConsumerOptions {
   link: NatsLink;
   /** Default: stream EVENTS. */
   stream?: string;
@@ -56,7 +56,7 @@ interface ConsumerOptions {
   stats?: ConsumerStats;
 }
 
-interface RunningConsumer {
+export interface RunningConsumer {
   readonly stats: ConsumerStats;
   /** Stops fetching, finishes the delivery in hand, delivers what a buffer holds once (nakking what fails). */
   stop(): Promise<void>;

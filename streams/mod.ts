@@ -31,7 +31,13 @@ export {
 export { readLetters, redrive, redriveSelected, showLetter, type LetterFilter } from './dead-letters.ts';
 export { isElecting, throughElection } from './election.ts';
 export { catalogInForce, catalogRegistry } from './catalog-in-force.ts';
-export { startConsumer, type Destination } from './consumer.ts';
+export {
+  startConsumer,
+  type ConsumerOptions,
+  type Destination,
+  type MessageBuffer,
+  type RunningConsumer,
+} from './consumer.ts';
 export {
   attemptOf,
   newConsumerStats,

@@ -1,22 +1,12 @@
 // The catalog registry on a real nats-server: versions count up from 1; two publishers racing from the same version
 // publish one (compare-and-set), the other is told to read again; followers get every newer version and never an
 // older one; the history remembers every version's digest.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catalogFromSources } from '../shared/mod.ts';
 import { digestOf, followCatalog, openCatalogRegistry } from '../streams/mod.ts';
-import { defaultCatalog, startServices, waitFor, type Services } from './support/mod.ts';
+import { defaultCatalog, natsSuite, waitFor } from './support/mod.ts';
 
-const test = suite<{ services: Services; nc: NatsConnection }>('catalog registry');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  ctx.nc = await connect({ servers: ctx.services.nats.url });
-});
-test.after(async (ctx) => {
-  await ctx.nc?.close();
-  await ctx.services?.cleanup();
-});
+const test = natsSuite('catalog registry');
 
 const specsOf = (text: string) => catalogFromSources([{ file: 'x.yaml', text }]).types.map((t) => t.spec);
 const one = (field: string) =>

@@ -2,20 +2,9 @@
 // tables with every field kind; invalid ones get 400 naming each field; each row records the catalog version that
 // validated it. Then the catalog evolves: a breaking change is refused and no table changes; a new optional field
 // is migrated into ClickHouse and published, and the running collector takes it without a restart.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSink, type RunningSink } from '../sink/mod.ts';
-import {
-  countReaches,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  waitFor,
-  type Engine,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, postJson, rows, waitFor, type Engine } from './support/mod.ts';
 
 const CATALOGS = 'test/support/catalogs';
 const env = (file: string) => ({ EVENT_CATALOG: `${CATALOGS}/${file}` });
@@ -39,15 +28,7 @@ const columns = async (sink: RunningSink) =>
   );
 
 function catalogSuite(engine: Engine) {
-  const test = suite<{ services: Services; p: Pipeline }>(`own catalog (${engine})`);
-  test.before(async (ctx) => {
-    ctx.services = await startServices(engine);
-    ctx.p = await startPipeline(ctx.services, env('signup-v1.yaml'));
-  });
-  test.after(async (ctx) => {
-    await ctx.p?.stop();
-    await ctx.services?.cleanup();
-  });
+  const test = pipelineSuite(`own catalog (${engine})`, { engine, env: env('signup-v1.yaml') });
 
   test('its events land in their own tables, every field kind, with the catalog version', async ({ p }) => {
     assert.is(p.sink.catalog().version, 1, 'the sink published the files as version 1');

@@ -2,31 +2,12 @@
 // every table the catalog needs is replicated on every node behind a Distributed table, events spread over both
 // shards and land once, the replicas of a shard agree, the marts answer through their Distributed tables, and a
 // catalog change with a node down returns instead of hanging, the node taking it when it is back.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse, migrate, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
-import {
-  askNode as ask,
-  countReaches,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  waitFor,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { askNode as ask, countReaches, pipelineSuite, postJson, rows, waitFor } from './support/mod.ts';
 
-const test = suite<{ services: Services; p: Pipeline }>('ClickHouse cluster');
-test.before(async (ctx) => {
-  ctx.services = await startServices('server', { clickhouseCluster: true });
-  ctx.p = await startPipeline(ctx.services);
-});
-test.after(async (ctx) => {
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
-});
+const test = pipelineSuite('ClickHouse cluster', { engine: 'server', clickhouseCluster: true });
 
 test('every node has the replicated tables, the Distributed tables over them, and the views', async ({ services }) => {
   for (const node of services.clickhouseCluster!.nodes) {

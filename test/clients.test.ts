@@ -5,28 +5,17 @@ import Rudder from '@rudderstack/rudder-sdk-node';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCollector } from '../collector/mod.ts';
-import {
-  countReaches,
-  post,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, post, postJson, rows } from './support/mod.ts';
 
 const WEB = 'web-key-123456';
 const CRM = 'crm-key-123456';
 const SLOW = 'slow-key-123456';
 const ORIGIN = 'https://shop.example';
-const test = suite<{ services: Services; p: Pipeline }>('clients');
-test.before(async (ctx) => {
-  ctx.services = await startServices('server');
-  ctx.p = await startPipeline(ctx.services, {
+const test = pipelineSuite('clients', {
+  engine: 'server',
+  env: {
     COLLECTOR_WRITE_KEYS: JSON.stringify([
       { name: 'web', key: WEB },
       { name: 'crm', key: CRM, types: ['PageVisit'] },
@@ -35,11 +24,7 @@ test.before(async (ctx) => {
     CORS_ORIGINS: ORIGIN,
     EVENT_LIMIT_BYTES: '2048',
     BODY_LIMIT_BYTES: '65536',
-  });
-});
-test.after(async (ctx) => {
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
+  },
 });
 
 const basic = (key: string) => ({ authorization: `Basic ${btoa(`${key}:`)}`, 'content-type': 'application/json' });

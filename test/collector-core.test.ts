@@ -2,7 +2,6 @@
 // socket and no adapter — with the real publisher on a real nats-server, so a 2xx is checked against what the stream
 // holds, and every outcome against the metric label it is counted under.
 import { jetstreamManager } from '@nats-io/jetstream';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createCollector,
@@ -13,27 +12,13 @@ import {
 } from '../collector/core/mod.ts';
 import { type Publisher } from '../shared/mod.ts';
 import { loadConfig } from '../shared/config/mod.ts';
-import { createLogger } from '../shared/node/mod.ts';
-import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../streams/mod.ts';
-import { applyStreams, defaultCatalog, startServices, type Services } from './support/mod.ts';
+import { createPublisher, EVENTS_STREAM, eventsIn, type NatsLink } from '../streams/mod.ts';
+import { defaultCatalog, natsSuite } from './support/mod.ts';
 
-interface Ctx {
-  services: Services;
-  link: NatsLink;
-  publisher: Publisher;
-}
 const catalog = defaultCatalog();
-const test = suite<Ctx>('collector core');
+const test = natsSuite<{ publisher: Publisher }>('collector core', { streams: true });
 test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  await applyStreams(ctx.services.config());
-  ctx.link = await connectNats(ctx.services.nats.url, 'core test', createLogger('test', 'silent'));
   ctx.publisher = createPublisher(ctx.link, { timeoutMs: 600, maxEventsPerMessage: 500 });
-});
-test.after(async (ctx) => {
-  ctx.services?.nats.thaw();
-  await ctx.link?.nc.close();
-  await ctx.services?.cleanup();
 });
 test.before.each(async ({ link }) => {
   await (await jetstreamManager(link.nc)).streams.purge(EVENTS_STREAM);
@@ -51,7 +36,7 @@ function recording() {
   return { observer, events };
 }
 
-function core(ctx: Ctx, extra: Partial<CollectorOptions> = {}) {
+function core(ctx: { publisher: Publisher }, extra: Partial<CollectorOptions> = {}) {
   const { observer, events } = recording();
   const collector = createCollector({
     ...loadConfig({}).collector,

@@ -9,29 +9,18 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startArchiver, type RunningArchiver } from '../archive/mod.ts';
 import { sendDemo, startLoadgen } from '../demo/mod.ts';
 import type { Overview } from '../reader/console/mod.ts';
 import { startReader, type RunningReader } from '../reader/mod.ts';
 import { buildBundles } from '../tools/build.ts';
-import {
-  countReaches,
-  postJson,
-  startPipeline,
-  startServices,
-  waitUntilAcked,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, postJson, waitUntilAcked } from './support/mod.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = process.argv.includes('--screenshots');
 
 interface Ctx {
-  services: Services;
-  p: Pipeline;
   reader: RunningReader;
   archiver: RunningArchiver;
   url: string;
@@ -39,12 +28,19 @@ interface Ctx {
   browser: Browser;
   shots: string;
 }
-const test = suite<Ctx>('console (browser)');
+const test = pipelineSuite<Ctx>('console (browser)', {
+  engine: 'embedded',
+  env: { SINK_MAX_DELIVER: '2' },
+  async stop(ctx) {
+    await ctx.browser?.close();
+    await ctx.nc?.close();
+    await ctx.reader?.stop();
+    await ctx.archiver?.stop();
+  },
+});
 
 test.before(async (ctx) => {
   await buildBundles();
-  ctx.services = await startServices('embedded');
-  ctx.p = await startPipeline(ctx.services, { SINK_MAX_DELIVER: '2' });
   ctx.archiver = await startArchiver(ctx.services.config({ ARCHIVE_FLUSH_SECONDS: '2' }));
   const cfg = ctx.services.config({
     CONSOLE_COLLECTORS: ctx.p.url,
@@ -63,15 +59,6 @@ test.before(async (ctx) => {
   });
   ctx.shots = SCREENSHOTS ? 'docs/console' : join(ctx.services.dir, 'screenshots');
   mkdirSync(ctx.shots, { recursive: true });
-});
-
-test.after(async (ctx) => {
-  await ctx.browser?.close();
-  await ctx.nc?.close();
-  await ctx.reader?.stop();
-  await ctx.archiver?.stop();
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
 });
 
 /** A page of the console, with every console error and uncaught exception it logs collected. */

@@ -1,26 +1,21 @@
 // `npm run demo` on the embedded engine, through the real collector: every event is accepted, the reports show the
 // shapes the seeds' users saw (daily activity with quieter weekends, tasks tried and solved, shop sessions), and
 // sending the demo again adds no rows to results.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { demoSize, sendDemo } from '../demo/mod.ts';
 import { startReader, type RunningReader } from '../reader/mod.ts';
-import { rows, startPipeline, startServices, waitUntilAcked, type Pipeline, type Services } from './support/mod.ts';
+import { pipelineSuite, rows, waitUntilAcked, type Pipeline } from './support/mod.ts';
 
 const DEMO = { days: 40, users: 20, end: '2024-06-30' };
-const test = suite<{ services: Services; p: Pipeline; reader: RunningReader }>('demo data');
+const test = pipelineSuite<{ reader: RunningReader }>('demo data', {
+  engine: 'embedded',
+  stop: (ctx) => ctx.reader?.stop(),
+});
 test.before(async (ctx) => {
-  ctx.services = await startServices('embedded');
-  ctx.p = await startPipeline(ctx.services);
   ctx.reader = await startReader(ctx.services.config(), {
     clickhouse: ctx.p.sink.clickhouse,
     catalog: ctx.p.sink.catalog,
   });
-});
-test.after(async (ctx) => {
-  await ctx.reader?.stop();
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
 });
 
 const report = async (reader: RunningReader, path: string) =>

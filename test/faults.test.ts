@@ -3,29 +3,11 @@
 // (the collector answers 503 with Retry-After at once, and recovers when NATS returns).
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  countReaches,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  waitFor,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, postJson, rows, waitFor, type Services } from './support/mod.ts';
 import { EVENTS_STREAM, SINK_CONSUMER } from '../streams/mod.ts';
 
-const test = suite<{ services: Services; p: Pipeline }>('faults');
-test.before(async (ctx) => {
-  ctx.services = await startServices('server');
-  ctx.p = await startPipeline(ctx.services);
-});
-test.after(async (ctx) => {
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
-});
+const test = pipelineSuite('faults', { engine: 'server' });
 
 const event = (i: number, tag: string) => ({
   event_id: `${tag}-${i}`,

@@ -1,25 +1,10 @@
 // Overload with a hung JetStream (nats-server frozen with SIGSTOP): the collector keeps answering —
 // 503 + Retry-After within its publish timeout, never hanging — and its memory stays bounded.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  applyStreams,
-  freePort,
-  postJson,
-  startServices,
-  waitFor,
-  type Services,
-  spawnService,
-} from './support/mod.ts';
+import { applyStreams, freePort, postJson, servicesSuite, spawnService, waitFor } from './support/mod.ts';
 
-const test = suite<{ services: Services }>('overload');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-});
-test.after(async (ctx) => {
-  ctx.services?.nats.thaw();
-  await ctx.services?.cleanup();
-});
+// The suite thaws NATS at the end, whatever a test left frozen.
+const test = servicesSuite('overload');
 
 const PUBLISH_TIMEOUT_MS = 1500;
 

@@ -2,27 +2,12 @@
 // share a message (up to the limit and in order), duplicates are stored once, and it rejects — never
 // hangs — when no stream takes the subject, the stream refuses (full), or the server hangs past the timeout.
 import { jetstreamManager, DiscardPolicy } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../shared/node/mod.ts';
 import type { Publisher } from '../shared/mod.ts';
-import { connectNats, createPublisher, EVENTS_STREAM, eventsIn, messageIdOf, type NatsLink } from '../streams/mod.ts';
-import { applyStreams, startServices, type Services } from './support/mod.ts';
+import { createPublisher, EVENTS_STREAM, eventsIn, messageIdOf } from '../streams/mod.ts';
+import { natsSuite } from './support/mod.ts';
 
-const test = suite<{ services: Services; link: NatsLink; nc: NatsConnection }>('publisher');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  await applyStreams(ctx.services.config());
-  ctx.link = await connectNats(ctx.services.nats.url, 'publisher test', createLogger('t', 'silent'));
-  ctx.nc = await connect({ servers: ctx.services.nats.url });
-});
-test.after(async (ctx) => {
-  ctx.services?.nats.thaw();
-  await ctx.link?.nc.close();
-  await ctx.nc?.close();
-  await ctx.services?.cleanup();
-});
+const test = natsSuite('publisher', { streams: true });
 
 /** One event in its own publish() call; throws why it was not stored. */
 const publishOne = async (

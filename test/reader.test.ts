@@ -5,24 +5,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startReader, type RunningReader } from '../reader/mod.ts';
 import { migrate } from '../shared/clickhouse/mod.ts';
-import {
-  countReaches,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, postJson, rows, servicesSuite, startPipeline } from './support/mod.ts';
 
-const test = suite<{ services: Services; p: Pipeline; reader: RunningReader; url: string }>('reader (embedded)');
+const test = pipelineSuite<{ reader: RunningReader; url: string }>('reader (embedded)', {
+  engine: 'embedded',
+  stop: (ctx) => ctx.reader?.stop(),
+});
 test.before(async (ctx) => {
-  ctx.services = await startServices('embedded');
-  ctx.p = await startPipeline(ctx.services);
   ctx.reader = await startReader(ctx.services.config(), { clickhouse: ctx.p.sink.clickhouse });
   ctx.url = `http://127.0.0.1:${ctx.reader.port}`;
   // 25 events an hour apart on 2024-06-01/02, users u0–u2, two event names; one of them sent twice.
@@ -35,11 +27,6 @@ test.before(async (ctx) => {
   assert.is((await postJson(`${ctx.p.url}/v1/events`, events)).status, 202);
   assert.is((await postJson(`${ctx.p.url}/v1/events`, events[7])).status, 202);
   await countReaches(ctx.p.sink, 'SELECT count() AS n FROM edge_events.events', 26);
-});
-test.after(async (ctx) => {
-  await ctx.reader?.stop();
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
 });
 
 const get = async (url: string, headers: Record<string, string> = {}) => {
@@ -403,16 +390,14 @@ test('read keys: none → 401, a write key → 403, a read key → 200', async (
 
 test.run();
 
-const old = suite<{ services: Services; reader: RunningReader }>('reader (ClickHouse 18.16)');
+const old = servicesSuite<{ reader: RunningReader }>('reader (ClickHouse 18.16)', {
+  engine: 'server',
+  stop: (ctx) => ctx.reader?.stop(),
+});
 old.before(async (ctx) => {
-  ctx.services = await startServices('server');
   const p = await startPipeline(ctx.services);
   await p.stop();
   ctx.reader = await startReader(ctx.services.config());
-});
-old.after(async (ctx) => {
-  await ctx.reader?.stop();
-  await ctx.services?.cleanup();
 });
 old('no query parameters: 501 with the reason, nothing spliced into SQL', async ({ reader }) => {
   const res = await get(`http://127.0.0.1:${reader.port}/v1/events?user_id=x'%20OR%201=1`);

@@ -4,32 +4,28 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createServer, type Server } from 'node:http';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readLetters } from '../streams/mod.ts';
-import {
-  countReaches,
-  postJson,
-  startPipeline,
-  startServices,
-  waitFor,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
-import { eventsIn, RELAYED_STREAM } from '../streams/mod.ts';
+import { eventsIn, readLetters, RELAYED_STREAM } from '../streams/mod.ts';
+import { countReaches, postJson, servicesSuite, startPipeline, waitFor, type Pipeline } from './support/mod.ts';
 
 interface Ctx {
-  services: Services;
   p: Pipeline;
   nc: NatsConnection;
   receiver: Server;
   got: Map<string, { status: number; at: number; lines: string[] }[]>;
   crm: string[];
 }
-const test = suite<Ctx>('relays');
+// The pipeline is started here, after the receiver it relays to.
+const test = servicesSuite<Ctx>('relays', {
+  engine: 'server',
+  async stop(ctx) {
+    await ctx.p?.stop();
+    await ctx.nc?.close();
+    ctx.receiver?.close();
+  },
+});
 
 test.before(async (ctx) => {
-  ctx.services = await startServices('server');
   ctx.got = new Map();
   let flaky = 0;
   ctx.receiver = createServer((req, res) => {
@@ -64,12 +60,6 @@ test.before(async (ctx) => {
       { name: 'down', kind: 'webhook', url: `${base}/down`, types: ['OrderCancel'], max_attempts: 2 },
     ]),
   });
-});
-test.after(async (ctx) => {
-  await ctx.p?.stop();
-  await ctx.nc?.close();
-  ctx.receiver?.close();
-  await ctx.services?.cleanup();
 });
 
 const ts = '2024-01-02T03:04:05Z';

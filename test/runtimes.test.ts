@@ -1,26 +1,9 @@
 // The same collector core under Deno 2 and Bun (both installed from npm): events sent over HTTP land
 // in JetStream exactly as under Node, and each runtime exits 0 on SIGTERM.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  applyStreams,
-  freePort,
-  post,
-  postJson,
-  startServices,
-  storedEvents,
-  type Services,
-  spawnService,
-} from './support/mod.ts';
+import { freePort, post, postJson, servicesSuite, spawnService, storedEvents } from './support/mod.ts';
 
-const test = suite<{ services: Services }>('other runtimes');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  await applyStreams(ctx.services.config());
-});
-test.after(async (ctx) => {
-  await ctx.services?.cleanup();
-});
+const test = servicesSuite('other runtimes', { streams: true });
 
 for (const role of ['collector:deno', 'collector:bun'] as const) {
   test(`${role}: events land in JetStream; SIGTERM exits 0`, async ({ services }) => {

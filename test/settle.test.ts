@@ -3,12 +3,10 @@
 // tried again; attempts running out dead-letter it; stopping naks it; a DLQ that cannot be reached naks the
 // originals. Each test asserts what was acked, nakked and dead-lettered, from the server's own state.
 import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpanKind } from '../shared/mod.ts';
 import { createLogger } from '../shared/node/mod.ts';
 import {
-  connectNats,
   createDeadLetterer,
   EVENTS_STREAM,
   newConsumerStats,
@@ -18,18 +16,9 @@ import {
   type NatsLink,
   type SettleOptions,
 } from '../streams/mod.ts';
-import { applyStreams, startServices, waitFor, type Services } from './support/mod.ts';
+import { natsSuite, waitFor } from './support/mod.ts';
 
-const test = suite<{ services: Services; link: NatsLink }>('settle');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  await applyStreams(ctx.services.config());
-  ctx.link = await connectNats(ctx.services.nats.url, 'settle test', createLogger('test', 'silent'));
-});
-test.after(async (ctx) => {
-  await ctx.link?.nc.close();
-  await ctx.services?.cleanup();
-});
+const test = natsSuite('settle', { streams: true });
 
 let consumers = 0;
 /** `n` fresh messages on events.<type>, delivered to a consumer of their own (ack wait 10 s). */

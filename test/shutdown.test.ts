@@ -1,27 +1,19 @@
 // SIGTERM on the collector and the sink, as Kubernetes sends it, in the middle of a load: each
 // stops taking work, finishes what it holds (answers, inserts, acks), exits 0 — and nothing is lost.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import {
   applyStreams,
+  checkLanding,
   processEnv,
-  startServices,
+  runLoad,
+  servicesSuite,
+  spawnService,
   waitFor,
   waitUntilAcked,
-  type Services,
-  runLoad,
-  spawnService,
-  checkLanding,
 } from './support/mod.ts';
 
-const test = suite<{ services: Services }>('SIGTERM');
-test.before(async (ctx) => {
-  ctx.services = await startServices('server');
-});
-test.after(async (ctx) => {
-  await ctx.services?.cleanup();
-});
+const test = servicesSuite('SIGTERM', { engine: 'server' });
 
 test('collector and sink drain on SIGTERM and exit 0; every accepted event lands once', async ({ services }) => {
   // A long ack wait: a sink that left messages unacked would show up as a stuck consumer.

@@ -1,29 +1,13 @@
 // A fetch cut short: nats-server stalls (SIGSTOP) while the sink's fetch holds messages it already
 // received and waits for more. nats.js ends that fetch with "heartbeats missed"; the sink must insert
 // what arrived at once — not drop it and leave it to be redelivered after the ack wait (30 s here).
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  countReaches,
-  postJson,
-  startPipeline,
-  startServices,
-  waitUntilAcked,
-  type Pipeline,
-  type Services,
-} from './support/mod.ts';
+import { countReaches, pipelineSuite, postJson, waitUntilAcked } from './support/mod.ts';
 
-const test = suite<{ services: Services; p: Pipeline }>('stalled fetch');
-// A long fetch wait, so the fetch holding the events is still waiting when NATS stops.
-const ENV = { SINK_BATCH_WAIT_MS: '3000', SINK_ACK_WAIT_SECONDS: '30' };
-test.before(async (ctx) => {
-  ctx.services = await startServices('server');
-  ctx.p = await startPipeline(ctx.services, ENV);
-});
-test.after(async (ctx) => {
-  ctx.services?.nats.thaw();
-  await ctx.p?.stop();
-  await ctx.services?.cleanup();
+// A long fetch wait, so the fetch holding the events is still waiting when NATS stops. The suite thaws NATS at the end.
+const test = pipelineSuite('stalled fetch', {
+  engine: 'server',
+  env: { SINK_BATCH_WAIT_MS: '3000', SINK_ACK_WAIT_SECONDS: '30' },
 });
 
 test('events of a fetch cut short by a stalled NATS land while it is still stalled', async ({ services, p }) => {

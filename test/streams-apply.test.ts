@@ -1,8 +1,6 @@
 // Topology apply against a real nats-server: creates, then finds nothing to do, then updates only
 // what changed — and the sink consumer's max_ack_pending covers its batches.
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   applyConfiguredTopology,
@@ -14,17 +12,9 @@ import {
   relayConsumer,
   SINK_CONSUMER,
 } from '../streams/mod.ts';
-import { defaultCatalog, startServices, type Services } from './support/mod.ts';
+import { defaultCatalog, natsSuite } from './support/mod.ts';
 
-const test = suite<{ services: Services; nc: NatsConnection }>('streams apply');
-test.before(async (ctx) => {
-  ctx.services = await startServices('none');
-  ctx.nc = await connect({ servers: ctx.services.nats.url });
-});
-test.after(async (ctx) => {
-  await ctx.nc?.close();
-  await ctx.services?.cleanup();
-});
+const test = natsSuite('streams apply');
 
 test('create, then unchanged, then update of the changed fields only', async ({ services, nc }) => {
   const jsm = await jetstreamManager(nc);

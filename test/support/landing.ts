@@ -1,34 +1,16 @@
 // The landing checks, run against either ClickHouse engine: every seed example goes in through the
 // collector over real HTTP, through real JetStream, and comes out of ClickHouse with the right values.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  countReaches,
-  post,
-  postJson,
-  rows,
-  startPipeline,
-  startServices,
-  waitFor,
-  type Engine,
-  type Pipeline,
-  type Services,
-} from './harness.ts';
+import { countReaches, post, postJson, rows, waitFor, type Engine } from './harness.ts';
+import { pipelineSuite } from './suites.ts';
 import { marketplaceSamples, seedView, TS, TS_ROW } from './fixtures.ts';
 
 /** `cluster`: a ClickHouse cluster (2 shards × 2 replicas of the 18.16 server, CLICKHOUSE_CLUSTER). */
 export function landingSuite(engine: Engine | 'cluster') {
-  const test = suite<{ services: Services; p: Pipeline }>(`landing (${engine})`);
-  test.before(async (ctx) => {
-    ctx.services = await (engine === 'cluster'
-      ? startServices('server', { clickhouseCluster: true })
-      : startServices(engine));
-    ctx.p = await startPipeline(ctx.services);
-  });
-  test.after(async (ctx) => {
-    await ctx.p?.stop();
-    await ctx.services?.cleanup();
-  });
+  const test = pipelineSuite(
+    `landing (${engine})`,
+    engine === 'cluster' ? { engine: 'server', clickhouseCluster: true } : { engine },
+  );
 
   test("seed 000's four curl examples land in edge_events.events", async ({ p }) => {
     const url = `${p.url}/events/`;

@@ -1,7 +1,8 @@
 // test/support: what the tests and benchmarks stand on, never imported by product code — real nats-server and
-// clickhouse-server on loopback in a temporary folder, the collector and the sink in-process or as their own
-// processes, an SDK-like client load, and the event-by-event check of what landed (the fault suite uses them all);
-// and, for the layout and tiers tests, the import graph and which tier each test runs in.
+// clickhouse-server on loopback in a temporary folder, the suites that start and stop them around their tests, the
+// collector and the sink in-process or as their own processes, an SDK-like client load, and the event-by-event check
+// of what landed (the fault suite uses them all); and, for the layout and tiers tests, the import graph and which
+// tier each test runs in.
 export * from './harness.ts';
 export { askNode, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 export { startNatsServer, type NatsServer } from '../../local/mod.ts';
@@ -22,3 +23,4 @@ export { closure, cycles, importGraph, isNodeBuiltin, type ImportGraph } from '.
 export { testFiles, tierOf, UNIT_IN_TEST, type Tier } from './tiers.ts';
 export { natsServerBinary, startNatsCluster, type NatsCluster } from './nats-cluster.ts';
 export { startS3, type S3 } from './s3.ts';
+export { natsSuite, pipelineSuite, servicesSuite } from './suites.ts';
