@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../shared/node/mod.ts';
 import { RequestFailed } from './core/mod.ts';
 import { serveNode } from './adapters/node-uws.ts';
 import { buildCollector } from './build.ts';
+import { stopInOrder } from '../process/mod.ts';
 
 export interface RunningCollector {
   readonly port: number;
@@ -25,8 +26,13 @@ export async function startCollector(
   return {
     port: server.port,
     async stop() {
-      await server.close();
-      await closeNats();
+      await stopInOrder(
+        [
+          ['http server', () => server.close()],
+          ['nats', closeNats],
+        ],
+        log,
+      );
       log.info('collector stopped');
     },
   };
