@@ -2,8 +2,8 @@
 // (200 once every part it needs answers, else 503 naming which does not), GET /metrics (Prometheus text), and any
 // routes of the process's own. One stack for all of them: hono on @hono/node-server. Served from the start, before
 // the servers a process waits for are reached, so a probe does not restart a process that waits for them.
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { Logger } from '../shared/node/mod.ts';
 
 interface StatusOptions {
@@ -23,6 +23,8 @@ interface StatusServer {
 }
 
 export async function serveStatus(o: StatusOptions): Promise<StatusServer> {
+  // Loaded here, not with the door: the collector's entry point uses the kit but not this server.
+  const [{ serve }, { Hono }] = await Promise.all([import('@hono/node-server'), import('hono')]);
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
