@@ -3,7 +3,7 @@
 // that nothing was done: no rows read, no dead letter redriven, no test event sent, no table created. Issue #22:
 // unguarded routes, DNS rebinding, cross-site writes, forwarded requests taken as local, read-key sessions writing,
 // sign-in guessing, unbounded bodies, queries and tails without caps, an unpaged dead-letter listing, and POST /query
-// taking any SQL from a web page.
+// taking any SQL from a web page. A last suite checks that ClickHouse 18.16 takes the limits every read carries.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startReader, type RunningReader } from '../reader/mod.ts';
-import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { limitedQuery, startReader, type RunningReader } from '../reader/mod.ts';
+import { connectClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { keyDigestText } from '../shared/mod.ts';
 import { askRunningSink } from '../sink/mod.ts';
 import { DLQ_STREAM } from '../streams/mod.ts';
@@ -478,6 +478,34 @@ test("POST /query: the sink's token, no web page: a form, a script or a guess ru
 });
 
 test.run();
+
+// The old server takes the same clause: the reader never reads from it (no query parameters: 501), but the clause
+// must not be what breaks a read on a server that has them.
+const old = suite<{ services: Services; ch: ClickHouse }>('security: read limits on ClickHouse 18.16');
+old.before(async (ctx) => {
+  ctx.services = await startServices('server');
+  ctx.ch = await connectClickHouse(ctx.services.config().clickhouse, ctx.services.dir);
+});
+old.after(async (ctx) => {
+  await ctx.ch?.close();
+  await ctx.services?.cleanup();
+});
+old('readonly, max_execution_time and max_memory_usage hold for the query, and only for it', async ({ ch }) => {
+  const settings = async (query: string) => {
+    const rs = await ch.client.query({ query, format: 'JSONEachRow' });
+    const rows = await rs.json<{ name: string; value: string }>();
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  };
+  const names =
+    "SELECT name, value FROM system.settings WHERE name IN ('readonly', 'max_execution_time', " +
+    "'max_memory_usage') ORDER BY name";
+  const limited = await settings(limitedQuery(names, { seconds: 7, memoryBytes: 500_000_000 }));
+  assert.equal(limited, { max_execution_time: '7', max_memory_usage: '500000000', readonly: '2' });
+  const after = await settings(names);
+  assert.is(after.readonly, '0');
+  assert.is.not(after.max_execution_time, '7');
+});
+old.run();
 
 function sources(): string {
   return JSON.stringify([{ name: 'web', key: WRITE_KEY }]);

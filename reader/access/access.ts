@@ -38,9 +38,10 @@ export interface AccessOptions {
   token?: string;
   /** READER_HOST: on loopback, the machine is trusted as said above. */
   host: string;
-  /** Sign-in attempts allowed; defaults: 5 at once and 10 a minute per client, 30 at once and 60 a minute overall. */
-  signIns?: ConstructorParameters<typeof Throttle>[0];
 }
+
+/** Sign-in attempts allowed: 5 at once and 10 a minute per client; 30 at once and 60 a minute from everyone. */
+const SIGN_INS = { perClient: { burst: 5, perMinute: 10 }, overall: { burst: 30, perMinute: 60 } };
 
 /** What a request presents to read with. */
 type Reader = 'read-key' | 'write-key' | 'unknown-key' | 'session' | 'local' | 'none';
@@ -50,7 +51,7 @@ export class ReaderAccess {
   readonly #writeKeys: KeySet<true>;
   readonly #token: KeySet<true>;
   readonly #sessions = new Map<string, Held>();
-  readonly #signIns: Throttle;
+  readonly #signIns = new Throttle(SIGN_INS);
   /** Listening on loopback: the machine is trusted, and only its own names are answered. */
   readonly loopback: boolean;
   readonly names: ReadonlySet<string>;
@@ -59,9 +60,6 @@ export class ReaderAccess {
     this.#readKeys = new KeySet(opts.readKeys.map((k) => [k, true] as const));
     this.#writeKeys = new KeySet(opts.writeKeys.map((k) => [k, true] as const));
     this.#token = new KeySet(opts.token === undefined ? [] : [[opts.token, true] as const]);
-    this.#signIns = new Throttle(
-      opts.signIns ?? { perClient: { burst: 5, perMinute: 10 }, overall: { burst: 30, perMinute: 60 } },
-    );
     this.loopback = isLoopbackHost(opts.host);
     this.names = loopbackNames(opts.host);
   }
