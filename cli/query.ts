@@ -1,5 +1,6 @@
 // `npm run query -- "SELECT …"`: shows what landed. With CLICKHOUSE_URL it asks the server; on the
-// embedded engine it goes through the running sink (which holds the data folder) or opens it itself.
+// embedded engine it goes through the running sink (which holds the data folder; it reads the sink's per-run token
+// from DATA_DIR/query-token) or opens it itself.
 import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { askRunningSink, QUERY_SETTINGS } from '../sink/mod.ts';
@@ -11,7 +12,7 @@ if (!query) {
   process.exit(2);
 }
 
-const answer = cfg.clickhouse.url ? undefined : await askRunningSink(cfg.sink.port, query);
+const answer = cfg.clickhouse.url ? undefined : await askRunningSink(cfg.sink.port, cfg.dataDir, query);
 if (answer?.ok) process.stdout.write(answer.text);
 else if (answer) {
   console.error(answer.text);

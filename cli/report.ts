@@ -63,9 +63,9 @@ if (!parsed.ok) {
 
 async function viaReader(): Promise<Record<string, unknown>[] | undefined> {
   const url = `http://127.0.0.1:${cfg.reader.port}${reportPath(report!)}?${new URLSearchParams(query)}`;
-  const headers: Record<string, string> = cfg.reader.readKeys[0]
-    ? { authorization: `Bearer ${cfg.reader.readKeys[0]}` }
-    : {};
+  // A key configured as its digest (sha256:…) cannot be sent: the first plaintext one is.
+  const key = cfg.reader.readKeys.find((k) => !/^sha256:/i.test(k));
+  const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   const res = await fetch(url, { headers }).catch(() => undefined);
   if (!res) return undefined;
   const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: string; reason?: string };

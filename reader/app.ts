@@ -1,37 +1,51 @@
 // The reading API as a hono app: GET /v1/events (and seed 002's GET /events), a route per report in the registry
-// (reports/mod.ts), health, with read keys when configured — every answer JSON, every bad parameter a 400 naming
-// it — and the web console under /console. Reads go to ClickHouse only through typed query parameters; a server
-// without them (18.16) answers 501 saying so. What cannot be answered is a ReaderError, made an answer in onError.
+// (reports/mod.ts), health, and the web console under /console — every answer JSON, every bad parameter a 400 naming
+// it. Every route is behind the one guard (access/guard.ts: credentials unless on its list of public routes, the
+// Host, Origin and body checks, security headers). Reads go to ClickHouse only through typed query parameters, each
+// bounded (select.ts), at most `limits.queries` requests at once (429 past it); a server without query parameters
+// (18.16) answers 501 saying so. What cannot be answered is a ReaderError, made an answer in onError.
 import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { bodiesUpTo, BODY_LIMIT_BYTES, Gate, guard, ReaderAccess, securityHeaders } from './access/mod.ts';
 import { consoleRoutes, type ConsoleOptions } from './console/mod.ts';
 import { answerOf, ReaderError } from './errors/mod.ts';
 import { listEvents } from './events.ts';
 import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, paramsOf } from './params.ts';
 import { reportPath, reports } from './reports/mod.ts';
+import { DEFAULT_READ_LIMITS, limitReads, type ReadLimits } from './select.ts';
 
 interface ReaderOptions {
   clickhouse: ClickHouse;
   catalog: () => Catalog;
-  /** Keys that may read; empty: reading is open (loopback by default). */
+  /** Keys that may read; empty: reading is open to local requests on loopback only. */
   readKeys: readonly string[];
   /** The collector's write keys: refused for reading, with a 403 that says so. */
   writeKeys: readonly string[];
+  /** CONSOLE_TOKEN: signs in to the console, and only its sessions write. */
+  token?: string;
+  /** READER_HOST (default loopback): on loopback, local requests are trusted and other Host names refused. */
+  host?: string;
+  /** Work at once per process, and each read's limits; defaults as the settings'. */
+  limits?: { queries?: number; tails?: number; read?: ReadLimits };
   /** The web console under /console (its session also reads /v1/*); without it, no console. */
-  console?: Omit<ConsoleOptions, 'catalog' | 'readerDocument'>;
+  console?: Omit<ConsoleOptions, 'catalog' | 'readerDocument' | 'access' | 'tails'>;
 }
-
-/** The key a request carries: `Authorization: Bearer <key>` or `X-Read-Key`. */
-const keyOf = (c: Context) =>
-  c.req.header('x-read-key') ?? /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
 export function readerApp(opts: ReaderOptions): Hono {
   // Not strict: /console and /console/ are the same page.
   const app = new Hono({ strict: false });
-  const readKeys = new Set(opts.readKeys);
-  const writeKeys = new Set(opts.writeKeys);
+  const access = new ReaderAccess({
+    readKeys: opts.readKeys,
+    writeKeys: opts.writeKeys,
+    token: opts.token,
+    host: opts.host ?? '127.0.0.1',
+  });
+  limitReads(opts.clickhouse, opts.limits?.read ?? DEFAULT_READ_LIMITS);
+  const queries = new Gate(opts.limits?.queries ?? 8);
+  // First: every answer gets the security headers, and nothing is reached before the guard allows it.
+  app.use('*', securityHeaders, guard(access), bodiesUpTo(BODY_LIMIT_BYTES));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Ready when ClickHouse answers: every read needs it (the console's NATS parts say themselves when NATS is away).
   app.get('/readyz', async (c) => {
@@ -44,19 +58,13 @@ export function readerApp(opts: ReaderOptions): Hono {
   const document = readerOpenApi();
   app.get('/openapi.json', (c) => c.json(document));
   if (opts.console) {
-    app.route('/console', consoleRoutes({ ...opts.console, catalog: opts.catalog, readerDocument: document }));
+    const tails = new Gate(opts.limits?.tails ?? 16);
+    app.route(
+      '/console',
+      consoleRoutes({ ...opts.console, access, tails, catalog: opts.catalog, readerDocument: document }),
+    );
     app.get('/', (c) => c.redirect('/console/'));
   }
-  app.use('/v1/*', async (c, next) => {
-    if (readKeys.size === 0 || opts.console?.access.sessionOf(c)) return next();
-    const key = keyOf(c);
-    if (key !== undefined && readKeys.has(key)) return next();
-    if (key !== undefined && writeKeys.has(key))
-      throw new ReaderError('forbidden', 'a write key cannot read; use a read key (READ_KEYS)');
-    throw new ReaderError('unauthenticated', key === undefined ? 'a read key is required' : 'unknown read key', {
-      headers: { 'www-authenticate': 'Bearer' },
-    });
-  });
   /** Every read takes typed query parameters: a server without them (18.16) cannot answer one safely. */
   const readable = () => {
     if (opts.clickhouse.queryParameters) return;
@@ -65,18 +73,33 @@ export function readerApp(opts: ReaderOptions): Hono {
       'and no client value is ever spliced into SQL';
     throw new ReaderError('not-supported', 'not available on this ClickHouse', { reason });
   };
-  const events = async (c: Context) => {
+  /** A read holds one of the process's query slots while it runs; none free: 429. */
+  const bounded = (read: (c: Context) => Promise<Response>) => async (c: Context) => {
     readable();
+    const release = queries.enter();
+    if (!release)
+      throw new ReaderError('busy', `this reader is running ${queries.limit} queries; try again shortly`, {
+        headers: { 'retry-after': '1' },
+      });
+    try {
+      return await read(c);
+    } finally {
+      release();
+    }
+  };
+  const events = bounded(async (c) => {
     const q = paramsOf(EventsQuery, c.req.query());
     return c.json(await listEvents(opts.clickhouse, opts.catalog(), q));
-  };
+  });
   app.get('/v1/events', events);
   for (const report of reports) {
-    app.get(reportPath(report), async (c) => {
-      readable();
-      const q = paramsOf(report.params, c.req.query());
-      return c.json({ rows: await report.run(opts.clickhouse, opts.catalog(), q) });
-    });
+    app.get(
+      reportPath(report),
+      bounded(async (c) => {
+        const q = paramsOf(report.params, c.req.query());
+        return c.json({ rows: await report.run(opts.clickhouse, opts.catalog(), q) });
+      }),
+    );
   }
   app.get('/events', events);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

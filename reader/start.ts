@@ -17,7 +17,7 @@ import {
 } from '../streams/mod.ts';
 import { stopInOrder } from '../process/mod.ts';
 import { readerApp } from './app.ts';
-import { ConsoleAccess, OverviewSampler } from './console/mod.ts';
+import { OverviewSampler } from './console/mod.ts';
 
 export interface RunningReader {
   readonly port: number;
@@ -65,8 +65,10 @@ export async function startReader(
     catalog,
     readKeys: cfg.reader.readKeys,
     writeKeys: cfg.reader.sources.map((s) => s.key),
+    token: settings.token,
+    host: cfg.reader.host,
+    limits: cfg.reader.limits,
     console: {
-      access: new ConsoleAccess({ token: settings.token, readKeys: cfg.reader.readKeys, host: cfg.reader.host }),
       sampler,
       nats,
       collector: settings.collectors[0]!,

@@ -20,7 +20,7 @@ import {
   type NatsLink,
 } from '../streams/mod.ts';
 import { applyCatalog, migrateNoting } from './catalog.ts';
-import { localQueryRoute } from './local-query.ts';
+import { localQueryRoute, writeQueryToken } from './local-query.ts';
 import { sinkMetrics } from './metrics.ts';
 import { startRelays, type RunningRelays } from './relays.ts';
 import { createSink } from './sink.ts';
@@ -53,6 +53,8 @@ export async function startSink(
   // Served while ClickHouse and NATS are still awaited (live, not ready): a probe does not restart a waiting sink.
   // Ready once the catalog is applied and the sink pulls.
   let pulling = false;
+  // `npm run query` on the embedded engine asks this sink, with a token only this machine's user can read.
+  const queryToken = cfg.clickhouse.url ? undefined : writeQueryToken(cfg.dataDir);
   const status = await serveStatus({
     host: cfg.sink.host,
     port: cfg.sink.port,
@@ -67,7 +69,7 @@ export async function startSink(
           false),
     }),
     metrics: metrics.render,
-    routes: (app) => localQueryRoute(app, () => (pulling ? clickhouse : undefined)),
+    routes: (app) => localQueryRoute(app, () => (pulling ? clickhouse : undefined), queryToken),
     log,
   });
   let ch: ClickHouse;

@@ -26,6 +26,8 @@ interface Letter {
 export interface LetterFilter {
   type?: string;
   since?: Date;
+  /** Only letters after this sequence number (a page of a listing starts after the last one shown). */
+  after?: number;
 }
 
 /** A letter from its stored form: sequence, subject, time, headers and payload. */
@@ -70,7 +72,11 @@ export async function* readLetters(nc: NatsConnection, filter: LetterFilter = {}
   const consumer = await jetstream(nc).consumers.get(DLQ_STREAM, {
     // A string (one filter_subject) works on nats-server 2.9; an array needs 2.10.
     filter_subjects: filter.type ? dlqSubject(filter.type) : DLQ_SUBJECTS,
-    ...(filter.since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: filter.since.toISOString() } : {}),
+    ...(filter.after !== undefined
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: filter.after + 1 }
+      : filter.since
+        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: filter.since.toISOString() }
+        : {}),
   });
   for (;;) {
     const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });

@@ -240,7 +240,7 @@ test('access: off loopback a token is needed; a read key reads, cannot redrive; 
     const signIn = (secret: string) =>
       fetch(`${base}/console/api/sign-in`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { origin: base, 'content-type': 'application/json' },
         body: JSON.stringify({ secret }),
       });
     assert.is((await signIn('wrong-secret')).status, 401);
@@ -256,7 +256,7 @@ test('access: off loopback a token is needed; a read key reads, cannot redrive; 
     const redrive = (cookie: string) =>
       fetch(`${base}/console/api/dead-letters/redrive`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { cookie, origin: base, 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'cart_add' }),
       });
     assert.is((await redrive(readerCookie)).status, 403);
@@ -265,7 +265,7 @@ test('access: off loopback a token is needed; a read key reads, cannot redrive; 
     assert.equal([done.status, await done.json()], [200, { redriven: 0 }]);
     const badBody = await fetch(`${base}/console/api/dead-letters/redrive`, {
       method: 'POST',
-      headers: { cookie: admin, 'content-type': 'application/json' },
+      headers: { cookie: admin, origin: base, 'content-type': 'application/json' },
       body: JSON.stringify({ seqs: ['x'] }),
     });
     assert.is(badBody.status, 400);

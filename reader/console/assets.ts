@@ -1,6 +1,7 @@
 // The console's files: the page (one HTML shell), its script and styles (bundled from reader/console/web by
 // `npm run build` into dist/console: preact and uPlot from npm, no CDN), and Swagger UI's files from the
-// swagger-ui-dist package for the API docs page. Read once, then served from memory.
+// swagger-ui-dist package for the API docs page. Read once, then served from memory. The pages hold no inline script
+// or style: the reader's Content-Security-Policy (reader/access/guard.ts) allows only its own files.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -67,7 +68,7 @@ export const docsPage = (): string => `<!doctype html>
 <link rel="stylesheet" href="/console/assets/swagger-ui.css">
 </head>
 <body>
-<p style="font-family:system-ui;margin:12px 20px"><a href="/console/">← console</a></p>
+<p><a href="/console/">← console</a></p>
 <div id="collector-docs"></div>
 <div id="reader-docs"></div>
 <script src="/console/assets/swagger-ui-bundle.js"></script>

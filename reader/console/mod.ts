@@ -1,6 +1,5 @@
 // reader/console: the web console the reading process serves under /console — pages for the live pipeline, events,
 // dead letters, reports, the catalog and the API docs (web/, bundled for browsers), and the routes they call.
-export { ConsoleAccess } from './access.ts';
 export { consoleRoutes, type ConsoleOptions } from './api.ts';
 export { OverviewSampler } from './overview.ts';
 export type { Overview } from './overview-types.ts';

@@ -1,19 +1,20 @@
 // The console's writes: the only routes of the reading process that change state outside it. POST
-// /console/api/dead-letters/redrive puts dead letters back on their subjects (streams' redrive; a session signed in
-// with the console token when one is set), and POST /console/api/test-event sends an event to a collector with a
-// write key of its sources. Everything else the reader serves reads. Wire: HTTP (hono) in; NATS JetStream for the
-// redrive; HTTP POST (JSON) to the collector for a test event.
-import { Hono } from 'hono';
+// /console/api/dead-letters/redrive puts dead letters back on their subjects (streams' redrive), and POST
+// /console/api/test-event sends an event to a collector with a write key of its sources: both only for a session
+// signed in with the console token (or an open console on loopback), never for one signed in with a read key — the
+// server's write key is not a read key's to use. Everything else the reader serves reads. Wire: HTTP (hono) in;
+// NATS JetStream for the redrive; HTTP POST (JSON) to the collector for a test event.
+import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { EVENTS_ROUTE, typedEventsRoute, type Catalog } from '../../shared/mod.ts';
 import { type Source } from '../../shared/config/mod.ts';
 import { redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
 import { invalidBody, ReaderError } from '../errors/mod.ts';
-import type { ConsoleAccess } from './access.ts';
+import type { ReaderAccess } from '../access/mod.ts';
 import { bodyOf, natsOf } from './inputs.ts';
 
 export interface WriteOptions {
-  access: ConsoleAccess;
+  access: ReaderAccess;
   nats: () => NatsConnection | undefined;
   catalog: () => Catalog;
   /** The collector test events go to, and the write-key sources it knows (the console sends with one). */
@@ -33,15 +34,19 @@ const TestEvent = v.object({ type: v.string(), payload: v.unknown() });
 /** The write routes, relative to /console/api (mounted behind its sign-in check). */
 export function consoleWrites(opts: WriteOptions): Hono {
   const app = new Hono();
-  app.post('/dead-letters/redrive', async (c) => {
-    if (!opts.access.sessionOf(c)?.canRedrive)
-      throw new ReaderError('forbidden', 'redriving needs a session signed in with the console token');
+  // On each route (a sub-app's middleware would also run before the console's routes mounted after it).
+  const writer: MiddlewareHandler = async (c, next) => {
+    if (!opts.access.sessionOf(c)?.canWrite)
+      throw new ReaderError('forbidden', 'this needs a session signed in with the console token');
+    return next();
+  };
+  app.post('/dead-letters/redrive', writer, async (c) => {
     const nc = natsOf(opts.nats);
     const body = await bodyOf(c, Redrive);
     const redriven = 'seqs' in body ? await redriveSelected(nc, body.seqs) : await redrive(nc, { type: body.type });
     return c.json({ redriven });
   });
-  app.post('/test-event', async (c) => {
+  app.post('/test-event', writer, async (c) => {
     const body = await bodyOf(c, TestEvent);
     const type = opts.catalog().find(body.type);
     if (!type) {
@@ -49,7 +54,10 @@ export function consoleWrites(opts: WriteOptions): Hono {
       throw invalidBody([{ path: 'type', message }]);
     }
     const route = type.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(type.name);
-    const source = opts.sources.find((s) => !s.types || s.types.some((t) => t === type.name || t === type.key));
+    // A key configured as its digest (sha256:…) cannot be sent: only a plaintext one can.
+    const source = opts.sources.find(
+      (s) => !/^sha256:/i.test(s.key) && (!s.types || s.types.some((t) => t === type.name || t === type.key)),
+    );
     const res = await fetch(`${opts.collector}${route}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(source ? { 'x-write-key': source.key } : {}) },

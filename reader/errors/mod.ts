@@ -17,11 +17,17 @@ const STATUS = {
   /** Credentials that may not do this. */
   forbidden: 403,
   'not-found': 404,
+  /** A body over the limit. */
+  'too-large': 413,
+  /** A body not sent as JSON. */
+  'unsupported-media': 415,
+  /** Too much at once (queries, live tails, sign-ins): try again after Retry-After. */
+  busy: 429,
   /** This server cannot answer it (an old ClickHouse, a catalog without what a report reads), with the reason. */
   'not-supported': 501,
   /** A service this request went to did not answer. */
   upstream: 502,
-  /** A service this request needs is not connected. */
+  /** A service this request needs is not connected; or a query went over this reader's limits (time, memory). */
   unavailable: 503,
 } as const;
 

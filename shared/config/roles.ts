@@ -157,6 +157,10 @@ export const GROUPS = {
       'READ_KEYS',
       'COLLECTOR_WRITE_KEYS',
       'CONSOLE_TOKEN',
+      'READER_MAX_QUERIES',
+      'READER_MAX_TAILS',
+      'READER_QUERY_TIMEOUT_SECONDS',
+      'READER_QUERY_MAX_MEMORY_BYTES',
       'CONSOLE_COLLECTORS',
       'CONSOLE_SINKS',
       'CONSOLE_ARCHIVERS',
@@ -169,6 +173,11 @@ export const GROUPS = {
         host: e.READER_HOST,
         port: e.READER_PORT,
         readKeys: e.READ_KEYS ?? [],
+        limits: {
+          queries: e.READER_MAX_QUERIES,
+          tails: e.READER_MAX_TAILS,
+          read: { seconds: e.READER_QUERY_TIMEOUT_SECONDS, memoryBytes: e.READER_QUERY_MAX_MEMORY_BYTES },
+        },
         /** The collector's sources: their write keys are refused for reading; the console sends test events with
          *  the first. */
         sources: (e.COLLECTOR_WRITE_KEYS ?? []) as Source[],

@@ -139,14 +139,19 @@ export const SETTINGS = {
         v.check((keys) => keys.every((k) => k.length >= 8), 'read keys must be at least 8 characters'),
       ),
     ),
-    'keys that may read (comma-separated, Bearer or `X-Read-Key`); write keys never can',
-    'none (open)',
+    'keys that may read (comma-separated, Bearer or `X-Read-Key`; each may be given as `sha256:<hex>` of the key); ' +
+      'write keys never can',
+    'none (open to local requests on loopback only)',
   ),
   CONSOLE_TOKEN: s(
     v.optional(v.pipe(v.string(), v.minLength(8, 'the console token must be at least 8 characters'))),
-    'signs in to the console; when set, needed to redrive dead letters from it',
+    'signs in to the console (or `sha256:<hex>` of it); only its sessions redrive and send test events',
     'none',
   ),
+  READER_MAX_QUERIES: s(int(8, 1), 'ClickHouse reads the reading process runs at once (429 past it)'),
+  READER_MAX_TAILS: s(int(16, 1), "the console's live tails open at once per reading process (429 past it)"),
+  READER_QUERY_TIMEOUT_SECONDS: s(int(30, 1), "each read's `max_execution_time` (503 past it)"),
+  READER_QUERY_MAX_MEMORY_BYTES: s(int(1024 ** 3, 1), "each read's `max_memory_usage` (503 past it)", '1 GiB'),
   CONSOLE_COLLECTORS: s(
     v.optional(v.string()),
     'base URLs (comma-separated) of the collectors whose `/metrics` and `/readyz` the console reads; test events ' +

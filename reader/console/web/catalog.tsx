@@ -25,7 +25,7 @@ const limitsOf = (f: Record<string, unknown>) =>
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' | ') : String(v)}`)
     .join(', ');
 
-export function CatalogPage(props: { catalog?: CatalogInfo }) {
+export function CatalogPage(props: { catalog?: CatalogInfo; canWrite: boolean }) {
   const [chosen, setChosen] = useState(0);
   const type = props.catalog?.types[chosen];
   if (!props.catalog || !type) return <p class="muted">loading…</p>;
@@ -81,13 +81,13 @@ export function CatalogPage(props: { catalog?: CatalogInfo }) {
             ))}
           </tbody>
         </table>
-        <TestForm key={type.key} type={type} />
+        <TestForm key={type.key} type={type} canWrite={props.canWrite} />
       </div>
     </section>
   );
 }
 
-function TestForm(props: { type: CatalogType }) {
+function TestForm(props: { type: CatalogType; canWrite: boolean }) {
   const [text, setText] = useState(JSON.stringify(props.type.example, null, 2));
   const [answer, setAnswer] = useState<{ status: number; route: string; body: unknown }>();
   const [error, setError] = useState<string>();
@@ -109,7 +109,10 @@ function TestForm(props: { type: CatalogType }) {
     <form onSubmit={(e) => (e.preventDefault(), void send())}>
       <h3>Send a test event</h3>
       <textarea name="payload" rows={10} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      <button type="submit">send to the collector</button>
+      <button type="submit" disabled={!props.canWrite}>
+        send to the collector
+      </button>
+      {!props.canWrite && <span class="muted"> sign in with the console token to send</span>}
       {error && <p class="error">{error}</p>}
       {answer && (
         <div id="answer" class={answer.status < 300 ? 'ok' : 'error'}>

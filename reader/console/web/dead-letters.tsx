@@ -1,5 +1,5 @@
-// Dead letters: what could never be inserted, with its reason, code, deliveries and payload; redrive the selected
-// letters, or every letter of a type, after a confirmation — the result shows, and the list reloads.
+// Dead letters: what could never be inserted, with its reason, code, deliveries and payload, a page at a time; redrive
+// the selected letters, or every letter of a type, after a confirmation — the result shows, and the list reloads.
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, postJson } from './http.ts';
 
@@ -16,19 +16,24 @@ interface Letter {
   payload: string;
 }
 
-export function DeadLettersPage(props: { canRedrive: boolean }) {
+export function DeadLettersPage(props: { canWrite: boolean }) {
   const [letters, setLetters] = useState<Letter[]>([]);
   const [total, setTotal] = useState(0);
+  /** Where this page starts (after which sequence number; undefined: the first page), and where the next one does. */
+  const [after, setAfter] = useState<number>();
+  const [next, setNext] = useState<number | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [open, setOpen] = useState<number>();
   const [result, setResult] = useState<string>();
   const [error, setError] = useState<string>();
-  const load = () =>
-    getJson<{ letters: Letter[]; total: number }>('/console/api/dead-letters?limit=500').then(
-      (r) => (setLetters(r.letters), setTotal(r.total), setError(undefined)),
+  const load = (start: number | undefined) =>
+    getJson<{ letters: Letter[]; total: number; next: number | null }>(
+      `/console/api/dead-letters?limit=500${start === undefined ? '' : `&after=${start}`}`,
+    ).then(
+      (r) => (setLetters(r.letters), setTotal(r.total), setNext(r.next), setAfter(start), setError(undefined)),
       (e: Error) => setError(e.message),
     );
-  useEffect(() => void load(), []);
+  useEffect(() => void load(undefined), []);
   const types = [...new Set(letters.map((l) => l.type))];
   const redrive = async (body: { seqs: number[] } | { type: string }, what: string) => {
     if (!confirm(`Redrive ${what}? They go back to their stream and are inserted again.`)) return;
@@ -39,7 +44,7 @@ export function DeadLettersPage(props: { canRedrive: boolean }) {
     } catch (e) {
       setError((e as Error).message);
     }
-    await load();
+    await load(after);
   };
   const toggle = (seq: number) => {
     const next = new Set(selected);
@@ -49,25 +54,29 @@ export function DeadLettersPage(props: { canRedrive: boolean }) {
   return (
     <section>
       <div class="toolbar">
-        <span>{total} dead letters</span>
+        <span>
+          {total} dead letters{after === undefined ? '' : ' from here on'}
+        </span>
         <button
           id="redrive-selected"
-          disabled={!props.canRedrive || selected.size === 0}
+          disabled={!props.canWrite || selected.size === 0}
           onClick={() => void redrive({ seqs: [...selected] }, `${selected.size} selected letters`)}
         >
           redrive selected ({selected.size})
         </button>
         {types.map((t) => (
-          <button
-            key={t}
-            disabled={!props.canRedrive}
-            onClick={() => void redrive({ type: t }, `every letter of ${t}`)}
-          >
+          <button key={t} disabled={!props.canWrite} onClick={() => void redrive({ type: t }, `every letter of ${t}`)}>
             redrive all {t}
           </button>
         ))}
-        <button onClick={() => void load()}>reload</button>
-        {!props.canRedrive && <span class="muted">sign in with the console token to redrive</span>}
+        <button onClick={() => void load(after)}>reload</button>
+        {after !== undefined && <button onClick={() => void load(undefined)}>first page</button>}
+        {next !== null && (
+          <button id="next-page" onClick={() => void load(next)}>
+            next page
+          </button>
+        )}
+        {!props.canWrite && <span class="muted">sign in with the console token to redrive</span>}
       </div>
       {result && (
         <p class="ok" id="redrive-result">

@@ -1,5 +1,5 @@
 // The console page: a sign-in when the server asks for one, then a bar of pages switched by the URL's hash
-// (#/overview, #/tail, #/events, #/dead-letters, #/reports, #/catalog) and a link to the API docs.
+// (#/overview, #/tail, #/events, #/dead-letters, #/reports, #/catalog), a link to the API docs, and sign-out.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import 'uplot/dist/uPlot.min.css';
@@ -16,7 +16,8 @@ interface Session {
   signed_in: boolean;
   open: boolean;
   can_sign_in: boolean;
-  can_redrive: boolean;
+  /** Signed in with the console token (or an open console): may redrive and send test events. */
+  can_write: boolean;
 }
 
 const PAGES = [
@@ -60,15 +61,27 @@ function App() {
             </a>
           ))}
           <a href="/console/docs">API docs</a>
+          {!session.open && (
+            <a
+              href="#"
+              id="sign-out"
+              onClick={(e) => {
+                e.preventDefault();
+                void postJson('/console/api/sign-out', {}).then(() => setSession({ ...session, signed_in: false }));
+              }}
+            >
+              Sign out
+            </a>
+          )}
         </nav>
       </header>
       <main>
         {page === 'overview' && <OverviewPage />}
         {page === 'tail' && <TailPage catalog={catalog} />}
         {page === 'events' && <EventsPage catalog={catalog} />}
-        {page === 'dead-letters' && <DeadLettersPage canRedrive={session.can_redrive} />}
+        {page === 'dead-letters' && <DeadLettersPage canWrite={session.can_write} />}
         {page === 'reports' && <ReportsPage catalog={catalog} />}
-        {page === 'catalog' && <CatalogPage catalog={catalog} />}
+        {page === 'catalog' && <CatalogPage catalog={catalog} canWrite={session.can_write} />}
       </main>
     </>
   );
@@ -84,8 +97,8 @@ function SignIn(props: { session: Session; onSignedIn: (s: Session) => void }) {
       class="sign-in"
       onSubmit={(e) => {
         e.preventDefault();
-        postJson<{ can_redrive: boolean }>('/console/api/sign-in', { secret }).then(
-          (r) => props.onSignedIn({ ...props.session, signed_in: true, can_redrive: r.can_redrive }),
+        postJson<{ can_write: boolean }>('/console/api/sign-in', { secret }).then(
+          (r) => props.onSignedIn({ ...props.session, signed_in: true, can_write: r.can_write }),
           (err: Error) => setError(err.message),
         );
       }}
