@@ -50,7 +50,7 @@ class CatalogVersionRefused extends Refused {
 }
 
 /** A stored value as a published version, checked as the files are; else CatalogVersionRefused saying why. */
-export function decodePublished(value: Uint8Array, revision: number): PublishedCatalog {
+function decodePublished(value: Uint8Array, revision: number): PublishedCatalog {
   const at = `the catalog in NATS KV (revision ${revision})`;
   let data: unknown;
   try {
