@@ -4,6 +4,8 @@
 // own time, which can be late or wrong) decides the hour, so an hour, once past, gets no new events but a replay's,
 // and a message always maps to the same object folder. The exact sequences a file holds are in its metadata
 // (`edge_events.sequences`, ranges such as `1200-1300,1305,1410-1467`): what a redelivered message is checked against.
+// A table name is a plain identifier (the catalog's schema says so; checked again here): a name is one folder, never a
+// way out of the archive (store.ts refuses such keys too).
 
 export interface ObjectName {
   table: string;
@@ -15,8 +17,19 @@ export interface ObjectName {
   last: number;
 }
 
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** The folder of a table's hour: `type=<table>/date=<date>/hour=<hour>/`. */
-const hourFolder = (table: string, date: string, hour: string): string => `type=${table}/date=${date}/hour=${hour}/`;
+function hourFolder(table: string, date: string, hour: string): string {
+  if (!TABLE.test(table)) throw new Error(`not a table name: ${JSON.stringify(String(table)).slice(0, 80)}`);
+  return `type=${table}/date=${date}/hour=${hour}/`;
+}
+
+/** The folder of a table's files: `type=<table>/`. */
+export function tableFolder(table: string): string {
+  if (!TABLE.test(table)) throw new Error(`not a table name: ${JSON.stringify(String(table)).slice(0, 80)}`);
+  return `type=${table}/`;
+}
 
 /** The folder of the hour `ms` (UTC) falls in. */
 export function hourFolderAt(table: string, ms: number): string {
@@ -29,7 +42,7 @@ const seq = (n: number) => String(n).padStart(12, '0');
 export const objectKey = (folder: string, first: number, last: number): string =>
   `${folder}${seq(first)}-${seq(last)}.parquet`;
 
-const KEY = /(?:^|\/)type=(\w+)\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(\d+)-(\d+)\.parquet$/;
+const KEY = /(?:^|\/)type=([A-Za-z_]\w*)\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(\d+)-(\d+)\.parquet$/;
 
 /** What an object's key says, or undefined for an object that is not an archive file. */
 export function parseKey(key: string): ObjectName | undefined {

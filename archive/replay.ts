@@ -14,7 +14,7 @@ import {
 } from '../shared/mod.ts';
 import { typeKeysOf } from '../shared/config/mod.ts';
 import { REPLAY_HEADER } from '../streams/mod.ts';
-import { hourStart, parseKey, type ObjectName } from './layout.ts';
+import { hourStart, parseKey, tableFolder, type ObjectName } from './layout.ts';
 import { parquetFooter, readParquet } from './parquet.ts';
 import type { ObjectStore, StoredObject } from './store.ts';
 
@@ -27,7 +27,7 @@ export async function archivedFiles(
   store: ObjectStore,
   opts: { table?: string; from?: number; to?: number } = {},
 ): Promise<ArchivedFile[]> {
-  const objects = await store.list(opts.table ? `type=${opts.table}/` : 'type=');
+  const objects = await store.list(opts.table ? tableFolder(opts.table) : 'type=');
   return objects.flatMap((o) => {
     const name = parseKey(o.key);
     if (!name) return [];

@@ -1,12 +1,15 @@
-// Where archive files go: an S3-compatible bucket (ARCHIVE_URL=s3://bucket/prefix; AWS S3, MinIO, R2, Ceph…) or a
-// local folder (a path; what `npm start` uses). put() is all or nothing — S3 stores an object whole or not at all, a
-// folder gets a temporary file renamed into place — so a killed archiver never leaves half a file under its name.
+// Where archive files go: an S3-compatible bucket (ARCHIVE_URL=s3://bucket/prefix, or
+// http(s)://host:port/bucket/prefix naming the server; AWS S3, MinIO, R2, Ceph…) or a local folder (a path; what `npm
+// start` uses). put() is all or nothing — S3 stores an object whole or not at all, a folder gets a temporary file
+// renamed into place — so a killed archiver never leaves half a file under its name. A key is a relative path of
+// plain segments (no `.`, `..`, empty segment or backslash): it cannot leave its bucket's prefix, and the folder store
+// also resolves every path and refuses one outside its root (through a link too).
 // Every S3 request is signed by aws4fetch and bounded by ARCHIVE_TIMEOUT_MS: a dead endpoint fails fast (with no
 // timeout, a write to one hung for minutes). Wire: S3 REST (PUT, GET with Range, ListObjectsV2) over fetch.
 import { AwsClient } from 'aws4fetch';
-import { mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { Config } from '../shared/config/mod.ts';
+import { mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ARCHIVE_FORMS, archiveLocation, ConfigError, type Config } from '../shared/config/mod.ts';
 
 export interface StoredObject {
   key: string;
@@ -27,23 +30,67 @@ class StoreError extends Error {
   override name = 'StoreError';
 }
 
-export function openStore(cfg: Config['archive']): ObjectStore {
-  return cfg.url.startsWith('s3://') ? s3Store(cfg) : folderStore(resolve(cfg.url));
+/** A key (or, `prefix`, the start of one) as a relative path of plain segments; throws for anything else. */
+function checkedKey(key: string, prefix = false): string {
+  const segments = typeof key === 'string' ? key.split('/') : ['..'];
+  const last = segments.length - 1;
+  const bad = segments.some(
+    (s, i) => s === '.' || s === '..' || /[\\\0]/.test(s) || (s === '' && !(prefix && i === last)),
+  );
+  if (bad || (!prefix && key === ''))
+    throw new StoreError(`not an archive key: ${JSON.stringify(String(key)).slice(0, 80)}`);
+  return key;
 }
+
+export function openStore(cfg: Config['archive']): ObjectStore {
+  const where = archiveLocation(cfg.url);
+  if (typeof where === 'string') throw new ConfigError(`ARCHIVE_URL: ${where}; expected ${ARCHIVE_FORMS}`);
+  return where.kind === 's3' ? s3Store(cfg, where) : folderStore(resolve(where.path));
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 function folderStore(root: string): ObjectStore {
   let serial = 0;
+  const inside = (base: string, path: string) => {
+    const rel = relative(base, path);
+    return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  /** The file of `key`: resolved, and refused unless it lies inside the root. */
+  const pathOf = (key: string) => {
+    const path = resolve(root, checkedKey(key));
+    if (path === root || !inside(root, path)) throw new StoreError(`${key}: outside the archive folder`);
+    return path;
+  };
+  /** Refuses a path that a link inside the root takes outside it (checked on the deepest part that exists). */
+  const stillInside = async (path: string) => {
+    let existing = path;
+    while (existing !== root && !(await exists(existing))) existing = dirname(existing);
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(existing)]);
+    if (!inside(realRoot, real)) throw new StoreError(`${relative(root, path)}: leads outside the archive folder`);
+  };
   return {
     where: root,
     async put(key, body) {
-      const path = join(root, key);
+      const path = pathOf(key);
+      await mkdir(root, { recursive: true });
+      await stillInside(dirname(path));
       await mkdir(dirname(path), { recursive: true });
+      await stillInside(dirname(path));
       const tmp = `${path}.${process.pid}.${serial++}.tmp`;
-      await writeFile(tmp, body, { flush: true });
+      // A new file, whatever a crashed run left (a link there is removed, not followed); rename replaces a link too.
+      await rm(tmp, { force: true });
+      await writeFile(tmp, body, { flush: true, flag: 'wx' });
       await rename(tmp, path);
     },
     async get(key, range) {
-      const file = await open(join(root, key));
+      const path = pathOf(key);
+      await stillInside(path);
+      const file = await open(path);
       try {
         const size = range ? range[1] - range[0] : (await file.stat()).size;
         const out = new Uint8Array(size);
@@ -54,15 +101,18 @@ function folderStore(root: string): ObjectStore {
       }
     },
     async list(prefix) {
+      checkedKey(prefix, true);
       const out: StoredObject[] = [];
       const walk = async (dir: string): Promise<void> => {
         const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
         for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
           const path = join(dir, e.name);
           const key = relative(root, path).split(sep).join('/');
+          // Links are not followed: only what lies in the folder is listed.
           if (e.isDirectory()) {
             if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path);
-          } else if (key.startsWith(prefix) && !key.endsWith('.tmp')) out.push({ key, size: (await stat(path)).size });
+          } else if (e.isFile() && key.startsWith(prefix) && !key.endsWith('.tmp'))
+            out.push({ key, size: (await stat(path)).size });
         }
       };
       await walk(root);
@@ -71,12 +121,10 @@ function folderStore(root: string): ObjectStore {
   };
 }
 
-function s3Store(cfg: Config['archive']): ObjectStore {
-  const url = new URL(cfg.url);
-  const bucket = url.hostname;
-  const path = url.pathname.replace(/^\/+|\/+$/g, '');
-  const base = path ? `${path}/` : '';
-  const endpoint = (cfg.s3Endpoint ?? `https://s3.${cfg.s3Region}.amazonaws.com`).replace(/\/$/, '');
+function s3Store(cfg: Config['archive'], where: { bucket: string; prefix: string; endpoint?: string }): ObjectStore {
+  const { bucket } = where;
+  const base = where.prefix ? `${where.prefix}/` : '';
+  const endpoint = (where.endpoint ?? cfg.s3Endpoint ?? `https://s3.${cfg.s3Region}.amazonaws.com`).replace(/\/$/, '');
   const aws = new AwsClient({
     accessKeyId: cfg.accessKeyId ?? '',
     secretAccessKey: cfg.secretAccessKey ?? '',
@@ -85,7 +133,8 @@ function s3Store(cfg: Config['archive']): ObjectStore {
   });
   // Path-style addressing (endpoint/bucket/key): every S3-compatible server takes it.
   const objectUrl = (key: string) =>
-    `${endpoint}/${bucket}/${(base + key).split('/').map(encodeURIComponent).join('/')}`;
+    `${endpoint}/${encodeURIComponent(bucket)}/` +
+    (base + checkedKey(key)).split('/').map(encodeURIComponent).join('/');
   const request = async (what: string, target: string, init: RequestInit = {}) => {
     let res: Response;
     try {
@@ -110,9 +159,11 @@ function s3Store(cfg: Config['archive']): ObjectStore {
       const out: StoredObject[] = [];
       let token: string | undefined;
       do {
-        const query = new URLSearchParams({ 'list-type': '2', prefix: base + prefix });
+        const query = new URLSearchParams({ 'list-type': '2', prefix: base + checkedKey(prefix, true) });
         if (token) query.set('continuation-token', token);
-        const xml = await (await request(`LIST ${prefix}`, `${endpoint}/${bucket}?${query}`)).text();
+        const xml = await (
+          await request(`LIST ${prefix}`, `${endpoint}/${encodeURIComponent(bucket)}?${query}`)
+        ).text();
         for (const [, body] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
           const key = unescapeXml(/<Key>([\s\S]*?)<\/Key>/.exec(body!)?.[1] ?? '');
           out.push({ key: key.slice(base.length), size: Number(/<Size>(\d+)<\/Size>/.exec(body!)?.[1] ?? 0) });

@@ -3,6 +3,7 @@
 // `<table>_day_rows` mart (rows inserted per day) and only grows while rows are added; deletions (a TTL, a dropped
 // partition) do not show in it, so an entry also expires after a while. One cache per ClickHouse connection.
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
+import { qualified } from '../shared/schema/mod.ts';
 import { select } from './select.ts';
 
 interface Entry {
@@ -71,7 +72,7 @@ export async function rowsPerDay(
 ): Promise<Map<string, number>> {
   const rows = await select<{ date: string; rows: number }>(
     ch,
-    `SELECT toString(day) AS date, sum(rows) AS rows FROM ${ch.database}.${table}
+    `SELECT toString(day) AS date, sum(rows) AS rows FROM ${qualified(ch.database, table)}
 WHERE day >= toDate({from:String}) AND day <= toDate({to:String}) GROUP BY day`,
     { from, to },
   );

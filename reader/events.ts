@@ -3,20 +3,21 @@
 // even while rows arrive. FINAL collapses re-delivered events: no duplicate rows. Wire: a ClickHouse SELECT with
 // typed query parameters.
 import { type Catalog, type EventType } from '../shared/mod.ts';
-import { columnTypes } from '../shared/schema/mod.ts';
+import { columnTypes, ident, qualified } from '../shared/schema/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { invalidParameter } from './errors/mod.ts';
 import { select } from './select.ts';
 import { encodeCursor, type EventsQuery } from './params.ts';
 
-/** The SELECT for one page, and its parameters (identifiers come from the catalog and the configuration). */
+/** The SELECT for one page, and its parameters (identifiers come from the catalog and the configuration, and are
+ *  checked and quoted). */
 function eventsQuery(
   ch: ClickHouse,
   type: EventType,
   q: EventsQuery,
 ): { query: string; params: Record<string, unknown> } {
   const columns = columnTypes(type, ch.dialect);
-  const time = `\`${type.timeField}\``;
+  const time = ident(type.timeField);
   const isDate = columns.get(type.timeField) === 'Date';
   const at = (param: string) => (isDate ? `toDate({${param}:String})` : `toDateTime({${param}:String}, 'UTC')`);
   const where: string[] = [];
@@ -33,7 +34,7 @@ function eventsQuery(
       (params.ct = q.cursor.t),
       (params.ci = q.cursor.id));
   const query = [
-    `SELECT * FROM ${ch.database}.${type.table} FINAL`,
+    `SELECT * FROM ${qualified(ch.database, type.table)} FINAL`,
     where.length ? `WHERE ${where.join(' AND ')}` : '',
     `ORDER BY ${time} DESC, event_id DESC`,
     'LIMIT {limit:UInt32}',

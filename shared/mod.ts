@@ -8,6 +8,7 @@
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType } from './catalog/event-type.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
+export { catalogFromData } from './catalog/from-data.ts';
 export type { FieldSpec, ScalarSpec, TypeSpec } from './catalog/spec.ts';
 export { validateEvent, type Issue } from './catalog/validate.ts';
 export { formatUtc, parseEventTime } from './catalog/event-time.ts';

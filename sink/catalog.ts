@@ -2,7 +2,8 @@
 // files with the newest published version, refuses a breaking change before touching anything, migrates ClickHouse
 // (new tables, new columns), and only then publishes the version. Collectors follow published versions, so no
 // collector accepts an event whose table or column does not exist yet. A sink whose files hold an older version
-// than the published one (a rollout in progress) follows the published one and publishes nothing.
+// than the published one (a rollout in progress) follows the published one and publishes nothing. A published value
+// that is not a valid version (streams/catalog-registry.ts) is passed over.
 import { buildCatalog, Refused, type Catalog } from '../shared/mod.ts';
 import { diffCatalogs, describeCatalogChange } from '../shared/schema/mod.ts';
 import { migrate, type ClickHouse, type Migration } from '../shared/clickhouse/mod.ts';
@@ -31,6 +32,13 @@ export async function applyCatalog(
   const digest = digestOf(specs);
   for (;;) {
     const latest = await registry.latest();
+    // A value in the bucket that is no valid version is never compared with, applied or followed: the newest valid
+    // version stands in for it, and a new version is published after it.
+    if (latest.refused)
+      log.error(
+        { err: latest.refused.message, instead: latest.published?.version ?? 'none' },
+        'the newest published catalog value is refused',
+      );
     const before = latest.published;
     if (before?.digest === digest) {
       // The same version: make sure its tables are there (a new ClickHouse, a dropped table).

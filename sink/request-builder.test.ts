@@ -14,7 +14,9 @@ test('the body is the payloads, one per line', () => {
   const body = ndjsonBody([{ data: enc('{"a":1}') }, { data: enc('{"a":2}') }]);
   assert.is(new TextDecoder().decode(body), '{"a":1}\n{"a":2}\n');
   assert.is(ndjsonBody([]).byteLength, 0);
-  assert.is(insertQuery('edge_events', 'page_visit'), 'INSERT INTO edge_events.page_visit FORMAT JSONEachRow');
+  assert.is(insertQuery('edge_events', 'page_visit'), 'INSERT INTO `edge_events`.`page_visit` FORMAT JSONEachRow');
+  for (const bad of ['x; DROP TABLE events', 'a`b', '../x', ''])
+    assert.throws(() => insertQuery('edge_events', bad), /not a plain SQL identifier/, bad);
 });
 
 test('rows count the events of each message; the token depends on which messages and events, and only on that', () => {

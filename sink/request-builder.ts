@@ -3,6 +3,7 @@
 // webhooks get too. A part is a whole message, or one event of it while poison is isolated.
 import type { JsMsg } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
+import { qualified } from '../shared/schema/mod.ts';
 import { countEvents, eventsIn, joinLines } from '../streams/mod.ts';
 
 export interface Part {
@@ -32,7 +33,9 @@ export const ndjsonBody = (parts: readonly Pick<Part, 'data'>[]): Uint8Array =>
     true,
   );
 
-export const insertQuery = (database: string, table: string) => `INSERT INTO ${database}.${table} FORMAT JSONEachRow`;
+/** The INSERT of a table's rows; both names are checked to be plain identifiers and quoted. */
+export const insertQuery = (database: string, table: string) =>
+  `INSERT INTO ${qualified(database, table)} FORMAT JSONEachRow`;
 
 export function buildRequest(table: string, parts: readonly Part[]): InsertRequest {
   const token = createHash('sha1');

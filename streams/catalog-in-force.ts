@@ -1,7 +1,8 @@
 // How every process comes to its catalog in force, written once: the catalog registry (NATS KV) opened — waiting
 // through an election — the newest published version read, and every newer one followed as it is published, each
 // change logged. Until a version is read, the process's own start (its files, or what the sink just applied) is in
-// force; a published version that cannot be compiled is logged and the running one stays.
+// force; a published version that is refused (not valid, or not compilable here: catalog-registry.ts) is logged with
+// the reason and the running one stays.
 import type { Catalog } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 import { followCatalog, openCatalogRegistry, type CatalogRegistry, type LiveCatalog } from './catalog-registry.ts';
@@ -24,7 +25,13 @@ export async function catalogInForce(
   start: Catalog,
   log: Logger,
 ): Promise<LiveCatalog> {
-  const live = await followCatalog(registry, start, (err) => log.error({ err: err.message }, 'a published catalog'));
+  let following: LiveCatalog | undefined;
+  const live = (following = await followCatalog(registry, start, (err) =>
+    log.error(
+      { err: err.message, in_force: following?.current().version ?? start.version },
+      'a published catalog version is refused; the catalog in force stays',
+    ),
+  ));
   await throughElection(() => live.refresh());
   live.onChange((c) => log.info({ version: c.version, types: c.types.length }, 'catalog version in force'));
   log.info({ version: live.current().version, types: live.current().types.length }, 'catalog in force');

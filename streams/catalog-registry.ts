@@ -1,12 +1,18 @@
 // The published catalog versions, in NATS KV bucket `catalog` (key `current`, with history): a version is published
 // only once ClickHouse holds every table and column it needs, and every process follows the newest one without a
 // restart (catalog-in-force.ts). Versions count up from 1; a publish is a compare-and-set on the key's revision, so
-// two sinks starting together publish one version, not two. Wire: JetStream KV (stream KV_catalog).
+// two sinks starting together publish one version, not two. Wire: JetStream KV (stream KV_catalog), each value the
+// JSON of a PublishedCatalog.
+// A value is data that whoever may write the bucket can write, and its names reach SQL, DDL, subjects and archive
+// paths: each is checked as the catalog files are (the files' schema, then compiled) before anything takes it. A
+// value that is not a valid version (not JSON, a name that is no plain identifier, types that do not compile here) is
+// refused with the reason; the newest valid version stands in for it, and the catalog in force stays.
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { buildCatalog, type Catalog, type TypeSpec } from '../shared/mod.ts';
+import * as v from 'valibot';
+import { catalogFromData, Refused, type Catalog, type TypeSpec } from '../shared/mod.ts';
 import { throughElection } from './election.ts';
 
 const CATALOG_BUCKET = 'catalog';
@@ -14,6 +20,7 @@ const KEY = 'current';
 const FOLLOW_EVERY_MS = 1000;
 
 interface PublishedCatalog {
+  /** 1, 2, …: rows record it (UInt32). */
   version: number;
   /** sha256 of the types as published: the same files give the same digest. */
   digest: string;
@@ -21,21 +28,78 @@ interface PublishedCatalog {
   published_at: string;
 }
 
-export const digestOf = (types: readonly TypeSpec[]) =>
-  createHash('sha256').update(JSON.stringify(types)).digest('hex');
+export const digestOf = (types: readonly unknown[]) => createHash('sha256').update(JSON.stringify(types)).digest('hex');
+
+/** What a stored value must be before its types are looked at. */
+const Envelope = v.object({
+  version: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(2 ** 32 - 1)),
+  digest: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  types: v.array(v.unknown()),
+  published_at: v.string(),
+});
+
+/** A stored value that is not a valid version, and why; `version` is the number it claims, when it has one. */
+class CatalogVersionRefused extends Refused {
+  override name = 'CatalogVersionRefused';
+  constructor(
+    message: string,
+    readonly version?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A stored value as a published version, checked as the files are; else CatalogVersionRefused saying why. */
+function decodePublished(value: Uint8Array, revision: number): PublishedCatalog {
+  const at = `the catalog in NATS KV (revision ${revision})`;
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
+  } catch {
+    throw new CatalogVersionRefused(`${at} is not JSON`);
+  }
+  const envelope = v.safeParse(Envelope, data);
+  if (!envelope.success) {
+    const problems = envelope.issues.map((i) => `${v.getDotPath(i) ?? 'the value'}: ${i.message}`);
+    const claimed = (data as { version?: unknown } | null)?.version;
+    const version = Number.isSafeInteger(claimed) && (claimed as number) > 0 ? (claimed as number) : undefined;
+    throw new CatalogVersionRefused(`${at} is not a published catalog: ${problems.slice(0, 5).join('; ')}`, version);
+  }
+  const { version, digest, types, published_at } = envelope.output;
+  if (digestOf(types) !== digest)
+    throw new CatalogVersionRefused(`${at}, version ${version}: its digest is not that of its types`, version);
+  try {
+    const catalog = catalogFromData(types, version);
+    return { version, digest, types: catalog.types.map((t) => t.spec), published_at };
+  } catch (err) {
+    throw new CatalogVersionRefused(`${at}, version ${version}, is refused: ${(err as Error).message}`, version);
+  }
+}
+
+/** The key's newest entry: the version it holds, or — when that is refused — the newest valid one and why. */
+interface Latest {
+  /** The newest valid version (undefined when nothing valid was ever published). */
+  published?: PublishedCatalog;
+  /** The key's revision (0 when nothing was ever published): what a publish must follow. */
+  revision: number;
+  /** Why the key's newest value is not `published`, when it is refused. */
+  refused?: CatalogVersionRefused;
+}
 
 export interface CatalogRegistry {
   /** The newest published version and the key's revision (0 when nothing was ever published). */
-  latest(): Promise<{ published?: PublishedCatalog; revision: number }>;
-  /** Every version the bucket still remembers, oldest first. */
+  latest(): Promise<Latest>;
+  /** Every valid version the bucket still remembers, oldest first. */
   history(): Promise<PublishedCatalog[]>;
-  /** Publishes `types` as the version after `after`; undefined when someone published first (read and try again). */
-  publish(
-    types: readonly TypeSpec[],
-    after: { published?: PublishedCatalog; revision: number },
-  ): Promise<PublishedCatalog | undefined>;
-  /** Calls `onVersion` with the newest version now and with every later one, until stopped. */
-  follow(onVersion: (published: PublishedCatalog) => void): Promise<{ stop(): void }>;
+  /** Publishes `types` as the version after `after` (and after any number a refused value claimed); undefined when
+   *  someone published first (read and try again). */
+  publish(types: readonly TypeSpec[], after: Latest): Promise<PublishedCatalog | undefined>;
+  /** Calls `onVersion` with the newest valid version now and at every later revision of the key, and `onRefused`
+   *  with each value that is refused, until stopped. `check()` reads the key now (its errors are thrown). */
+  follow(
+    onVersion: (published: PublishedCatalog) => void,
+    onRefused?: (err: Error) => void,
+  ): Promise<{ stop(): void; check(): Promise<void> }>;
 }
 
 /**
@@ -64,23 +128,38 @@ export async function openCatalogRegistry(
     )
       return undefined;
   }
-  const decode = (value: Uint8Array) => JSON.parse(new TextDecoder().decode(value)) as PublishedCatalog;
-  const latest = async (): Promise<{ published?: PublishedCatalog; revision: number }> => {
+  const history = async () => {
+    const out: PublishedCatalog[] = [];
+    for await (const entry of await kv.history({ key: KEY })) {
+      if (entry.operation !== 'PUT') continue;
+      try {
+        out.push(decodePublished(entry.value, entry.revision));
+      } catch (err) {
+        if (!(err instanceof CatalogVersionRefused)) throw err;
+      }
+    }
+    return out;
+  };
+  /** The entry's version; when it is refused, the newest valid one (read from the history) stands in for it. */
+  const resolve = async (entry: KvEntry): Promise<Latest> => {
+    try {
+      return { published: decodePublished(entry.value, entry.revision), revision: entry.revision };
+    } catch (err) {
+      if (!(err instanceof CatalogVersionRefused)) throw err;
+      return { published: (await history()).at(-1), revision: entry.revision, refused: err };
+    }
+  };
+  const latest = async (): Promise<Latest> => {
     const entry = await kv.get(KEY);
     if (!entry || entry.operation !== 'PUT') return { revision: entry?.revision ?? 0 };
-    return { published: decode(entry.value), revision: entry.revision };
+    return resolve(entry);
   };
   return {
     latest,
-    async history() {
-      const out: PublishedCatalog[] = [];
-      for await (const entry of await kv.history({ key: KEY }))
-        if (entry.operation === 'PUT') out.push(decode(entry.value));
-      return out;
-    },
+    history,
     async publish(types, after) {
       const published: PublishedCatalog = {
-        version: (after.published?.version ?? 0) + 1,
+        version: Math.max(after.published?.version ?? 0, after.refused?.version ?? 0) + 1,
         digest: digestOf(types),
         types: [...types],
         published_at: new Date().toISOString(),
@@ -97,27 +176,30 @@ export async function openCatalogRegistry(
         throw err;
       }
     },
-    async follow(onVersion) {
+    async follow(onVersion, onRefused = () => {}) {
       // Polled, not watched: a KV watch re-creates its ordered consumer when a node dies, and in a cluster that
       // request can time out inside nats.js with nothing to catch it (it stopped the sink in the cluster fault
-      // tests). A read a second is nothing, and a version is rarely published.
+      // tests). A read a second is nothing, and a version is rarely published. A revision is decoded once.
       let seen = 0;
+      const check = async () => {
+        const entry = await kv.get(KEY);
+        if (!entry || entry.operation !== 'PUT' || entry.revision === seen) return;
+        const got = await resolve(entry);
+        if (entry.revision === seen) return; // another read took it meanwhile
+        seen = entry.revision;
+        if (got.refused) onRefused(got.refused);
+        if (got.published) onVersion(got.published);
+      };
       let reading: Promise<void> | undefined;
       const read = () =>
-        (reading ??= latest()
-          .then(({ published, revision }) => {
-            if (published && revision !== seen) {
-              seen = revision;
-              onVersion(published);
-            }
-          })
+        (reading ??= check()
           .catch(() => {})
           .finally(() => (reading = undefined)));
       // The first read in the background too: listeners added right after this returns hear of it.
       void read();
       const timer = setInterval(read, FOLLOW_EVERY_MS);
       timer.unref();
-      return { stop: () => clearInterval(timer) };
+      return { stop: () => clearInterval(timer), check };
     },
   };
 }
@@ -132,15 +214,10 @@ export interface LiveCatalog {
   stop(): void;
 }
 
-/** Compiles a published version; a version that does not compile (an older edge-events reading a newer format) is
- *  refused with the reason. */
-export function catalogOfPublished(published: PublishedCatalog): Catalog {
-  const { catalog, issues } = buildCatalog(published.types, published.version);
-  if (catalog) return catalog;
-  throw new Error(
-    `catalog version ${published.version} does not compile here: ${issues.map((i) => i.message).join('; ')}`,
-  );
-}
+/** Compiles a published version, checked as the files are; a version that does not compile (an older edge-events
+ *  reading a newer format) is refused with the reason (a CatalogError). */
+export const catalogOfPublished = (published: PublishedCatalog): Catalog =>
+  catalogFromData(published.types, published.version);
 
 /**
  * Starts from `initial` (the files, or a version just published) and switches to every newer published version.
@@ -163,13 +240,10 @@ export async function followCatalog(
       onError(err as Error);
     }
   };
-  const following = registry ? await registry.follow(take) : undefined;
+  const following = registry ? await registry.follow(take, onError) : undefined;
   return {
     current: () => current,
-    async refresh() {
-      const { published } = (await registry?.latest()) ?? {};
-      if (published) take(published);
-    },
+    refresh: async () => following?.check(),
     onChange: (listener) => void listeners.push(listener),
     stop: () => following?.stop(),
   };

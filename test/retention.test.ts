@@ -68,12 +68,12 @@ test('ttl: 30d drops old rows at the next merge; a new ttl alters the table, non
 
     const longer = await migrate(ch, catalogWith(dir, '6m'));
     assert.equal(longer.statements, [
-      'ALTER TABLE teams.signup_completed MODIFY TTL `signed_up_at` + INTERVAL 6 MONTH',
+      'ALTER TABLE `teams`.`signup_completed` MODIFY TTL `signed_up_at` + INTERVAL 6 MONTH',
     ]);
     assert.match(await engineOf(ch), 'TTL signed_up_at + toIntervalMonth(6)');
     assert.equal((await migrate(ch, catalogWith(dir, '6m'))).statements, [], 'applied once');
     const none = await migrate(ch, catalogWith(dir, undefined));
-    assert.equal(none.statements, ['ALTER TABLE teams.signup_completed REMOVE TTL']);
+    assert.equal(none.statements, ['ALTER TABLE `teams`.`signup_completed` REMOVE TTL']);
     assert.not.match(await engineOf(ch), 'TTL');
 
     const [change] = diffCatalogs(catalogWith(dir, undefined), catalogWith(dir, '90d'));

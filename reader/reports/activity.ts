@@ -6,7 +6,7 @@
 // starts and −1 where its cover ends, per window, and the running sum of those per date is the answer. Past dates are
 // cached (reader/day-cache.ts) and recomputed when a day in their 30-day window gets rows.
 import * as v from 'valibot';
-import { martNames } from '../../shared/schema/mod.ts';
+import { martNames, qualified } from '../../shared/schema/mod.ts';
 import type { ClickHouse } from '../../shared/clickhouse/mod.ts';
 import { dayCacheOf, rowsPerDay } from '../day-cache.ts';
 import { ReaderError } from '../errors/mod.ts';
@@ -45,7 +45,7 @@ FROM (
     FROM (
       SELECT arraySort(bitmapToArray(bitmapSubsetInRange(groupBitmapMergeState(days),
         toUInt32(toDate({from:String}) - ${LONGEST - 1}), toUInt32(toDate({to:String}) + 1)))) AS active
-      FROM ${db}.${table}
+      FROM ${qualified(db, table)}
       GROUP BY user_id
       HAVING notEmpty(active)
     )

@@ -1,7 +1,7 @@
 // Daily (seed 003): per day the events and users of one type, from its `<table>_daily` mart; users is null for a
 // type without user_id. Past days come from the day cache (reader/day-cache.ts) while their row count is unchanged.
 import * as v from 'valibot';
-import { martNames } from '../../shared/schema/mod.ts';
+import { martNames, qualified } from '../../shared/schema/mod.ts';
 import { dayCacheOf, rowsPerDay } from '../day-cache.ts';
 import { invalidParameter } from '../errors/mod.ts';
 import { select } from '../select.ts';
@@ -27,7 +27,7 @@ export const daily = defineReport({
       const rows = await select<DailyRow>(
         ch,
         `SELECT toString(day) AS date, uniqMerge(events) AS events${users ? ', uniqMerge(users) AS users' : ''}
-FROM ${ch.database}.${martNames.daily(type.table)}
+FROM ${qualified(ch.database, martNames.daily(type.table))}
 WHERE day >= toDate({from:String}) AND day <= toDate({to:String})
 GROUP BY day`,
         { from, to },

@@ -3,6 +3,7 @@
 // last event), and a histogram of durations. Each user's times are sorted into an array and cut where the gap
 // exceeds the timeout (arrayCumSum of the cuts numbers the sessions).
 import * as v from 'valibot';
+import { ident, qualified } from '../../shared/schema/mod.ts';
 import { invalidParameter } from '../errors/mod.ts';
 import { select } from '../select.ts';
 import { ranged, seconds } from './range.ts';
@@ -37,7 +38,7 @@ export const sessions = defineReport({
     if (!type)
       throw invalidParameter('type', q.type ? `no event type ${JSON.stringify(q.type)} in the catalog` : 'name a type');
     if (!('user_id' in type.fields)) throw invalidParameter('type', `${type.name} has no user_id: no sessions to cut`);
-    const time = `\`${type.timeField}\``;
+    const time = ident(type.timeField);
     const buckets = SESSION_BUCKETS.map((le, i) =>
       i === 0 ? `countIf(duration <= ${le})` : `countIf(duration > ${SESSION_BUCKETS[i - 1]} AND duration <= ${le})`,
     );
@@ -54,7 +55,7 @@ FROM (
     FROM (
       SELECT toString(user_id) AS user, arraySort(groupArray(toUnixTimestamp(${time}))) AS ts,
         arrayCumSum(arrayMap(i -> i = 1 OR ts[i] - ts[i - 1] > {timeout:UInt32}, arrayEnumerate(ts))) AS sids
-      FROM ${ch.database}.${type.table} FINAL
+      FROM ${qualified(ch.database, type.table)} FINAL
       WHERE ${time} >= toDateTime({from:String}, 'UTC') AND ${time} < toDateTime({to:String}, 'UTC') + 86400
       GROUP BY user
     )

@@ -1,6 +1,7 @@
 // Task funnel (seed 000): per month, users with view/start/finish events, by how far they got from start_task to
 // finish_task within the window (windowFunnel): 0 not started, 1 started only, 2 finished in time.
 import * as v from 'valibot';
+import { ident, qualified } from '../../shared/schema/mod.ts';
 import { select } from '../select.ts';
 import { ranged, seconds } from './range.ts';
 import { defineReport, int } from './report.ts';
@@ -16,7 +17,7 @@ export const taskFunnel = defineReport({
   row: FunnelRow,
   run(ch, catalog, q) {
     const type = taskEvents(catalog);
-    const time = `\`${type.timeField}\``;
+    const time = ident(type.timeField);
     return select<v.InferOutput<typeof FunnelRow>>(
       ch,
       `SELECT toString(month) AS month, count() AS total_users,
@@ -24,7 +25,7 @@ export const taskFunnel = defineReport({
 FROM (
   SELECT toStartOfMonth(${time}) AS month, user_id,
     windowFunnel({window:UInt32})(${time}, event = 'start_task', event = 'finish_task') AS level
-  FROM ${ch.database}.${type.table} FINAL
+  FROM ${qualified(ch.database, type.table)} FINAL
   WHERE ${time} >= toDateTime({from:String}, 'UTC') AND ${time} < toDateTime({to:String}, 'UTC') + 86400
     AND event IN ('view', 'start_task', 'finish_task')
   GROUP BY month, user_id

@@ -110,11 +110,12 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
   const before = issues.length;
   const problem = (path: (string | number)[], message: string) => issues.push({ path, message });
   const names = Object.keys(spec.fields);
+  // Own fields only: `toString` or `constructor` is no field of a type that does not declare it.
+  const isField = (f: string) => Object.hasOwn(spec.fields, f);
   for (const reserved of RESERVED_FIELDS) {
-    if (reserved in spec.fields)
-      problem(['fields', reserved], `${reserved} is added by the pipeline; do not declare it`);
+    if (isField(reserved)) problem(['fields', reserved], `${reserved} is added by the pipeline; do not declare it`);
   }
-  const time = spec.fields[spec.time];
+  const time = isField(spec.time) ? spec.fields[spec.time] : undefined;
   if (!time)
     problem(['time'], `time field ${JSON.stringify(spec.time)} is not one of the fields (${names.join(', ')})`);
   else if (time.type !== 'datetime' && time.type !== 'date')
@@ -123,11 +124,11 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     problem(['fields', spec.time], 'the time field may not be optional or nullable');
   const orderBy = (spec.order_by ?? [spec.time]).filter((f, i, all) => !(f === 'event_id' && i === all.length - 1));
   orderBy.forEach((f, i) => {
-    if (!(f in spec.fields)) problem(['order_by', i], `order_by names ${JSON.stringify(f)}, which is not a field`);
+    if (!isField(f)) problem(['order_by', i], `order_by names ${JSON.stringify(f)}, which is not a field`);
     else if (spec.fields[f]!.nullable) problem(['order_by', i], `order_by may not hold the nullable field ${f}`);
   });
   for (const [alias, field] of Object.entries(spec.aliases ?? {})) {
-    if (!(field in spec.fields))
+    if (!isField(field))
       problem(['aliases', alias], `alias ${alias} points to ${JSON.stringify(field)}, which is not a field`);
   }
   const fields: Record<string, v.GenericSchema> = {};
@@ -152,8 +153,7 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
   }
   if (spec.latest) {
     for (const [i, f] of [...spec.latest.by, spec.latest.version, ...spec.latest.fields].entries()) {
-      if (!(f in spec.fields))
-        problem(['latest'], `latest names ${JSON.stringify(f)} (#${i + 1}), which is not a field`);
+      if (!isField(f)) problem(['latest'], `latest names ${JSON.stringify(f)} (#${i + 1}), which is not a field`);
     }
   }
   if (issues.length > before) return undefined;

@@ -1,12 +1,15 @@
 // The catalog file format, as a valibot schema: what a team writes in YAML to declare its event types. Parsing a
 // file against it gives every mistake at once, each with its path (types[2].fields.plan.values); load.ts turns
-// paths into file, type, field and line. compile.ts builds the event types from the parsed spec.
+// paths into file, type, field and line. compile.ts builds the event types from the parsed spec. A published catalog
+// version (NATS KV) is parsed against the very same schema (from-data.ts). Every name a spec carries that reaches SQL,
+// DDL, a subject or a path (key, table, field names, time, order_by, latest's names) is a plain snake_case identifier.
 import * as v from 'valibot';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 const identifier = (what: string) =>
   v.pipe(v.string(), v.regex(IDENT, `expected a ${what} in snake_case (a-z, 0-9, _)`));
+const fieldName = identifier('field name');
 
 /** What every field may say, whatever its type. */
 const common = {
@@ -68,15 +71,15 @@ export const TypeSpec = v.strictObject({
   key: v.optional(identifier('key')),
   description: v.pipe(v.string(), v.minLength(1, 'describe the type in a sentence')),
   /** The field holding the event's own time: the table is partitioned by its month. */
-  time: v.string(),
+  time: fieldName,
   /** Default: the key. */
   table: v.optional(identifier('table name')),
   /** The sort key; event_id is appended (so a re-sent event collapses into one row). Default: [time]. */
-  order_by: v.optional(v.pipe(v.array(v.string()), v.minLength(1))),
+  order_by: v.optional(v.pipe(v.array(fieldName), v.minLength(1))),
   /** What happens to fields the type does not declare: refused (400), dropped, or kept as JSON in `extra`. */
   unknown_fields: v.optional(v.picklist(['reject', 'drop', 'keep']), 'reject'),
   /** Other spellings clients use for a field: `userid: user_id`. */
-  aliases: v.optional(v.record(v.string(), v.string())),
+  aliases: v.optional(v.record(v.string(), fieldName)),
   /** `fallback`: events whose name is no type land here; `segment`: Segment calls without a typed schema do. */
   role: v.optional(v.picklist(['fallback', 'segment'])),
   /** How long the hot table keeps a row, from its event time: `90d`, `12w`, `6m` (months), `1y`. The cold tier
@@ -86,13 +89,13 @@ export const TypeSpec = v.strictObject({
   latest: v.optional(
     v.strictObject({
       table: identifier('table name'),
-      by: v.pipe(v.array(v.string()), v.minLength(1)),
-      version: v.string(),
-      fields: v.pipe(v.array(v.string()), v.minLength(1)),
+      by: v.pipe(v.array(fieldName), v.minLength(1)),
+      version: fieldName,
+      fields: v.pipe(v.array(fieldName), v.minLength(1)),
     }),
   ),
   fields: v.pipe(
-    v.record(v.pipe(v.string(), v.regex(IDENT, 'expected a field name in snake_case (a-z, 0-9, _)')), FieldSpec),
+    v.record(fieldName, FieldSpec),
     v.check((f) => Object.keys(f).length > 0, 'a type needs at least one field'),
   ),
 });
@@ -103,4 +106,4 @@ export const CatalogFile = v.strictObject({
 });
 
 /** Fields the pipeline adds to every row; a type may not declare them. */
-export const RESERVED_FIELDS = ['event_id', 'received_at', 'catalog_version', 'extra'] as const;
+export const RESERVED_FIELDS = ['event_id', 'received_at', 'catalog_version', 'inserted_at', 'extra'] as const;

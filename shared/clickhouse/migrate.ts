@@ -9,11 +9,13 @@ import {
   addColumns,
   alterTable,
   backfill,
+  createDatabase,
   createTable,
   createView,
   eventTable,
   latestOf,
   martsOf,
+  plainName,
   replaceDistributed,
   storedIn,
   ttlClause,
@@ -59,12 +61,14 @@ class MigrationRefused extends Refused {
 async function existingTables(
   ch: ClickHouse,
 ): Promise<{ tables: Map<string, Map<string, string>>; ttls: Map<string, string> }> {
-  // Inlined: the database name is an SQL identifier (config checks it), and 18.16 has no query parameters.
+  // Inlined: the database name is a plain SQL identifier (config checks it, and so does plainName), and 18.16 has no
+  // query parameters.
   const query = (sql: string) => ch.client.query({ query: sql, format: 'JSONEachRow' }).then((rs) => rs.json());
   const tables = new Map<string, Map<string, string>>();
   const ttls = new Map<string, string>();
   const engines = ch.dialect.ttl ? ', engine_full' : '';
-  const listed = (await query(`SELECT name${engines} FROM system.tables WHERE database = '${ch.database}'`)) as {
+  const db = plainName(ch.database);
+  const listed = (await query(`SELECT name${engines} FROM system.tables WHERE database = '${db}'`)) as {
     name: string;
     engine_full?: string;
   }[];
@@ -73,7 +77,7 @@ async function existingTables(
     const ttl = / TTL (.+?)(?: SETTINGS |$)/.exec(engine_full ?? '')?.[1];
     if (ttl) ttls.set(name, ttl);
   }
-  const columns = (await query(`SELECT table, name, type FROM system.columns WHERE database = '${ch.database}'`)) as {
+  const columns = (await query(`SELECT table, name, type FROM system.columns WHERE database = '${db}'`)) as {
     table: string;
     name: string;
     type: string;
@@ -155,8 +159,7 @@ async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migratio
   const { database: db, dialect } = ch;
   const { tables, ttls } = await existingTables(ch);
   const unsupported: string[] = [];
-  const on = dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : '';
-  const first = tables.size ? [] : [`CREATE DATABASE IF NOT EXISTS ${db}${on}`];
+  const first = tables.size ? [] : [createDatabase(db, dialect)];
   const refused: string[] = [];
   const view = (v: { name: string }, sql: string) => (tables.has(v.name) ? [] : [sql]);
   const chains: string[][] = [];

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadCatalogFiles } from '../node/mod.ts';
 import { ConfigError, ENV_VARS, loadConfig, typeKeysOf } from './load.ts';
+import { archiveLocation } from './places.ts';
 import { GROUPS, ROLES, settingsOf } from './roles.ts';
 import { SETTINGS, type Env } from './settings.ts';
 
@@ -145,6 +146,108 @@ test('a secret is never repeated in a configuration error', () => {
     assert.match(message, new RegExp(`${name}=<redacted, ${value.length} characters>`));
     assert.not.ok(message.includes(value), `${name}: ${message}`);
   }
+});
+
+/** The configuration error of `env`, or '' when it is accepted. */
+const refusal = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return '';
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    return (err as Error).message;
+  }
+};
+
+test('every setting that names a place refuses a form it cannot use, naming itself and the forms it takes', () => {
+  const refused: [name: string, value: string, forms: RegExp][] = [
+    ['ARCHIVE_URL', 'ftp://host/archive', /unsupported scheme "ftp:"; expected s3:\/\/bucket\/prefix, http\(s\):\/\//],
+    ['ARCHIVE_URL', 'minio:9000/bucket', /unsupported scheme "minio:"; expected s3:/],
+    ['ARCHIVE_URL', 's3://', /no valid bucket name/],
+    ['ARCHIVE_URL', 's3://bucket:9000/x', /with a port/],
+    ['ARCHIVE_URL', 'http://minio:9000', /no valid bucket name/],
+    ['ARCHIVE_URL', 'http://minio:9000/b', /no valid bucket name/],
+    ['ARCHIVE_URL', 'http://minio:9000/bucket?x=1', /query/],
+    ['ARCHIVE_URL', 'http://AKIA:s3cr3tkey@minio:9000/bucket', /credentials in the URL/],
+    ['ARCHIVE_S3_ENDPOINT', 'minio:9000', /expected an http:\/\/ or https:\/\/ URL/],
+    ['CLICKHOUSE_URL', 'tcp://clickhouse:9000', /unsupported scheme "tcp:"; expected an http:\/\/ or https:\/\/ URL/],
+    ['CLICKHOUSE_URL', 'clickhouse:8123', /expected an http/],
+    ['CLICKHOUSE_URL', 'http://', /expected an http/],
+    ['NATS_URL', 'http://nats:4222', /unsupported scheme "http:"; expected comma-separated nats:\/\//],
+    ['NATS_URL', 'wss://nats:443', /websockets/],
+    ['NATS_URL', 'nats://a:4222,', /an empty server/],
+    ['NATS_URL', 'nats://', /not a URL with a host/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'otel:4318', /expected an http/],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'grpc://otel:4317', /unsupported scheme "grpc:"/],
+    ['DATA_DIR', 's3://bucket/data', /a URL \("s3:"\), not a path; expected a folder path/],
+    ['EVENT_CATALOG', 'catalog,https://example.com/c.yaml', /a URL \("https:"\), not a path; expected YAML files/],
+    ['COLLECTOR_SOURCES_FILE', 'file:///run/secrets/sources.json', /expected a file path/],
+    ['HOST', 'http://0.0.0.0', /not a host name or an IP address/],
+    ['READER_HOST', '127.0.0.1:8082', /not a host name or an IP address/],
+    ['CONSOLE_COLLECTORS', 'collector:8080', /expected comma-separated http/],
+    ['CONSOLE_SINKS', 'http://a:8081,ftp://b', /unsupported scheme "ftp:"/],
+    ['CONSOLE_ARCHIVERS', 'archiver', /not a URL/],
+  ];
+  for (const [name, value, forms] of refused) {
+    const message = refusal({ [name]: value });
+    assert.match(message, new RegExp(`^  ${name}=`, 'm'), `${name}=${value}: ${message}`);
+    assert.match(message, forms, `${name}=${value}: ${message}`);
+  }
+  assert.not.match(refusal({ ARCHIVE_URL: 'http://AKIA:s3cr3tkey@minio:9000/bucket' }), /s3cr3t|AKIA/);
+});
+
+test('the forms of places that work are accepted', () => {
+  const cfg = loadConfig({
+    ARCHIVE_URL: 's3://bucket/events',
+    ARCHIVE_S3_ENDPOINT: 'http://minio:9000',
+    CLICKHOUSE_URL: 'https://user:pw@ch.example:8443/?compress=1',
+    NATS_URL: 'nats://u:p@a:4222, tls://b:4222,localhost:4222,127.0.0.1,nats:4222',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+    DATA_DIR: '/var/lib/edge-events',
+    EVENT_CATALOG: 'catalog, teams/a.yaml',
+    COLLECTOR_SOURCES_FILE: '/run/secrets/sources.json',
+    HOST: '::',
+    READER_HOST: 'reader.internal',
+    CONSOLE_COLLECTORS: 'http://a:8080/, https://b',
+  });
+  assert.is(cfg.archive.url, 's3://bucket/events');
+  assert.is(loadConfig({ HOST: '0.0.0.0' }).collector.host, '0.0.0.0');
+  assert.is(loadConfig({}).archive.url, '.data/archive');
+  assert.is(loadConfig({ ARCHIVE_URL: 'http://minio:9000/bucket' }).archive.url, 'http://minio:9000/bucket');
+});
+
+test('ARCHIVE_URL: the form S3-compatible servers document (http://host:port/bucket) is a bucket, path-style', () => {
+  assert.equal(archiveLocation('http://minio:9000/bucket'), {
+    kind: 's3',
+    bucket: 'bucket',
+    prefix: '',
+    endpoint: 'http://minio:9000',
+  });
+  assert.equal(archiveLocation('https://r2.example/archive/edge/events/'), {
+    kind: 's3',
+    bucket: 'archive',
+    prefix: 'edge/events',
+    endpoint: 'https://r2.example',
+  });
+  assert.equal(archiveLocation('s3://bucket/a/b'), { kind: 's3', bucket: 'bucket', prefix: 'a/b' });
+  assert.equal(archiveLocation('file:///var/lib/archive'), { kind: 'folder', path: '/var/lib/archive' });
+  assert.equal(archiveLocation('.data/archive'), { kind: 'folder', path: '.data/archive' });
+  assert.equal(archiveLocation('/abs/archive'), { kind: 'folder', path: '/abs/archive' });
+  for (const bad of ['s3://bkt/a%2F..%2Fb', 's3://bkt/a%5Cb', 'http://h/bkt/%E0', 'file://other/x', 'gs://bkt/x'])
+    assert.type(archiveLocation(bad), 'string', bad);
+});
+
+test('ARCHIVE_S3_ENDPOINT is refused where it would be ignored: beside a folder or a URL naming its own server', () => {
+  const endpoint = { ARCHIVE_S3_ENDPOINT: 'http://minio:9000' };
+  assert.match(
+    refusal(endpoint),
+    /ARCHIVE_S3_ENDPOINT=.*: used only with ARCHIVE_URL=s3:\/\/bucket\/prefix, and ARCHIVE_URL names a folder/,
+  );
+  assert.match(refusal({ ...endpoint, ARCHIVE_URL: '/srv/archive' }), /names a folder/);
+  assert.match(refusal({ ...endpoint, ARCHIVE_URL: 'http://minio:9000/bucket' }), /names its own server/);
+  assert.is(refusal({ ...endpoint, ARCHIVE_URL: 's3://bucket/p' }), '');
+  assert.is(refusal({ ...endpoint, ARCHIVE_URL: 'ftp://x' }).match(/ARCHIVE_/g)?.length, 1, 'one problem at a time');
+  assert.ok(loadConfig({ ...endpoint, ARCHIVE_URL: '/srv/archive' }, 'collector'), 'a collector reads neither');
 });
 
 test.run();

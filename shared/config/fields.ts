@@ -1,23 +1,12 @@
-// The shapes a setting's text can take (environment variables are strings): whole numbers with a floor, flags, URLs
-// by scheme, SQL identifiers, decimal rates — each a valibot schema that turns the text into its value.
+// The shapes a setting's text can take (environment variables are strings): whole numbers with a floor, flags, SQL
+// identifiers, decimal rates — each a valibot schema that turns the text into its value. Places (URLs, folders,
+// files) have theirs in places.ts.
 import * as v from 'valibot';
 
 export const int = (fallback: number, min = 0) =>
   v.optional(
     v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, 'expected a whole number'), v.transform(Number), v.minValue(min)),
     String(fallback),
-  );
-
-export const url = (protocols: string[]) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.check(
-        (s) => s.split(',').every((part) => protocols.some((p) => part.trim().startsWith(p))),
-        `expected a URL starting with ${protocols.join(' or ')}`,
-      ),
-    ),
   );
 
 export const sqlName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an SQL identifier'));

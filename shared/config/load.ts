@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { exitIfRefused, Refused, type Catalog } from '../mod.ts';
 import { GROUPS, ROLES, settingsOf, type ConfigOf, type Role } from './roles.ts';
+import { archiveLocation } from './places.ts';
 import { SETTINGS, type Env } from './settings.ts';
 
 export class ConfigError extends Refused {
@@ -56,7 +57,19 @@ export function loadConfig<R extends Role = 'all'>(
     parsed.success &&
     names.includes('SINK_ACK_WAIT_SECONDS') &&
     e.SINK_ACK_WAIT_SECONDS * 1000 < 2 * e.SINK_BATCH_WAIT_MS;
-  if (!parsed.success || ackWaitTooShort) {
+  // An S3 server's URL is used only by an s3:// ARCHIVE_URL: beside a folder (the default too) or an http(s) URL
+  // naming its own server, it would be ignored — and the archive land somewhere else than meant.
+  const archiveWhere =
+    parsed.success && names.includes('ARCHIVE_S3_ENDPOINT') && e.ARCHIVE_S3_ENDPOINT
+      ? archiveLocation(e.ARCHIVE_URL ?? `${e.DATA_DIR}/archive`)
+      : undefined;
+  const endpointUnused =
+    typeof archiveWhere !== 'object'
+      ? undefined
+      : archiveWhere.kind === 'folder'
+        ? 'ARCHIVE_URL names a folder'
+        : archiveWhere.endpoint && 'ARCHIVE_URL names its own server';
+  if (!parsed.success || ackWaitTooShort || endpointUnused) {
     const lines = issues.map((issue) => {
       const path = v.getDotPath(issue) ?? '?';
       const name = path.split('.')[0]!;
@@ -66,6 +79,11 @@ export function loadConfig<R extends Role = 'all'>(
     if (ackWaitTooShort)
       lines.push(
         `  ${shown('SINK_ACK_WAIT_SECONDS', env.SINK_ACK_WAIT_SECONDS)}: must be at least twice SINK_BATCH_WAIT_MS`,
+      );
+    if (endpointUnused)
+      lines.push(
+        `  ${shown('ARCHIVE_S3_ENDPOINT', env.ARCHIVE_S3_ENDPOINT)}: used only with ARCHIVE_URL=s3://bucket/prefix, ` +
+          `and ${endpointUnused}`,
       );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }

@@ -5,3 +5,4 @@ export { loadConfig, loadConfigOrExit, typeKeysOf, ConfigError, ENV_VARS } from 
 export { ROLES, settingsOf, type Config, type ConfigOf, type Role } from './roles.ts';
 export { SETTINGS, type SettingName } from './settings.ts';
 export { SourcesSchema, type Relay, type Source } from './sources.ts';
+export { archiveLocation, ARCHIVE_FORMS, type ArchiveLocation } from './places.ts';

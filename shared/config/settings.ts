@@ -1,7 +1,8 @@
 // Every setting a process reads, declared once: its environment variable, the schema its text is parsed with (and
 // its default), and what it does — the README's table of settings is generated from this list.
 import * as v from 'valibot';
-import { decimal, flag, int, sqlName, url } from './fields.ts';
+import { decimal, flag, int, sqlName } from './fields.ts';
+import { archiveUrl, httpUrl, httpUrls, listenHost, localPath, localPaths, natsUrls } from './places.ts';
 import { RelaySchema, SourcesSchema } from './sources.ts';
 
 interface Setting {
@@ -18,22 +19,30 @@ const jsonOf = <T extends v.GenericSchema>(schema: T) =>
 
 export const SETTINGS = {
   EVENT_CATALOG: s(
-    v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'catalog'),
+    v.optional(localPaths('YAML files or folders'), 'catalog'),
     'the event catalog: YAML files or folders, comma-separated (see *Your own events*)',
   ),
-  DATA_DIR: s(v.optional(v.string(), '.data'), 'local state of `npm start` and the embedded engine'),
+  DATA_DIR: s(v.optional(localPath('a folder'), '.data'), 'local state of `npm start` and the embedded engine'),
   LOG_LEVEL: s(
     v.optional(v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
     'pino level; logs are JSON lines',
   ),
   // OpenTelemetry's own variables: tracing is on when an endpoint is set (the SDK reads the rest).
-  OTEL_EXPORTER_OTLP_ENDPOINT: s(url(['http://', 'https://']), 'traces over OTLP/HTTP (see *Observability*)', 'off'),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: s(url(['http://', 'https://']), 'the traces endpoint alone', 'off'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: s(
+    v.optional(httpUrl('http://otel-collector:4318', { query: true })),
+    'traces over OTLP/HTTP (see *Observability*)',
+    'off',
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: s(
+    v.optional(httpUrl('http://otel-collector:4318/v1/traces', { query: true })),
+    'the traces endpoint alone',
+    'off',
+  ),
   OTEL_SERVICE_NAME: s(v.optional(v.string()), 'the service name on spans', '`edge-events-<role>`'),
   OTEL_SDK_DISABLED: s(flag(false), 'tracing off whatever the endpoint'),
   NATS_URL: s(
-    url(['nats://', 'tls://', 'ws://', 'wss://', '127.', 'localhost']),
-    'comma-separated NATS server URLs',
+    v.optional(natsUrls),
+    'comma-separated NATS server URLs: `nats://` or `tls://` (or `host:port`)',
     'local child (`npm start`), else `nats://127.0.0.1:4222`',
   ),
   STREAM_MAX_AGE_SECONDS: s(int(7 * 24 * 3600), 'stream EVENTS keeps events this long', '7 days'),
@@ -44,7 +53,11 @@ export const SETTINGS = {
   ),
   STREAM_DUPLICATE_WINDOW_SECONDS: s(int(120, 1), 'how long JetStream remembers message ids'),
   STREAM_REPLICAS: s(int(1, 1), 'replicas of every stream and of the catalog bucket'),
-  CLICKHOUSE_URL: s(url(['http://', 'https://']), 'HTTP(S) URL of a ClickHouse server', 'embedded engine'),
+  CLICKHOUSE_URL: s(
+    v.optional(httpUrl('http://clickhouse:8123', { query: true })),
+    'HTTP(S) URL of a ClickHouse server',
+    'embedded engine',
+  ),
   CLICKHOUSE_USER: s(v.optional(v.string(), 'default'), 'ClickHouse user'),
   CLICKHOUSE_PASSWORD: s(v.optional(v.string(), ''), 'ClickHouse password', 'empty'),
   CLICKHOUSE_DATABASE: s(v.optional(sqlName, 'edge_events'), 'created at sink start, with every table'),
@@ -55,7 +68,7 @@ export const SETTINGS = {
     'none (one node)',
   ),
   HOST: s(
-    v.optional(v.string(), '0.0.0.0'),
+    v.optional(listenHost, '0.0.0.0'),
     'listen address of the collector, and of the sink and archiver status ports',
   ),
   PORT: s(int(8080), 'the collector port'),
@@ -66,7 +79,7 @@ export const SETTINGS = {
     'sources, JSON: `[{"name":"web","key":"…","types":["PageVisit"],"rate_limit":{"rps":500}}]`',
     'none (open)',
   ),
-  COLLECTOR_SOURCES_FILE: s(v.optional(v.string()), 'the same JSON, in a file (a mounted Secret)', 'none'),
+  COLLECTOR_SOURCES_FILE: s(v.optional(localPath('a file')), 'the same JSON, in a file (a mounted Secret)', 'none'),
   RATE_LIMIT_IP_RPS: s(decimal('0'), 'requests per second per client IP', '`0` (off)'),
   RATE_LIMIT_IP_BURST: s(decimal('0'), 'burst per client IP', 'the rate'),
   TRUST_PROXY: s(flag(false), 'take the client IP from X-Forwarded-For (behind a load balancer)'),
@@ -105,13 +118,14 @@ export const SETTINGS = {
       '(see *Relays*)',
   ),
   ARCHIVE_URL: s(
-    v.optional(v.pipe(v.string(), v.minLength(1))),
-    'the cold tier: `s3://bucket/prefix`, or a folder',
+    v.optional(archiveUrl),
+    'the cold tier: `s3://bucket/prefix`, `http(s)://host:port/bucket/prefix` (an S3-compatible server, ' +
+      'path-style), or a folder (see *The cold tier*)',
     '`DATA_DIR/archive`',
   ),
   ARCHIVE_S3_ENDPOINT: s(
-    url(['http://', 'https://']),
-    "an S3-compatible server's URL (MinIO, R2…; path-style requests)",
+    v.optional(httpUrl('http://minio:9000')),
+    "an S3-compatible server's URL for an `s3://` ARCHIVE_URL (MinIO, R2…; path-style requests)",
     'AWS S3',
   ),
   ARCHIVE_S3_REGION: s(v.optional(v.string(), 'us-east-1'), 'the S3 region'),
@@ -124,7 +138,7 @@ export const SETTINGS = {
   ARCHIVE_FLUSH_SECONDS: s(int(300, 1), '…or this long after its first event arrived'),
   ARCHIVE_TIMEOUT_MS: s(int(10_000, 100), 'every object store request fails after this (then retried with backoff)'),
   ARCHIVE_PORT: s(int(8083), 'archiver `/healthz`, `/readyz`, `/metrics`'),
-  READER_HOST: s(v.optional(v.string(), '127.0.0.1'), "the reading API's address (loopback unless set)"),
+  READER_HOST: s(v.optional(listenHost, '127.0.0.1'), "the reading API's address (loopback unless set)"),
   READER_PORT: s(int(8082), "the reading API's port"),
   READ_KEYS: s(
     v.optional(
@@ -153,13 +167,17 @@ export const SETTINGS = {
   READER_QUERY_TIMEOUT_SECONDS: s(int(30, 1), "each read's `max_execution_time` (503 past it)"),
   READER_QUERY_MAX_MEMORY_BYTES: s(int(1024 ** 3, 1), "each read's `max_memory_usage` (503 past it)", '1 GiB'),
   CONSOLE_COLLECTORS: s(
-    v.optional(v.string()),
+    v.optional(httpUrls('http://collector:8080')),
     'base URLs (comma-separated) of the collectors whose `/metrics` and `/readyz` the console reads; test events ' +
       'go to the first',
     "this machine's `PORT`",
   ),
-  CONSOLE_SINKS: s(v.optional(v.string()), 'the same, of the sinks', "this machine's `SINK_PORT`"),
-  CONSOLE_ARCHIVERS: s(v.optional(v.string()), 'the same, of the archivers', "this machine's `ARCHIVE_PORT`"),
+  CONSOLE_SINKS: s(v.optional(httpUrls('http://sink:8081')), 'the same, of the sinks', "this machine's `SINK_PORT`"),
+  CONSOLE_ARCHIVERS: s(
+    v.optional(httpUrls('http://archiver:8083')),
+    'the same, of the archivers',
+    "this machine's `ARCHIVE_PORT`",
+  ),
   DEMO_DATA: s(flag(false), '`npm start` fills an empty database with six months of demo data (see *Demo data*)'),
   LOADGEN_RPS: s(
     decimal('0', true),

@@ -14,6 +14,8 @@
 // - A Distributed table is not ALTERed but replaced (DROP, then CREATE with every column): 18.16 refuses ALTER ON
 //   CLUSTER of a non-replicated table in a replicated cluster (code 371). It holds no rows (inserts are synchronous);
 //   an insert in the moment between gets UNKNOWN_TABLE, and the sink re-applies the catalog and retries.
+// Every name is written through names.ts: checked to be a plain identifier, in backticks.
+import { ident, plainName, qualified } from './names.ts';
 
 /** A column: its name, its type, and the expression ClickHouse fills it with when a row leaves it out. */
 export type Column = [name: string, type: string, defaultExpression?: string];
@@ -52,37 +54,45 @@ interface Placement {
 /** Where a table's rows are stored: the table itself on one node; `<name>_local` on each node of a cluster. */
 export const storedIn = (name: string, dialect: Placement): string => (dialect.cluster ? `${name}_local` : name);
 
-const onCluster = (dialect: Placement) => (dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : '');
+const onCluster = (dialect: Placement) => (dialect.cluster ? ` ON CLUSTER ${ident(dialect.cluster)}` : '');
 
 const columnList = (columns: Column[]) =>
   `(\n${columns.map(([name, type, fill]) => `  ${columnSql([name, type, fill])}`).join(',\n')}\n)`;
 
-const columnSql = ([name, type, fill]: Column): string => `\`${name}\` ${type}${fill ? ` DEFAULT ${fill}` : ''}`;
+const columnSql = ([name, type, fill]: Column): string => `${ident(name)} ${type}${fill ? ` DEFAULT ${fill}` : ''}`;
 
 /** `ReplacingMergeTree(v)` → `ReplicatedReplacingMergeTree('<zookeeper path>', '{replica}', v)`. */
 function replicated(engine: string, db: string, table: string): string {
   const m = /^(\w+)\((.*)\)$/.exec(engine);
   if (!m) throw new Error(`not an engine call: ${engine}`);
-  const args = [`'/clickhouse/tables/{shard}/${db}/${table}'`, "'{replica}'", ...(m[2] ? [m[2]] : [])];
+  const args = [
+    `'/clickhouse/tables/{shard}/${plainName(db)}/${plainName(table)}'`,
+    "'{replica}'",
+    ...(m[2] ? [m[2]] : []),
+  ];
   return `Replicated${m[1]}(${args.join(', ')})`;
 }
 
 /** The Distributed table `db.<name>` over every node's `<name>_local`. */
 function distributed(db: string, t: TableSpec, cluster: string): string {
   return (
-    `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ON CLUSTER ${cluster} ${columnList(t.columns)} ` +
-    `ENGINE = Distributed(${cluster}, ${db}, ${t.name}_local, ${t.shardBy})`
+    `CREATE TABLE IF NOT EXISTS ${qualified(db, t.name)} ON CLUSTER ${ident(cluster)} ${columnList(t.columns)} ` +
+    `ENGINE = Distributed(${ident(cluster)}, ${ident(db)}, ${ident(`${t.name}_local`)}, ${t.shardBy})`
   );
 }
+
+/** The database, on every node of a cluster. */
+export const createDatabase = (db: string, dialect: Placement): string =>
+  `CREATE DATABASE IF NOT EXISTS ${ident(db)}${onCluster(dialect)}`;
 
 /** What creates the table: the table on one node; on a cluster, the local tables, then the Distributed one. */
 export function createTable(db: string, t: TableSpec, dialect: Placement, only?: 'local' | 'distributed'): string[] {
   const tail = t.clauses.length ? `\n${t.clauses.join('\n')}` : '';
   if (!dialect.cluster)
-    return [`CREATE TABLE IF NOT EXISTS ${db}.${t.name} ${columnList(t.columns)} ENGINE = ${t.engine}${tail}`];
+    return [`CREATE TABLE IF NOT EXISTS ${qualified(db, t.name)} ${columnList(t.columns)} ENGINE = ${t.engine}${tail}`];
   const local = storedIn(t.name, dialect);
   const statements = [
-    `CREATE TABLE IF NOT EXISTS ${db}.${local}${onCluster(dialect)} ${columnList(t.columns)} ` +
+    `CREATE TABLE IF NOT EXISTS ${qualified(db, local)}${onCluster(dialect)} ${columnList(t.columns)} ` +
       `ENGINE = ${replicated(t.engine, db, local)}${tail}`,
     distributed(db, t, dialect.cluster),
   ];
@@ -94,29 +104,30 @@ export function addColumns(db: string, t: TableSpec, missing: Column[], dialect:
   const ifNotExists = dialect.addColumnIfNotExists ? 'IF NOT EXISTS ' : '';
   return missing.map(
     (c) =>
-      `ALTER TABLE ${db}.${storedIn(t.name, dialect)}${onCluster(dialect)} ADD COLUMN ${ifNotExists}${columnSql(c)}`,
+      `ALTER TABLE ${qualified(db, storedIn(t.name, dialect))}${onCluster(dialect)} ` +
+      `ADD COLUMN ${ifNotExists}${columnSql(c)}`,
   );
 }
 
 /** An ALTER of the table where its rows are (on a cluster: every node's local table), e.g. `MODIFY TTL …`. */
 export const alterTable = (db: string, t: TableSpec, change: string, dialect: Placement): string =>
-  `ALTER TABLE ${db}.${storedIn(t.name, dialect)}${onCluster(dialect)} ${change}`;
+  `ALTER TABLE ${qualified(db, storedIn(t.name, dialect))}${onCluster(dialect)} ${change}`;
 
 /** On a cluster: the Distributed table made again with every column of the catalog (see the top of this file). */
 export function replaceDistributed(db: string, t: TableSpec, cluster: string): string[] {
-  return [`DROP TABLE IF EXISTS ${db}.${t.name} ON CLUSTER ${cluster}`, distributed(db, t, cluster)];
+  return [`DROP TABLE IF EXISTS ${qualified(db, t.name)} ON CLUSTER ${ident(cluster)}`, distributed(db, t, cluster)];
 }
 
 /** The materialized view: it reads the rows stored on the node that took the insert and writes beside them. */
 export function createView(db: string, v: ViewSpec, dialect: Placement): string {
   return (
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${v.name}${onCluster(dialect)} ` +
-    `TO ${db}.${v.reshard ? v.target : storedIn(v.target, dialect)} AS\n` +
-    v.select(`${db}.${storedIn(v.source, dialect)}`)
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualified(db, v.name)}${onCluster(dialect)} ` +
+    `TO ${qualified(db, v.reshard ? v.target : storedIn(v.target, dialect))} AS\n` +
+    v.select(qualified(db, storedIn(v.source, dialect)))
   );
 }
 
 /** Fills a new view's target from the rows stored before it existed (on a cluster: all shards, through the
  *  Distributed tables). */
 export const backfill = (db: string, v: ViewSpec): string =>
-  `INSERT INTO ${db}.${v.target} ${v.select(`${db}.${v.source}`)}`;
+  `INSERT INTO ${qualified(db, v.target)} ${v.select(qualified(db, v.source))}`;

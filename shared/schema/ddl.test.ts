@@ -46,18 +46,18 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
   assert.match(catalogDdl(catalog, 'db').join('\n'), /groupBitmapState/);
   assert.match(
     catalogDdl(catalog, 'db').join('\n'),
-    /MATERIALIZED VIEW IF NOT EXISTS db\.latest_view_mv TO db\.latest_view/,
+    /MATERIALIZED VIEW IF NOT EXISTS `db`\.`latest_view_mv` TO `db`\.`latest_view`/,
   );
 });
 
 test('DDL on a cluster: replicated local tables, Distributed tables sharded by event_id, views between locals', () => {
   const dialect = { ...modernDialect, cluster: 'c1' };
   const ddl = catalogDdl(catalog, 'db', dialect);
-  const events = ddl.filter((s) => /^CREATE TABLE IF NOT EXISTS db\.events(_local)? /.test(s));
+  const events = ddl.filter((s) => /^CREATE TABLE IF NOT EXISTS `db`\.`events(_local)?` /.test(s));
   assert.is(events.length, 2);
   assert.match(
     events[0]!,
-    /^CREATE TABLE IF NOT EXISTS db\.events_local ON CLUSTER c1 \(/,
+    /^CREATE TABLE IF NOT EXISTS `db`\.`events_local` ON CLUSTER `c1` \(/,
     'the rows are stored in a local table on every node',
   );
   assert.match(
@@ -65,22 +65,44 @@ test('DDL on a cluster: replicated local tables, Distributed tables sharded by e
     /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/db\/events_local', '\{replica\}'\)/,
   );
   assert.not.match(events[0]!, /non_replicated_deduplication_window/, 'replicated tables have their own window');
-  assert.match(events[1]!, /ENGINE = Distributed\(c1, db, events_local, cityHash64\(event_id\)\)$/);
+  assert.match(events[1]!, /ENGINE = Distributed\(`c1`, `db`, `events_local`, cityHash64\(event_id\)\)$/);
   assert.ok(
-    ddl.every((s) => s.includes(' ON CLUSTER c1')),
+    ddl.every((s) => s.includes(' ON CLUSTER `c1`')),
     'every statement runs on every node',
   );
   for (const statement of ddl.filter((s) => s.includes('MATERIALIZED VIEW'))) {
-    assert.match(statement, /FROM db\.\w+_local/, 'a view reads the rows inserted on its node');
+    assert.match(statement, /FROM `db`\.`\w+_local`/, 'a view reads the rows inserted on its node');
     if (statement.includes('latest_view_mv'))
-      assert.match(statement, /TO db\.latest_view AS/, 'latest rows go to the shard of their key');
-    else assert.match(statement, /TO db\.\w+_local AS/, 'a mart is written beside the rows it counts');
+      assert.match(statement, /TO `db`\.`latest_view` AS/, 'latest rows go to the shard of their key');
+    else assert.match(statement, /TO `db`\.`\w+_local` AS/, 'a mart is written beside the rows it counts');
   }
   assert.match(
     ddl.join('\n'),
     /ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/db\/latest_view_local', '\{replica\}', /,
   );
   assert.match(ddl.join('\n'), /ReplicatedAggregatingMergeTree\('[^']*events_daily_local', '\{replica\}'\)/);
+});
+
+test('every name in the DDL is a checked identifier in backticks: a name that is not one is refused', () => {
+  const ddl = catalogDdl(catalog, 'db', { ...modernDialect, cluster: 'c1' }).join('\n');
+  // Outside string literals, a name is either a quoted identifier or one of the fixed words the DDL is written with.
+  const bare = ddl.replace(/'[^']*'/g, "''").replace(/`[A-Za-z_][A-Za-z0-9_]*`/g, 'NAME');
+  assert.not.match(bare, /`/, 'no backtick outside a quoted identifier');
+  const type = catalog.types.find((t) => t.latest)!;
+  const poisoned = [
+    { ...type, table: 'x; DROP TABLE events' },
+    { ...type, timeField: 'a`b' },
+    { ...type, orderBy: ['dt) DROP', 'event_id'] },
+    { ...type, fields: { ...type.fields, 'a` String, b': type.fields[type.timeField]! } },
+    { ...type, latest: { ...type.latest!, version: "v', 'x" } },
+    { ...type, latest: { ...type.latest!, table: '../x' } },
+  ];
+  for (const bad of poisoned) {
+    const one = { ...catalog, types: [bad], fallback: undefined };
+    assert.throws(() => catalogDdl(one, 'db', modernDialect), /not a plain SQL identifier/);
+  }
+  assert.throws(() => catalogDdl(catalog, 'db; DROP DATABASE x'), /not a plain SQL identifier/);
+  assert.throws(() => catalogDdl(catalog, 'db', { ...modernDialect, cluster: 'c`' }), /not a plain SQL identifier/);
 });
 
 test.run();

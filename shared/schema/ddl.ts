@@ -2,8 +2,9 @@
 // The dialect says what the server supports (old servers lack LowCardinality and DateTime64) and whether the
 // tables live on one node or a cluster (cluster.ts writes the statements for both).
 import { columnType, isNullable, type Catalog, type EventType } from '../mod.ts';
-import { createTable, createView, type Column, type TableSpec, type ViewSpec } from './cluster.ts';
+import { createDatabase, createTable, createView, type Column, type TableSpec, type ViewSpec } from './cluster.ts';
 import { martsOf } from './marts.ts';
+import { ident } from './names.ts';
 
 export interface Dialect {
   lowCardinality: boolean;
@@ -62,8 +63,8 @@ export function eventTable(type: EventType, dialect: Dialect): TableSpec {
     columns: columnsOf(type, dialect),
     engine: 'ReplacingMergeTree()',
     clauses: [
-      `PARTITION BY toYYYYMM(\`${type.timeField}\`)`,
-      `ORDER BY (${type.orderBy.map((c) => `\`${c}\``).join(', ')})`,
+      `PARTITION BY toYYYYMM(${ident(type.timeField)})`,
+      `ORDER BY (${type.orderBy.map(ident).join(', ')})`,
       ...(dialect.ttl && type.ttl ? [ttlClause(type)] : []),
       // Replicated tables keep their own window of recent inserts.
       ...(dialect.dedupWindow && !dialect.cluster ? ['SETTINGS non_replicated_deduplication_window = 1000'] : []),
@@ -73,7 +74,7 @@ export function eventTable(type: EventType, dialect: Dialect): TableSpec {
 }
 
 /** The TTL clause of a type's table: rows go once their event time is older than the catalog's `ttl:`. */
-export const ttlClause = (type: EventType): string => `TTL \`${type.timeField}\` + ${type.ttl}`;
+export const ttlClause = (type: EventType): string => `TTL ${ident(type.timeField)} + ${type.ttl}`;
 
 export const tableDdl = (type: EventType, db: string, dialect: Dialect): string[] =>
   createTable(db, eventTable(type, dialect), dialect);
@@ -87,17 +88,17 @@ export function latestOf(type: EventType, dialect: Dialect): { table: TableSpec;
     table: {
       name: latest.table,
       columns: latest.fields.map((f) => [f, types.get(f)!.replace(/^Nullable\((.*)\)$/, '$1')]),
-      engine: `ReplacingMergeTree(${latest.version})`,
-      clauses: [`ORDER BY (${latest.by.join(', ')})`],
+      engine: `ReplacingMergeTree(${ident(latest.version)})`,
+      clauses: [`ORDER BY (${latest.by.map(ident).join(', ')})`],
       // On a cluster the rows of one key meet on one shard (the view reshards them), so FINAL keeps one.
       // As text: 18.16's cityHash64 takes no UUID.
-      shardBy: `cityHash64(${latest.by.map((c) => `toString(${c})`).join(', ')})`,
+      shardBy: `cityHash64(${latest.by.map((c) => `toString(${ident(c)})`).join(', ')})`,
     },
     view: {
       name: `${latest.table}_mv`,
       target: latest.table,
       source: type.table,
-      select: (from) => `SELECT ${latest.fields.join(', ')} FROM ${from}`,
+      select: (from) => `SELECT ${latest.fields.map(ident).join(', ')} FROM ${from}`,
       reshard: true,
     },
   };
@@ -112,7 +113,7 @@ function derivedDdl(type: EventType, db: string, dialect: Dialect): string[] {
 /** Every statement needed for the catalog, in order; each is idempotent. */
 export function catalogDdl(catalog: Catalog, db: string, dialect: Dialect = modernDialect): string[] {
   return [
-    `CREATE DATABASE IF NOT EXISTS ${db}${dialect.cluster ? ` ON CLUSTER ${dialect.cluster}` : ''}`,
+    createDatabase(db, dialect),
     ...catalog.types.flatMap((type) => [...tableDdl(type, db, dialect), ...derivedDdl(type, db, dialect)]),
     ...martsOf(catalog, dialect).flatMap((m) => [
       ...createTable(db, m.table, dialect),

@@ -7,6 +7,7 @@
 // version (it grows whenever a day gets rows), not as an answer.
 import type { Catalog } from '../mod.ts';
 import type { Column, TableSpec, ViewSpec } from './cluster.ts';
+import { ident } from './names.ts';
 
 interface Mart {
   table: TableSpec;
@@ -37,7 +38,7 @@ export const martNames = {
 /** `dialect.bitmaps`: the server has groupBitmap. */
 export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[] {
   const marts = catalog.types.flatMap((type) => {
-    const day = `toDate(\`${type.timeField}\`) AS day`;
+    const day = `toDate(${ident(type.timeField)}) AS day`;
     const users = 'user_id' in type.fields;
     const columns: Column[] = [
       ['day', 'Date'],
@@ -87,7 +88,7 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
           source: events.table,
           select: (from) =>
             `SELECT toString(user_id) AS user_id, ` +
-            `groupBitmapState(toUInt32(toDate(\`${events.timeField}\`))) AS days FROM ${from} GROUP BY user_id`,
+            `groupBitmapState(toUInt32(toDate(${ident(events.timeField)}))) AS days FROM ${from} GROUP BY user_id`,
         },
       ),
     );

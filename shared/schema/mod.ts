@@ -16,6 +16,7 @@ export {
   addColumns,
   alterTable,
   backfill,
+  createDatabase,
   createTable,
   createView,
   replaceDistributed,
@@ -24,3 +25,4 @@ export {
 } from './cluster.ts';
 export { diffCatalogs, describeCatalogChange } from './diff.ts';
 export { martNames, martsOf } from './marts.ts';
+export { ident, plainName, qualified } from './names.ts';

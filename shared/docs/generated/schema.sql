@@ -1,8 +1,8 @@
 -- ClickHouse DDL for database edge_events, generated from catalog/ (npm run generate).
 
-CREATE DATABASE IF NOT EXISTS edge_events;
+CREATE DATABASE IF NOT EXISTS `edge_events`;
 
-CREATE TABLE IF NOT EXISTS edge_events.events (
+CREATE TABLE IF NOT EXISTS `edge_events`.`events` (
   `event_id` String,
   `dt` DateTime('UTC'),
   `event` LowCardinality(String),
@@ -18,7 +18,7 @@ PARTITION BY toYYYYMM(`dt`)
 ORDER BY (`dt`, `event`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.page_visit (
+CREATE TABLE IF NOT EXISTS `edge_events`.`page_visit` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -31,7 +31,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.searching (
+CREATE TABLE IF NOT EXISTS `edge_events`.`searching` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -44,7 +44,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.filtering (
+CREATE TABLE IF NOT EXISTS `edge_events`.`filtering` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -60,7 +60,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_add (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_add` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -73,7 +73,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_delete (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_delete` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -86,7 +86,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.ordering (
+CREATE TABLE IF NOT EXISTS `edge_events`.`ordering` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -99,7 +99,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_cancel (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_cancel` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -112,7 +112,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_review (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_review` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -125,7 +125,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_creating (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_creating` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -139,7 +139,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.registering (
+CREATE TABLE IF NOT EXISTS `edge_events`.`registering` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -151,7 +151,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.logging_in (
+CREATE TABLE IF NOT EXISTS `edge_events`.`logging_in` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -164,7 +164,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.profile_edit (
+CREATE TABLE IF NOT EXISTS `edge_events`.`profile_edit` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -176,7 +176,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription (
+CREATE TABLE IF NOT EXISTS `edge_events`.`mailing_subscription` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -189,7 +189,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.support_contact (
+CREATE TABLE IF NOT EXISTS `edge_events`.`support_contact` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -202,7 +202,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.recommendation_view (
+CREATE TABLE IF NOT EXISTS `edge_events`.`recommendation_view` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -215,7 +215,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.sale_participation (
+CREATE TABLE IF NOT EXISTS `edge_events`.`sale_participation` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -229,7 +229,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_comparison (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_comparison` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -244,7 +244,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_history_viewing` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -257,7 +257,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_return (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_return` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -273,7 +273,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.promo_usage (
+CREATE TABLE IF NOT EXISTS `edge_events`.`promo_usage` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -287,7 +287,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.category_view (
+CREATE TABLE IF NOT EXISTS `edge_events`.`category_view` (
   `event_id` String,
   `timestamp` DateTime('UTC'),
   `user_id` Int64,
@@ -301,7 +301,7 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `user_id`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.movie_views (
+CREATE TABLE IF NOT EXISTS `edge_events`.`movie_views` (
   `event_id` String,
   `user_id` UUID,
   `movie_id` UUID,
@@ -315,18 +315,18 @@ PARTITION BY toYYYYMM(`created_at`)
 ORDER BY (`user_id`, `movie_id`, `created_at`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.latest_view (
+CREATE TABLE IF NOT EXISTS `edge_events`.`latest_view` (
   `user_id` UUID,
   `movie_id` UUID,
   `movie_time_offset` Int64,
   `created_at` DateTime('UTC')
-) ENGINE = ReplacingMergeTree(created_at)
-ORDER BY (user_id, movie_id);
+) ENGINE = ReplacingMergeTree(`created_at`)
+ORDER BY (`user_id`, `movie_id`);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.latest_view_mv TO edge_events.latest_view AS
-SELECT user_id, movie_id, movie_time_offset, created_at FROM edge_events.movie_views;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`latest_view_mv` TO `edge_events`.`latest_view` AS
+SELECT `user_id`, `movie_id`, `movie_time_offset`, `created_at` FROM `edge_events`.`movie_views`;
 
-CREATE TABLE IF NOT EXISTS edge_events.playback (
+CREATE TABLE IF NOT EXISTS `edge_events`.`playback` (
   `event_id` String,
   `user_id` String,
   `content_id` String,
@@ -342,7 +342,7 @@ PARTITION BY toYYYYMM(`client_time`)
 ORDER BY (`content_id`, `client_time`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.segment_events (
+CREATE TABLE IF NOT EXISTS `edge_events`.`segment_events` (
   `event_id` String,
   `type` LowCardinality(String),
   `event` LowCardinality(String),
@@ -364,486 +364,486 @@ PARTITION BY toYYYYMM(`timestamp`)
 ORDER BY (`timestamp`, `type`, `event_id`)
 SETTINGS non_replicated_deduplication_window = 1000;
 
-CREATE TABLE IF NOT EXISTS edge_events.events_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`events_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_daily_mv TO edge_events.events_daily AS
-SELECT toDate(`dt`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.events GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_daily_mv` TO `edge_events`.`events_daily` AS
+SELECT toDate(`dt`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`events` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.events_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`events_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_day_rows_mv TO edge_events.events_day_rows AS
-SELECT toDate(`dt`) AS day, count() AS rows FROM edge_events.events GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_day_rows_mv` TO `edge_events`.`events_day_rows` AS
+SELECT toDate(`dt`) AS day, count() AS rows FROM `edge_events`.`events` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.page_visit_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`page_visit_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.page_visit_daily_mv TO edge_events.page_visit_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.page_visit GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`page_visit_daily_mv` TO `edge_events`.`page_visit_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`page_visit` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.page_visit_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`page_visit_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.page_visit_day_rows_mv TO edge_events.page_visit_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.page_visit GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`page_visit_day_rows_mv` TO `edge_events`.`page_visit_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`page_visit` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.searching_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`searching_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.searching_daily_mv TO edge_events.searching_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.searching GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`searching_daily_mv` TO `edge_events`.`searching_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`searching` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.searching_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`searching_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.searching_day_rows_mv TO edge_events.searching_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.searching GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`searching_day_rows_mv` TO `edge_events`.`searching_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`searching` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.filtering_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`filtering_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.filtering_daily_mv TO edge_events.filtering_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.filtering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`filtering_daily_mv` TO `edge_events`.`filtering_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`filtering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.filtering_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`filtering_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.filtering_day_rows_mv TO edge_events.filtering_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.filtering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`filtering_day_rows_mv` TO `edge_events`.`filtering_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`filtering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_add_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_add_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_add_daily_mv TO edge_events.cart_add_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.cart_add GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`cart_add_daily_mv` TO `edge_events`.`cart_add_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`cart_add` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_add_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_add_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_add_day_rows_mv TO edge_events.cart_add_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.cart_add GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`cart_add_day_rows_mv` TO `edge_events`.`cart_add_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`cart_add` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_delete_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_delete_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_delete_daily_mv TO edge_events.cart_delete_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.cart_delete GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`cart_delete_daily_mv` TO `edge_events`.`cart_delete_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`cart_delete` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.cart_delete_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`cart_delete_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.cart_delete_day_rows_mv TO edge_events.cart_delete_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.cart_delete GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`cart_delete_day_rows_mv` TO `edge_events`.`cart_delete_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`cart_delete` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.ordering_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`ordering_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.ordering_daily_mv TO edge_events.ordering_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.ordering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`ordering_daily_mv` TO `edge_events`.`ordering_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`ordering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.ordering_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`ordering_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.ordering_day_rows_mv TO edge_events.ordering_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.ordering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`ordering_day_rows_mv` TO `edge_events`.`ordering_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`ordering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_cancel_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_cancel_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_cancel_daily_mv TO edge_events.order_cancel_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.order_cancel GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`order_cancel_daily_mv` TO `edge_events`.`order_cancel_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`order_cancel` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_cancel_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_cancel_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_cancel_day_rows_mv TO edge_events.order_cancel_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.order_cancel GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`order_cancel_day_rows_mv` TO `edge_events`.`order_cancel_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`order_cancel` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_review_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_review_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_review_daily_mv TO edge_events.review_review_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.review_review GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`review_review_daily_mv` TO `edge_events`.`review_review_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`review_review` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_review_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_review_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_review_day_rows_mv TO edge_events.review_review_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.review_review GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`review_review_day_rows_mv` TO `edge_events`.`review_review_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`review_review` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_creating_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_creating_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_creating_daily_mv TO edge_events.review_creating_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.review_creating GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`review_creating_daily_mv` TO `edge_events`.`review_creating_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`review_creating` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.review_creating_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`review_creating_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.review_creating_day_rows_mv TO edge_events.review_creating_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.review_creating GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`review_creating_day_rows_mv` TO `edge_events`.`review_creating_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`review_creating` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.registering_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`registering_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.registering_daily_mv TO edge_events.registering_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.registering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`registering_daily_mv` TO `edge_events`.`registering_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`registering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.registering_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`registering_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.registering_day_rows_mv TO edge_events.registering_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.registering GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`registering_day_rows_mv` TO `edge_events`.`registering_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`registering` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.logging_in_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`logging_in_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.logging_in_daily_mv TO edge_events.logging_in_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.logging_in GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`logging_in_daily_mv` TO `edge_events`.`logging_in_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`logging_in` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.logging_in_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`logging_in_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.logging_in_day_rows_mv TO edge_events.logging_in_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.logging_in GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`logging_in_day_rows_mv` TO `edge_events`.`logging_in_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`logging_in` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.profile_edit_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`profile_edit_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.profile_edit_daily_mv TO edge_events.profile_edit_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.profile_edit GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`profile_edit_daily_mv` TO `edge_events`.`profile_edit_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`profile_edit` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.profile_edit_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`profile_edit_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.profile_edit_day_rows_mv TO edge_events.profile_edit_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.profile_edit GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`profile_edit_day_rows_mv` TO `edge_events`.`profile_edit_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`profile_edit` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`mailing_subscription_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.mailing_subscription_daily_mv TO edge_events.mailing_subscription_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.mailing_subscription GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`mailing_subscription_daily_mv` TO `edge_events`.`mailing_subscription_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`mailing_subscription` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.mailing_subscription_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`mailing_subscription_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.mailing_subscription_day_rows_mv TO edge_events.mailing_subscription_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.mailing_subscription GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`mailing_subscription_day_rows_mv` TO `edge_events`.`mailing_subscription_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`mailing_subscription` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.support_contact_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`support_contact_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.support_contact_daily_mv TO edge_events.support_contact_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.support_contact GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`support_contact_daily_mv` TO `edge_events`.`support_contact_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`support_contact` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.support_contact_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`support_contact_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.support_contact_day_rows_mv TO edge_events.support_contact_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.support_contact GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`support_contact_day_rows_mv` TO `edge_events`.`support_contact_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`support_contact` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.recommendation_view_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`recommendation_view_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.recommendation_view_daily_mv TO edge_events.recommendation_view_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.recommendation_view GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`recommendation_view_daily_mv` TO `edge_events`.`recommendation_view_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`recommendation_view` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.recommendation_view_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`recommendation_view_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.recommendation_view_day_rows_mv TO edge_events.recommendation_view_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.recommendation_view GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`recommendation_view_day_rows_mv` TO `edge_events`.`recommendation_view_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`recommendation_view` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.sale_participation_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`sale_participation_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.sale_participation_daily_mv TO edge_events.sale_participation_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.sale_participation GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`sale_participation_daily_mv` TO `edge_events`.`sale_participation_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`sale_participation` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.sale_participation_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`sale_participation_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.sale_participation_day_rows_mv TO edge_events.sale_participation_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.sale_participation GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`sale_participation_day_rows_mv` TO `edge_events`.`sale_participation_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`sale_participation` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_comparison_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_comparison_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_comparison_daily_mv TO edge_events.item_comparison_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.item_comparison GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`item_comparison_daily_mv` TO `edge_events`.`item_comparison_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`item_comparison` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_comparison_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_comparison_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_comparison_day_rows_mv TO edge_events.item_comparison_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.item_comparison GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`item_comparison_day_rows_mv` TO `edge_events`.`item_comparison_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`item_comparison` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_history_viewing_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_history_viewing_daily_mv TO edge_events.order_history_viewing_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.order_history_viewing GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`order_history_viewing_daily_mv` TO `edge_events`.`order_history_viewing_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`order_history_viewing` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.order_history_viewing_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`order_history_viewing_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.order_history_viewing_day_rows_mv TO edge_events.order_history_viewing_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.order_history_viewing GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`order_history_viewing_day_rows_mv` TO `edge_events`.`order_history_viewing_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`order_history_viewing` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_return_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_return_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_return_daily_mv TO edge_events.item_return_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.item_return GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`item_return_daily_mv` TO `edge_events`.`item_return_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`item_return` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.item_return_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`item_return_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.item_return_day_rows_mv TO edge_events.item_return_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.item_return GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`item_return_day_rows_mv` TO `edge_events`.`item_return_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`item_return` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.promo_usage_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`promo_usage_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.promo_usage_daily_mv TO edge_events.promo_usage_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.promo_usage GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`promo_usage_daily_mv` TO `edge_events`.`promo_usage_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`promo_usage` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.promo_usage_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`promo_usage_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.promo_usage_day_rows_mv TO edge_events.promo_usage_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.promo_usage GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`promo_usage_day_rows_mv` TO `edge_events`.`promo_usage_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`promo_usage` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.category_view_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`category_view_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.category_view_daily_mv TO edge_events.category_view_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.category_view GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`category_view_daily_mv` TO `edge_events`.`category_view_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`category_view` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.category_view_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`category_view_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.category_view_day_rows_mv TO edge_events.category_view_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.category_view GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`category_view_day_rows_mv` TO `edge_events`.`category_view_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`category_view` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.movie_views_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`movie_views_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.movie_views_daily_mv TO edge_events.movie_views_daily AS
-SELECT toDate(`created_at`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.movie_views GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`movie_views_daily_mv` TO `edge_events`.`movie_views_daily` AS
+SELECT toDate(`created_at`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`movie_views` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.movie_views_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`movie_views_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.movie_views_day_rows_mv TO edge_events.movie_views_day_rows AS
-SELECT toDate(`created_at`) AS day, count() AS rows FROM edge_events.movie_views GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`movie_views_day_rows_mv` TO `edge_events`.`movie_views_day_rows` AS
+SELECT toDate(`created_at`) AS day, count() AS rows FROM `edge_events`.`movie_views` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.playback_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`playback_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.playback_daily_mv TO edge_events.playback_daily AS
-SELECT toDate(`client_time`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.playback GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`playback_daily_mv` TO `edge_events`.`playback_daily` AS
+SELECT toDate(`client_time`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`playback` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.playback_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`playback_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.playback_day_rows_mv TO edge_events.playback_day_rows AS
-SELECT toDate(`client_time`) AS day, count() AS rows FROM edge_events.playback GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`playback_day_rows_mv` TO `edge_events`.`playback_day_rows` AS
+SELECT toDate(`client_time`) AS day, count() AS rows FROM `edge_events`.`playback` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.segment_events_daily (
+CREATE TABLE IF NOT EXISTS `edge_events`.`segment_events_daily` (
   `day` Date,
   `events` AggregateFunction(uniq, String),
   `users` AggregateFunction(uniq, String)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.segment_events_daily_mv TO edge_events.segment_events_daily AS
-SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM edge_events.segment_events GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`segment_events_daily_mv` TO `edge_events`.`segment_events_daily` AS
+SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`segment_events` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.segment_events_day_rows (
+CREATE TABLE IF NOT EXISTS `edge_events`.`segment_events_day_rows` (
   `day` Date,
   `rows` UInt64
 ) ENGINE = SummingMergeTree()
 ORDER BY day;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.segment_events_day_rows_mv TO edge_events.segment_events_day_rows AS
-SELECT toDate(`timestamp`) AS day, count() AS rows FROM edge_events.segment_events GROUP BY day;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`segment_events_day_rows_mv` TO `edge_events`.`segment_events_day_rows` AS
+SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`segment_events` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS edge_events.events_user_days (
+CREATE TABLE IF NOT EXISTS `edge_events`.`events_user_days` (
   `user_id` String,
   `days` AggregateFunction(groupBitmap, UInt32)
 ) ENGINE = AggregatingMergeTree()
 ORDER BY user_id;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS edge_events.events_user_days_mv TO edge_events.events_user_days AS
-SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(`dt`))) AS days FROM edge_events.events GROUP BY user_id;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_user_days_mv` TO `edge_events`.`events_user_days` AS
+SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(`dt`))) AS days FROM `edge_events`.`events` GROUP BY user_id;
