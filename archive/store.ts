@@ -7,6 +7,7 @@ import { AwsClient } from 'aws4fetch';
 import { mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../shared/config/mod.ts';
+import { redactUrl } from '../shared/mod.ts';
 
 export interface StoredObject {
   key: string;
@@ -97,7 +98,7 @@ function s3Store(cfg: Config['archive']): ObjectStore {
     return res;
   };
   return {
-    where: cfg.url,
+    where: redactUrl(cfg.url),
     async put(key, body) {
       await request(`PUT ${key}`, objectUrl(key), { method: 'PUT', body: body as Uint8Array<ArrayBuffer> });
     },
