@@ -10,6 +10,7 @@ import { AwsClient } from 'aws4fetch';
 import { mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ARCHIVE_FORMS, archiveLocation, ConfigError, type Config } from '../shared/config/mod.ts';
+import { redactUrl } from '../shared/mod.ts';
 
 export interface StoredObject {
   key: string;
@@ -146,7 +147,7 @@ function s3Store(cfg: Config['archive'], where: { bucket: string; prefix: string
     return res;
   };
   return {
-    where: cfg.url,
+    where: redactUrl(cfg.url),
     async put(key, body) {
       await request(`PUT ${key}`, objectUrl(key), { method: 'PUT', body: body as Uint8Array<ArrayBuffer> });
     },

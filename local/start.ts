@@ -5,7 +5,7 @@
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
-import { exitIfRefused, onStopSignal } from '../shared/mod.ts';
+import { exitIfRefused, onStopSignal, redactUrl } from '../shared/mod.ts';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { createLogger, loadCatalogFiles, startTracing } from '../shared/node/mod.ts';
 import { demoSize, describeLoad, sendDemo, startLoadgen } from '../demo/mod.ts';
@@ -58,7 +58,7 @@ edge-events is running
                                   GET /openapi.json, /metrics, /healthz, /readyz
   console     ${readerAt}/console/   live pipeline, events, dead letters, reports, catalog, API docs
   reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=, /v1/reports/…
-  nats        ${cfg.nats.url}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
+  nats        ${redactUrl(cfg.nats.url)}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
   archive     ${archiver.where}   Parquet per type and hour (npm run archive -- list)
   catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}

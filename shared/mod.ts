@@ -1,10 +1,11 @@
 // shared/: the base layer every part builds on. This door is runtime-neutral (Node, Deno, Bun, a browser) and holds
 // what the collector core needs at run time: the event catalog (valibot schemas → validation), the tracing API, the
-// publishing seam, how events are named on the wire (subjects, routes, message ids), waiting with backoff and the
-// transient-error check. The catalog's other audiences have their own doors: shared/schema/mod.ts (ClickHouse DDL,
-// cluster dialect, diff, marts) and shared/docs/mod.ts (OpenAPI, JSON Schema, SDK types, example events); so has
-// each process's configuration: shared/config/mod.ts. Node-only parts (ClickHouse connection, logging, the tracing SDK)
-// are behind shared/node/mod.ts and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
+// publishing seam, how events are named on the wire (subjects, routes, message ids), waiting with backoff, the
+// transient-error check, keys held as digests and URLs shown without their credentials (redactUrl). The catalog's
+// other audiences have their own doors: shared/schema/mod.ts (ClickHouse DDL, cluster dialect, diff, marts) and
+// shared/docs/mod.ts (OpenAPI, JSON Schema, SDK types, example events); so has each process's configuration:
+// shared/config/mod.ts. Node-only parts (ClickHouse connection, logging, the tracing SDK) are behind shared/node/mod.ts
+// and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType } from './catalog/event-type.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
@@ -23,3 +24,4 @@ export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './pub
 export * from './wire-names.ts';
 export * from './telemetry.ts';
 export { KeySet, digestOfKey, keyDigestText } from './secrets.ts';
+export { redactUrl } from './redact-url.ts';

@@ -3,7 +3,7 @@
 // `dlq.relay.<name>.<type>` after its last attempt. How a relay delivers is its kind's file: relay-nats.ts,
 // relay-webhook.ts.
 import { relayDeadLetterer, SpanKind, typeKeyOf, type Catalog } from '../shared/mod.ts';
-import { typeKeysOf, type ConfigOf } from '../shared/config/mod.ts';
+import { ConfigError, signingProblems, typeKeysOf, type ConfigOf, type Relay } from '../shared/config/mod.ts';
 import { type Logger } from '../shared/node/mod.ts';
 import { createDeadLetterer, relayConsumer, startConsumer, type ConsumerStats, type NatsLink } from '../streams/mod.ts';
 import { natsRelay } from './relay-nats.ts';
@@ -13,6 +13,13 @@ export interface RunningRelays {
   /** By relay name. */
   readonly stats: Record<string, ConsumerStats>;
   stop(): Promise<void>;
+}
+
+/** A webhook relay whose signing secret is missing or malformed is a configuration error naming RELAYS and the
+ *  variable: the sink checks this before it starts anything. */
+export function refuseUnsignedRelays(relays: readonly Relay[]): void {
+  const problems = signingProblems(relays);
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 export function startRelays(cfg: ConfigOf<'sink'>, link: NatsLink, log: Logger, catalog: Catalog): RunningRelays {

@@ -1,7 +1,7 @@
 // The one retry logic, against real inputs for every target: error texts of ClickHouse 18.16 (HTTP), chDB 26.7
-// (ClickHouseError) and Node's network stack for inserts; statuses and no-answers from an HTTP server in this process
-// on loopback (webhooks) — each with its decision. What a real nats-server answers a publish (the NATS relay) is
-// decided in test/publish-errors.test.ts.
+// (ClickHouseError) and Node's network stack for inserts; statuses (redirects not followed) and no-answers from an
+// HTTP server in this process on loopback (webhooks) — each with its decision. What a real nats-server answers a
+// publish (the NATS relay) is decided in test/publish-errors.test.ts.
 import { createServer } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -249,13 +249,20 @@ test('webhook: statuses and no-answers from a real HTTP server, decided', async 
   const server = createServer((req, res) => {
     const [, status, retryAfter] = req.url!.split('/');
     if (status === 'hang') return; // never answers
-    res.writeHead(Number(status), retryAfter ? { 'retry-after': retryAfter } : {}).end();
+    const location = status!.startsWith('3') ? { location: 'http://127.0.0.1:1/elsewhere' } : {};
+    res.writeHead(Number(status), { ...location, ...(retryAfter ? { 'retry-after': retryAfter } : {}) }).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // As the webhook relay asks: redirects are answers, never followed.
   const answer = async (path: string) => {
     try {
-      const res = await fetch(`${base}${path}`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) });
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        body: '{}',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(300),
+      });
       return decideHttp(res.status, res.headers.get('retry-after'));
     } catch (err) {
       return decideNoAnswer(err);
@@ -265,6 +272,10 @@ test('webhook: statuses and no-answers from a real HTTP server, decided', async 
     ['/200', 'ok'],
     ['/202', 'ok'],
     ['/204', 'ok'],
+    ['/301', 'retry'],
+    ['/302', 'retry'],
+    ['/307/2', 'retry', 2000],
+    ['/308', 'retry'],
     ['/408', 'retry'],
     ['/429/3', 'retry', 3000],
     ['/500', 'retry'],

@@ -52,9 +52,19 @@ export function decidePublish(err?: unknown): Decision {
 }
 
 /** After a webhook's answer: 2xx delivered; 408, 429 and 5xx retried (honouring Retry-After); any other status
- *  means the receiver refuses the batch: dead letters. */
+ *  means the receiver refuses the batch: dead letters. A redirect (3xx) is never followed — a signed batch goes only
+ *  where the relay is configured to send it — and is retried: it says where the receiver is, not that the data is
+ *  bad, so like a 5xx it may pass (a receiver moving, a maintenance page) and, if it does not, the batch becomes a
+ *  dead letter after the relay's last attempt, to be redriven once its URL is fixed. */
 export function decideHttp(status: number, retryAfter: string | null, now = Date.now()): Decision {
   if (status >= 200 && status < 300) return ok;
+  if (status >= 300 && status < 400)
+    return {
+      kind: 'retry',
+      reason: `answered ${status}, a redirect (not followed)`,
+      code: status,
+      retryAfterMs: retryAfterMs(retryAfter, now),
+    };
   const reason = `answered ${status}`;
   if (status === 408 || status === 429 || status >= 500)
     return { kind: 'retry', reason, code: status, retryAfterMs: retryAfterMs(retryAfter, now) };

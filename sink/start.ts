@@ -22,7 +22,7 @@ import {
 import { applyCatalog, migrateNoting } from './catalog.ts';
 import { localQueryRoute, writeQueryToken } from './local-query.ts';
 import { sinkMetrics } from './metrics.ts';
-import { startRelays, type RunningRelays } from './relays.ts';
+import { refuseUnsignedRelays, startRelays, type RunningRelays } from './relays.ts';
 import { createSink } from './sink.ts';
 import { newSinkStats, type SinkStats } from './types.ts';
 
@@ -40,6 +40,7 @@ export async function startSink(
   cfg: ConfigOf<'sink'>,
   log: Logger = createLogger('sink', cfg.logLevel),
 ): Promise<RunningSink> {
+  refuseUnsignedRelays(cfg.relays);
   const stats = newSinkStats();
   let relays: RunningRelays | undefined;
   let link: NatsLink | undefined;

@@ -1,7 +1,7 @@
 // One NATS connection per process: waits for the server at start, reconnects forever with jitter, and
 // reports its state so callers can fail fast while it is down. Wire: NATS client protocol over TCP.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { isUnreachable } from '../shared/mod.ts';
+import { isUnreachable, redactUrl } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
 
 export type { NatsConnection };
@@ -38,8 +38,8 @@ export async function connectNats(
     nc = await connect(options);
   } catch (err) {
     if (!isUnreachable(err))
-      throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
-    log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
+      throw new Error(`cannot connect to NATS at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
+    log.warn({ servers: servers.map(redactUrl), err: (err as Error).message }, 'NATS unreachable; waiting for it');
     opts.onWaiting?.();
     nc = await connect({ ...options, waitOnFirstConnect: true });
     log.info({ server: nc.getServer() }, 'nats connected');

@@ -3,6 +3,7 @@
 // Retry-After, and are dead-lettered when refused or after their last attempt.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as assert from 'uvu/assert';
 import { eventsIn, readLetters, RELAYED_STREAM } from '../streams/mod.ts';
@@ -51,13 +52,16 @@ test.before(async (ctx) => {
       for (const e of eventsIn(m.data))
         ctx.crm.push(`${m.subject} ${JSON.parse(new TextDecoder().decode(e)).event_id}`);
   })();
+  // A receiver on this machine: plain http, allowed per relay; each relay signs with the secret in HOOK_SECRET.
+  const local = { allow_http: true, secret_env: 'HOOK_SECRET' };
   ctx.p = await startPipeline(ctx.services, {
     SINK_RETRY_BASE_MS: '100',
+    HOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
     RELAYS: JSON.stringify([
       { name: 'crm', kind: 'nats', types: ['PageVisit'] },
-      { name: 'flaky', kind: 'webhook', url: `${base}/flaky`, types: ['PageVisit', 'CartAdd'] },
-      { name: 'refuse', kind: 'webhook', url: `${base}/refuse`, types: ['Ordering'] },
-      { name: 'down', kind: 'webhook', url: `${base}/down`, types: ['OrderCancel'], max_attempts: 2 },
+      { name: 'flaky', kind: 'webhook', url: `${base}/flaky`, types: ['PageVisit', 'CartAdd'], ...local },
+      { name: 'refuse', kind: 'webhook', url: `${base}/refuse`, types: ['Ordering'], ...local },
+      { name: 'down', kind: 'webhook', url: `${base}/down`, types: ['OrderCancel'], max_attempts: 2, ...local },
     ]),
   });
 });

@@ -2,7 +2,7 @@
 // in-process to the embedded engine (chdb, the default for local use), with its capabilities.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { join, resolve } from 'node:path';
-import { isUnreachable, retrying } from '../mod.ts';
+import { isUnreachable, redactUrl, retrying } from '../mod.ts';
 import { type Config } from '../config/mod.ts';
 import type { Logger } from '../node/mod.ts';
 import { capabilitiesOf, clusterSettings, type Capabilities } from './capabilities.ts';
@@ -11,7 +11,7 @@ export interface ClickHouse extends Capabilities {
   readonly client: ClickHouseClient;
   readonly engine: 'server' | 'embedded';
   readonly database: string;
-  /** Where it is, for people: a URL or the embedded data path. */
+  /** Where it is, for people: a URL (without its credentials) or the embedded data path. */
   readonly location: string;
   close(): Promise<void>;
 }
@@ -24,15 +24,16 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
   let client: ClickHouseClient;
   let location: string;
   if (cfg.url) {
+    // Credentials in the URL (user:pass@) are the client's to take; giving both makes it print a warning.
+    const credentialsInUrl = /^https?:\/\/[^/?#]*@/.test(cfg.url);
     client = createClient({
       url: cfg.url,
-      username: cfg.user,
-      password: cfg.password,
+      ...(credentialsInUrl ? {} : { username: cfg.user, password: cfg.password }),
       request_timeout: 60_000,
       ...(cfg.cluster ? { clickhouse_settings: clusterSettings } : {}),
       log: { level: ClickHouseLogLevel.OFF },
     });
-    location = cfg.url;
+    location = redactUrl(cfg.url);
   } else {
     location = resolve(join(dataDir, 'chdb'));
     const chdb = await import('chdb/connection').catch((cause) => {
@@ -78,7 +79,10 @@ export async function waitForClickHouse(cfg: Config['clickhouse'], dataDir: stri
     onRetry(err, attempt) {
       waited = true;
       if (attempt === 1)
-        log.warn({ url: cfg.url, err: (err as Error).message }, 'ClickHouse unreachable; waiting for it');
+        log.warn(
+          { url: cfg.url && redactUrl(cfg.url), err: (err as Error).message },
+          'ClickHouse unreachable; waiting for it',
+        );
     },
   });
   if (waited) log.info({ at: ch.location }, 'clickhouse reached');

@@ -4,8 +4,12 @@ import * as assert from 'uvu/assert';
 import { loadCatalogFiles } from '../node/mod.ts';
 import { ConfigError, ENV_VARS, loadConfig, typeKeysOf } from './load.ts';
 import { archiveLocation } from './places.ts';
+import { signingProblems } from './relay-secrets.ts';
 import { GROUPS, ROLES, settingsOf } from './roles.ts';
 import { SETTINGS, type Env } from './settings.ts';
+
+/** A Standard Webhooks secret: whsec_ and 32 random bytes in base64. */
+const SECRET = `whsec_${btoa(String.fromCharCode(...Array.from({ length: 32 }, (_, i) => (i * 37) % 256)))}`;
 
 test('defaults need no environment at all', () => {
   const cfg = loadConfig({});
@@ -59,7 +63,8 @@ test('relays: parsed, their types resolved to catalog keys once the catalog is k
   const cfg = loadConfig({
     RELAYS:
       '[{"name":"crm","kind":"nats","types":["PageVisit","cart_add"]},' +
-      '{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x"}]',
+      '{"name":"hook","kind":"webhook","url":"http://127.0.0.1:9/x","allow_http":true,"secret_env":"HOOK_SECRET"}]',
+    HOOK_SECRET: SECRET,
   });
   assert.equal(
     cfg.relays.map((r) => [r.name, r.kind, typeKeysOf(r.types, loadCatalogFiles('catalog'), 'RELAYS')]),
@@ -76,11 +81,51 @@ test('relays: parsed, their types resolved to catalog keys once the catalog is k
   for (const [bad, why] of [
     ['not json', /RELAYS=.*expected JSON/],
     ['[{"name":"x","kind":"nats","types":[]}]', /RELAYS=.* at 0\.types: name at least one type/],
-    ['[{"name":"x","kind":"webhook","url":"ftp://h"}]', /at 0\.url/],
+    ['[{"name":"x","kind":"webhook","url":"ftp://h","secret_env":"HOOK_SECRET"}]', /at 0\.url/],
     ['[{"name":"x","kind":"nats"},{"name":"x","kind":"nats"}]', /unique/],
+    ['[{"name":"x","kind":"webhook","url":"http://h/in","secret_env":"HOOK_SECRET"}]', /at 0\.url: expected https/],
+    ['[{"name":"x","kind":"webhook","url":"https://h/in"}]', /at 0\.secret_env/],
   ] as const) {
-    assert.throws(() => loadConfig({ RELAYS: bad }), why);
+    assert.throws(() => loadConfig({ RELAYS: bad, HOOK_SECRET: SECRET }), why);
   }
+});
+
+test('a webhook relay: https unless allow_http, no credentials in RELAYS, its secret from the named variable', () => {
+  const relays = (url: string, more = {}) =>
+    JSON.stringify([{ name: 'hook', kind: 'webhook', url, secret_env: 'HOOK_SECRET', ...more }]);
+  const hook = loadConfig({ RELAYS: relays('https://hook.example/in'), HOOK_SECRET: SECRET }, 'sink').relays[0]!;
+  assert.is(hook.kind === 'webhook' && hook.allow_http, false);
+  assert.is(hook.kind === 'webhook' && hook.signing.keys[0]!.length, 32);
+  assert.equal(signingProblems([hook]), []);
+  // A missing or malformed secret: what the sink refuses to start with, naming RELAYS and the variable, never the
+  // value; the tools that only read RELAYS (streams:apply) need no secret.
+  const problems = (value?: string) =>
+    signingProblems(loadConfig({ RELAYS: relays('https://hook.example/in'), HOOK_SECRET: value }, 'sink').relays);
+  assert.equal(problems(), [
+    'RELAYS at 0.secret_env (relay hook): HOOK_SECRET is not set: it must hold the signing secret, whsec_ and the ' +
+      'base64 of 24 to 64 random bytes',
+  ]);
+  for (const bad of ['whsec_not-base64!', 'whsec_AAAA', 'a-plain-password-of-some-length', `${SECRET} whsec_AA`]) {
+    const [problem] = problems(bad);
+    assert.match(
+      problem!,
+      new RegExp(`^RELAYS at 0\\.secret_env \\(relay hook\\): HOOK_SECRET \\(<redacted, ${bad.length} `),
+    );
+    assert.not.ok(problem!.includes(bad.slice(6, 14)), problem);
+  }
+  assert.equal(problems(`${SECRET} ${SECRET.replace('whsec_A', 'whsec_B')}`), [], 'two secrets while rotating');
+  const error = (env: Record<string, string>) => {
+    try {
+      loadConfig(env, 'sink');
+      return '';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  assert.match(error({ RELAYS: relays('http://hook.example/in'), HOOK_SECRET: SECRET }), /RELAYS=.* at 0\.url/);
+  const withPassword = error({ RELAYS: relays('https://u:pa55word@hook.example/in'), HOOK_SECRET: SECRET });
+  assert.match(withPassword, /no user name or password in the URL/);
+  assert.not.ok(withPassword.includes('pa55word'), withPassword);
 });
 
 test('each process validates only the settings of its role', () => {

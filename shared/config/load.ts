@@ -2,9 +2,10 @@
 // (settings.ts, roles.ts), into typed sections. Bad values stop start-up with a message naming each variable —
 // never echoing a secret's value; nothing else reads the environment.
 import * as v from 'valibot';
-import { exitIfRefused, Refused, type Catalog } from '../mod.ts';
+import { exitIfRefused, redactUrl, Refused, type Catalog } from '../mod.ts';
 import { GROUPS, ROLES, settingsOf, type ConfigOf, type Role } from './roles.ts';
 import { archiveLocation } from './places.ts';
+import { resolveRelaySecrets } from './relay-secrets.ts';
 import { SETTINGS, type Env } from './settings.ts';
 
 export class ConfigError extends Refused {
@@ -87,12 +88,16 @@ export function loadConfig<R extends Role = 'all'>(
       );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  // A webhook relay's signing secret is in the variable its `secret_env` names (RELAYS itself holds no secret).
+  if (names.includes('RELAYS')) e.RELAYS = resolveRelaySecrets(e.RELAYS, env);
   return Object.assign({}, ...ROLES[role].map((g: keyof typeof GROUPS) => GROUPS[g].build(e)));
 }
 
-/** `NAME="value"`, or `NAME=<redacted, N characters>` for a secret. */
+/** `NAME="value"` (any URL in it without credentials), or `NAME=<redacted, N characters>` for a secret. */
 function shown(name: string, value = ''): string {
-  return SECRET.test(name) ? `${name}=<redacted, ${value.length} characters>` : `${name}=${JSON.stringify(value)}`;
+  return SECRET.test(name)
+    ? `${name}=<redacted, ${value.length} characters>`
+    : `${name}=${JSON.stringify(redactUrl(value))}`;
 }
 
 /** For entry points: parse the process's environment (or `env`) for `role`, or print the reason and exit 2. */

@@ -4,5 +4,6 @@
 export { loadConfig, loadConfigOrExit, typeKeysOf, ConfigError, ENV_VARS } from './load.ts';
 export { ROLES, settingsOf, type Config, type ConfigOf, type Role } from './roles.ts';
 export { SETTINGS, type SettingName } from './settings.ts';
-export { SourcesSchema, type Relay, type Source } from './sources.ts';
+export { SourcesSchema, type Source } from './sources.ts';
+export { signingProblems, SigningKeys, type Relay } from './relay-secrets.ts';
 export { archiveLocation, ARCHIVE_FORMS, type ArchiveLocation } from './places.ts';

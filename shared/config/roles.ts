@@ -1,7 +1,8 @@
 // Which settings each process reads. A section of the configuration is built from the settings its group names, and
 // a role is the sections its process uses: a process validates (and the README documents for it) only those, so a
 // collector is never stopped by a sink setting, and reading another role's section does not type-check.
-import type { Relay, Source } from './sources.ts';
+import type { Relay } from './relay-secrets.ts';
+import type { Source } from './sources.ts';
 import { list, urls } from './fields.ts';
 import type { Env, SettingName } from './settings.ts';
 

@@ -114,7 +114,8 @@ export const SETTINGS = {
       ),
       '[]',
     ),
-    'relay targets, JSON: `[{"name":"crm","kind":"nats"}, {"name":"hook","kind":"webhook","url":"…"}]` ' +
+    'relay targets, JSON: `[{"name":"crm","kind":"nats"}, {"name":"hook","kind":"webhook","url":"https://…",' +
+      '"secret_env":"HOOK_SECRET"}]`; a webhook is signed with the secret in the variable `secret_env` names ' +
       '(see *Relays*)',
   ),
   ARCHIVE_URL: s(

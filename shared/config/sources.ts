@@ -1,5 +1,7 @@
 // The two settings that are JSON documents: the collector's sources (who may send, with which write key, which event
-// types, how fast) and the relays (where events are passed on, by NATS or webhook).
+// types, how fast) and the relays (where events are passed on, by NATS or webhook). A webhook relay is https unless
+// it says `allow_http`, and its signing secret is never in RELAYS (a ConfigMap): `secret_env` names the environment
+// variable that holds it (a Secret), resolved when the configuration is loaded (relay-secrets.ts).
 import * as v from 'valibot';
 
 const relayCommon = {
@@ -12,14 +14,36 @@ const relayCommon = {
 
 export const RelaySchema = v.variant('kind', [
   v.object({ kind: v.literal('nats'), ...relayCommon }),
-  v.object({
-    kind: v.literal('webhook'),
-    ...relayCommon,
-    url: v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'expected an http(s) URL')),
-    timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10_000),
-  }),
+  v.pipe(
+    v.object({
+      kind: v.literal('webhook'),
+      ...relayCommon,
+      url: v.pipe(
+        v.string(),
+        v.url('expected a URL'),
+        v.regex(/^https?:\/\//, 'expected an https URL'),
+        v.check(
+          (u) => !/^https?:\/\/[^/?#]*@/.test(u),
+          'no user name or password in the URL: RELAYS is no place for secrets (the receiver checks the signature)',
+        ),
+      ),
+      /** Plain http is refused unless the relay says so (a receiver on this machine or in the cluster). */
+      allow_http: v.optional(v.boolean(), false),
+      /** The environment variable holding the signing secret(s): `whsec_<base64>`, several separated by spaces. */
+      secret_env: v.pipe(
+        v.string('name the environment variable that holds the signing secret (whsec_…)'),
+        v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable'),
+      ),
+      timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10_000),
+    }),
+    v.forward(
+      v.check((r) => r.allow_http || r.url.startsWith('https://'), 'expected https (or set "allow_http": true)'),
+      ['url'],
+    ),
+  ),
 ]);
-export type Relay = v.InferOutput<typeof RelaySchema>;
+/** A relay as RELAYS gives it (a webhook's secret not yet resolved: relay-secrets.ts). */
+export type RelaySpec = v.InferOutput<typeof RelaySchema>;
 
 /** A source: who may send, with which write key, which event types, how fast (events per second). */
 export const SourcesSchema = v.pipe(

@@ -1,7 +1,9 @@
-// Starts OpenTelemetry's Node SDK when an OTLP endpoint is configured: spans batched to it over OTLP/HTTP. The
-// SDK is loaded only then; otherwise the API's no-op tracer stays (see shared/telemetry.ts).
+// Starts OpenTelemetry's Node SDK when an OTLP endpoint is configured: spans batched to it over OTLP/HTTP, each
+// redacted on its way out (span-redaction.ts). The SDK is loaded only then; otherwise the API's no-op tracer stays
+// (see shared/telemetry.ts).
 import { markTracingOn } from '../mod.ts';
 import { type Config } from '../config/mod.ts';
+import { redactingExporter } from './span-redaction.ts';
 
 interface Tracing {
   shutdown(): Promise<void>;
@@ -19,7 +21,7 @@ export async function startTracing(service: string, cfg: Config['telemetry'], li
     ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': cfg.serviceName ?? service }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(redactingExporter(new OTLPTraceExporter()))],
     spanLimits: { linkCountLimit: linkLimit },
   });
   provider.register();
