@@ -13,6 +13,7 @@ import {
   catalogRegistry,
   connectNats,
   createDeadLetterer,
+  natsAccessOf,
   startConsumer,
 } from '../streams/mod.ts';
 import { createArchiver, type ArchiverStats } from './archiver.ts';
@@ -30,7 +31,7 @@ export interface RunningArchiver {
 export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = createLogger('archiver', cfg.logLevel)) {
   const files = loadCatalogFiles(cfg.catalog.paths);
   const store = openStore(cfg.archive);
-  const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events archiver', log);
+  const link = await connectNats(natsAccessOf(cfg, 'archiver'), 'edge-events archiver', log);
   const registry = await catalogRegistry(link, { create: false, replicas: cfg.stream.replicas });
   const catalog = await catalogInForce(registry, files, log);
   const archiver = createArchiver({

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { openStore, replay, summarize, typeNamed, type ReplayProgress } from '../archive/mod.ts';
-import { connectNats, createPublisher } from '../streams/mod.ts';
+import { connectNats, createPublisher, natsAccessOf } from '../streams/mod.ts';
 
 const USAGE = 'usage: npm run archive -- list | replay --type T --from TIME --to TIME';
 const cfg = loadConfigOrExit();
@@ -47,7 +47,7 @@ try {
     const type = typeNamed(loadCatalogFiles(cfg.catalog.paths), values.type);
     const window = { from: time(values.from, 'from'), to: time(values.to, 'to') };
     const log = createLogger('archive', cfg.logLevel);
-    const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events archive replay', log);
+    const link = await connectNats(natsAccessOf(cfg, 'collector'), 'edge-events archive replay', log);
     try {
       const publisher = createPublisher(link, {
         timeoutMs: cfg.collector.publishTimeoutMs,

@@ -1,7 +1,8 @@
 // `npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]`: the event catalog from the command
 // line. check: compile the files (EVENT_CATALOG by default) and list their types. diff: each change between two
 // catalogs and whether it is compatible. apply: what the sink does at start — migrate ClickHouse, then publish the
-// version to NATS KV for the collectors (the deploy Job runs it). generate: the checked-in artefacts.
+// version to NATS KV for the collectors (the deploy Job runs it). generate: the checked-in artefacts (and the NATS
+// users of deploy/k8s).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { exitIfRefused, type Catalog } from '../shared/mod.ts';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
@@ -9,7 +10,7 @@ import { columnsOf, describeCatalogChange, diffCatalogs, modernDialect } from '.
 import { generatedFiles } from '../shared/docs/mod.ts';
 import { connectClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
-import { connectNats, openCatalogRegistry } from '../streams/mod.ts';
+import { connectNats, natsAccessOf, natsAuthorization, openCatalogRegistry } from '../streams/mod.ts';
 import { applyCatalog } from '../sink/mod.ts';
 
 const USAGE = 'usage: npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]';
@@ -43,9 +44,9 @@ try {
     const files = loadCatalogFiles(cfg.catalog.paths);
     const log = createLogger('catalog', cfg.logLevel);
     const ch = await connectClickHouse(cfg.clickhouse, cfg.dataDir);
-    const link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events catalog apply', log);
+    const link = await connectNats(natsAccessOf(cfg, 'jobs'), 'edge-events catalog apply', log);
     try {
-      const registry = (await openCatalogRegistry(link.nc, { create: true, replicas: cfg.stream.replicas }))!;
+      const registry = await openCatalogRegistry(link.nc, { create: true, replicas: cfg.stream.replicas });
       const catalog = await applyCatalog(files, ch, registry, log);
       console.log(
         `catalog version ${catalog.version} (${catalog.types.length} types) in force ` +
@@ -58,9 +59,11 @@ try {
   } else if (command === 'generate') {
     const check = args.includes('--check');
     let stale = 0;
-    for (const [path, content] of Object.entries(
-      generatedFiles(loadCatalogFiles('catalog'), readFileSync('README.md', 'utf8')),
-    )) {
+    // With the NATS users of the Kubernetes manifests (streams/permissions.ts; the manifests test checks them).
+    for (const [path, content] of Object.entries({
+      ...generatedFiles(loadCatalogFiles('catalog'), readFileSync('README.md', 'utf8')),
+      'deploy/k8s/base/nats/users.conf': natsAuthorization(),
+    })) {
       const current = (() => {
         try {
           return readFileSync(path, 'utf8');

@@ -3,7 +3,7 @@
 import { connect } from '@nats-io/transport-node';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
-import { readLetters, redrive, showLetter, type LetterFilter } from '../streams/mod.ts';
+import { natsAccessOf, natsOptions, readLetters, redrive, showLetter, type LetterFilter } from '../streams/mod.ts';
 
 const USAGE =
   'usage: npm run dlq -- list [--type T] [--since 2024-01-01T00:00:00Z|1h] | show <seq> | ' +
@@ -36,7 +36,8 @@ const { positionals, values } = parseArgs({
 });
 const [command, arg] = positionals;
 const filter: LetterFilter = { type: values.type, since: parseSince(values.since) };
-const nc = await connect({ servers: (cfg.nats.url ?? 'nats://127.0.0.1:4222').split(','), name: 'edge-events dlq' });
+// As the reader's NATS user: it reads and redrives dead letters, as the console does.
+const nc = await connect(natsOptions(natsAccessOf(cfg, 'reader'), 'edge-events dlq'));
 try {
   if (command === 'list') {
     const counts = new Map<string, number>();

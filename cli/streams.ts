@@ -3,11 +3,11 @@
 import { connect } from '@nats-io/transport-node';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { loadCatalogFiles } from '../shared/node/mod.ts';
-import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
+import { applyConfiguredTopology, describeChange, natsAccessOf, natsOptions } from '../streams/mod.ts';
 
 const cfg = loadConfigOrExit();
-const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
-const nc = await connect({ servers: url.split(','), name: 'edge-events streams:apply' });
+// As the jobs' NATS user: it may create and update the streams and consumers, never delete them.
+const nc = await connect(natsOptions(natsAccessOf(cfg, 'jobs'), 'edge-events streams:apply'));
 try {
   const changes = await applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths));
   for (const c of changes) console.log(describeChange(c));

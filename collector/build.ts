@@ -12,6 +12,7 @@ import {
   catalogRegistry,
   connectNats,
   createPublisher,
+  natsAccessOf,
   type LiveCatalog,
   type NatsLink,
 } from '../streams/mod.ts';
@@ -49,11 +50,11 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
   let link: NatsLink | undefined;
   let publisher: Publisher | undefined;
   await new Promise<void>((settled) => {
-    connectNats(url, 'edge-events collector', log, { onWaiting: settled }).then(
+    connectNats(natsAccessOf(cfg, 'collector'), 'edge-events collector', log, { onWaiting: settled }).then(
       async (connected) => {
         // The newest published catalog is read before any event is accepted (none is, before NATS is reached).
         // NATS dying or electing a leader meanwhile is waited through; other errors stop the process.
-        const registry = await catalogRegistry(connected, { create: true, replicas: cfg.stream.replicas });
+        const registry = await catalogRegistry(connected, { create: false, replicas: cfg.stream.replicas });
         live = await catalogInForce(registry, files, log);
         link = connected;
         publisher = createPublisher(connected, {

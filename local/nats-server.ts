@@ -1,6 +1,7 @@
 // Runs Debian's nats-server with JetStream on loopback, its store in a folder we own. Port -1 picks a
 // free port; restart() reuses the same port and store, as a crashed server coming back would. As a member of a
-// cluster it takes a server name, a cluster port and its peers' routes, and may be another build (`binary`).
+// cluster it takes a server name, a cluster port and its peers' routes, and may be another build (`binary`). With a
+// configuration file (the users of local/nats-users.ts) it reads the variables that file names from `env`.
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverControl, spawnOwned, waitFor, type OwnedProcess, type ServerControl } from './process.ts';
@@ -28,6 +29,8 @@ export async function startNatsServer(opts: {
   /** The nats-server executable (default: the one on PATH). */
   binary?: string;
   cluster?: ClusterMember;
+  /** A nats.conf (e.g. its users and their permissions) and the environment its variables come from. */
+  config?: { file: string; env: Record<string, string> };
 }): Promise<NatsServer> {
   mkdirSync(opts.dir, { recursive: true });
   let port = opts.port ?? -1;
@@ -48,9 +51,10 @@ export async function startNatsServer(opts: {
       [
         ...['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(opts.dir, 'store')],
         ...['-ports_file_dir', opts.dir, ...cluster],
+        ...(opts.config ? ['-c', opts.config.file] : []),
       ],
       join(opts.dir, 'nats-server.log'),
-      { detached: opts.detached },
+      { detached: opts.detached, ...(opts.config ? { env: { ...process.env, ...opts.config.env } } : {}) },
     );
     const early = proc.exited.then((code) => {
       throw new Error(`nats-server exited (${code}); see ${join(opts.dir, 'nats-server.log')}`);

@@ -1,7 +1,8 @@
 // `npm start`: the whole pipeline in one process with embedded defaults — a local nats-server child (unless
 // NATS_URL), the streams applied, the sink on embedded ClickHouse (unless CLICKHOUSE_URL), the archiver, the
 // collector and the reading process (sharing the sink's ClickHouse), and on request demo data (DEMO_DATA) and a load
-// (LOADGEN_RPS). Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
+// (LOADGEN_RPS). Each part connects to NATS as its role's user (local/nats-users.ts: passwords made on each start).
+// Ctrl-C stops accepting, finishes in-flight work, acks, and stops the children.
 import { connect } from '@nats-io/transport-node';
 import { join, resolve } from 'node:path';
 import { startCollector } from '../collector/mod.ts';
@@ -12,8 +13,9 @@ import { demoSize, describeLoad, sendDemo, startLoadgen } from '../demo/mod.ts';
 import { startReader } from '../reader/mod.ts';
 import { startSink } from '../sink/mod.ts';
 import { startArchiver } from '../archive/mod.ts';
-import { applyConfiguredTopology, describeChange } from '../streams/mod.ts';
+import { applyConfiguredTopology, describeChange, natsOptions, type NatsRole } from '../streams/mod.ts';
 import { startNatsServer, type NatsServer } from './nats-server.ts';
+import { writeLocalNatsUsers, type LocalNatsUsers } from './nats-users.ts';
 
 const cfg = loadConfigOrExit();
 // The catalog files are read first: a mistake in them stops here, naming the file, line, type and field.
@@ -22,26 +24,32 @@ const log = createLogger('edge-events', cfg.logLevel);
 const tracing = await startTracing('edge-events', cfg.telemetry, cfg.sink.batchSize);
 
 let nats: NatsServer | undefined;
+let users: LocalNatsUsers | undefined;
 if (!cfg.nats.url) {
   const dir = resolve(join(cfg.dataDir, 'nats'));
-  nats = await startNatsServer({ dir, port: 4222, detached: true }).catch(() =>
-    startNatsServer({ dir, detached: true }),
+  users = writeLocalNatsUsers(cfg.dataDir, dir);
+  const config = users.config;
+  nats = await startNatsServer({ dir, port: 4222, detached: true, config }).catch(() =>
+    startNatsServer({ dir, detached: true, config }),
   );
   cfg.nats.url = nats.url;
 }
+/** The configuration of a part: on the local nats-server, as its role's user; on NATS_URL, as NATS_USER. */
+const as = (role: NatsRole) =>
+  users ? { ...cfg, nats: { ...cfg.nats, user: role, password: users.passwordOf(role) } } : cfg;
 
-const admin = await connect({ servers: cfg.nats.url.split(','), name: 'edge-events start' });
+const admin = await connect(natsOptions(as('jobs').nats, 'edge-events start'));
 for (const change of await applyConfiguredTopology(admin, cfg, files)) {
   log.info(describeChange(change));
 }
 await admin.close();
 
-const sink = await startSink(cfg, createLogger('sink', cfg.logLevel)).catch(exitIfRefused);
+const sink = await startSink(as('sink'), createLogger('sink', cfg.logLevel)).catch(exitIfRefused);
 // The cold tier: every event also as Parquet files in ARCHIVE_URL (default DATA_DIR/archive).
-const archiver = await startArchiver(cfg, createLogger('archiver', cfg.logLevel));
-const collector = await startCollector(cfg, createLogger('collector', cfg.logLevel));
+const archiver = await startArchiver(as('archiver'), createLogger('archiver', cfg.logLevel));
+const collector = await startCollector(as('collector'), createLogger('collector', cfg.logLevel));
 // The reader shares the sink's ClickHouse connection: the embedded engine allows one per data folder.
-const reader = await startReader(cfg, {
+const reader = await startReader(as('reader'), {
   clickhouse: sink.clickhouse,
   catalog: sink.catalog,
   log: createLogger('reader', cfg.logLevel),
@@ -58,7 +66,7 @@ edge-events is running
                                   GET /openapi.json, /metrics, /healthz, /readyz
   console     ${readerAt}/console/   live pipeline, events, dead letters, reports, catalog, API docs
   reader      ${readerAt}   GET /v1/events?type=&from=&to=&user_id=&event=&limit=&cursor=, /v1/reports/…
-  nats        ${redactUrl(cfg.nats.url)}${nats ? `   (local nats-server, store in ${nats.dir})` : ''}
+  nats        ${redactUrl(cfg.nats.url)}${nats ? `   (local nats-server, store in ${nats.dir}; a user per role)` : ''}
   clickhouse  ${clickhouseAt}, database ${ch.database}
   archive     ${archiver.where}   Parquet per type and hour (npm run archive -- list)
   catalog     version ${sink.catalog().version}, ${sink.catalog().types.length} event types from ${cfg.catalog.paths}

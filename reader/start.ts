@@ -11,6 +11,7 @@ import {
   catalogInForce,
   catalogRegistry,
   connectNats,
+  natsAccessOf,
   type LiveCatalog,
   type NatsConnection,
   type NatsLink,
@@ -38,7 +39,7 @@ export async function startReader(
   // connection made after stop() is closed at once.
   const linked =
     !opts.nats && cfg.nats.url
-      ? connectNats(cfg.nats.url, 'edge-events reader', log).then(async (l) => {
+      ? connectNats(natsAccessOf(cfg, 'reader'), 'edge-events reader', log).then(async (l) => {
           if (stopped) return void (await l.nc.close());
           link = l;
           if (!files) return;

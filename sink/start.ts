@@ -12,6 +12,7 @@ import {
   connectNats,
   createDeadLetterer,
   isElecting,
+  natsAccessOf,
   relayConsumer,
   SINK_CONSUMER,
   startConsumer,
@@ -81,10 +82,10 @@ export async function startSink(
     const files = loadCatalogFiles(cfg.catalog.paths);
     ch = clickhouse = await waitForClickHouse(cfg.clickhouse, cfg.dataDir, log);
     log.info({ engine: ch.engine, version: ch.version, at: ch.location, database: ch.database }, 'clickhouse reached');
-    nats = link = await connectNats(cfg.nats.url ?? 'nats://127.0.0.1:4222', 'edge-events sink', log);
+    nats = link = await connectNats(natsAccessOf(cfg, 'sink'), 'edge-events sink', log);
     // NATS or ClickHouse dying, or a leader being elected, meanwhile is waited through (both steps can be repeated:
     // every statement of a migration is idempotent); other errors stop.
-    const registry = (await catalogRegistry(nats, { create: true, replicas: cfg.stream.replicas }))!;
+    const registry = await catalogRegistry(nats, { create: true, replicas: cfg.stream.replicas });
     const applied = await retrying(() => applyCatalog(files, ch!, registry, log), {
       passing: (err) => isUnreachable(err) || isElecting(err) || isCoordinationAway(err),
       baseMs: 250,

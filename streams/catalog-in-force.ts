@@ -10,13 +10,13 @@ import type { NatsLink } from './connect.ts';
 import { throughElection } from './election.ts';
 
 interface RegistryOptions {
-  /** Create the bucket when missing (processes that publish or may start first); otherwise read it if it exists. */
+  /** Create the bucket when missing (the processes that publish); otherwise read it once it exists. */
   create: boolean;
   replicas: number;
 }
 
 /** The registry, waiting through an election. */
-export const catalogRegistry = (link: NatsLink, o: RegistryOptions): Promise<CatalogRegistry | undefined> =>
+export const catalogRegistry = (link: NatsLink, o: RegistryOptions): Promise<CatalogRegistry> =>
   throughElection(() => openCatalogRegistry(link.nc, o));
 
 /** Follows `registry` from `start`: resolves once the newest published version has been read. */

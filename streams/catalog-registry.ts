@@ -15,7 +15,7 @@ import * as v from 'valibot';
 import { catalogFromData, Refused, type Catalog, type TypeSpec } from '../shared/mod.ts';
 import { throughElection } from './election.ts';
 
-const CATALOG_BUCKET = 'catalog';
+export const CATALOG_BUCKET = 'catalog';
 const KEY = 'current';
 const FOLLOW_EVERY_MS = 1000;
 
@@ -102,35 +102,39 @@ export interface CatalogRegistry {
   ): Promise<{ stop(): void; check(): Promise<void> }>;
 }
 
+/** The bucket is not there (yet): nothing was ever published. */
+const isMissing = (err: unknown) => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
+
 /**
- * The registry on this connection. `create`: make the bucket when it is missing (the collector, the sink, `npm run
- * catalog apply`); else undefined when there is none yet (a reader or an archiver started before anything was
- * published).
+ * The registry on this connection. `create`: make the bucket when it is missing (the sink, `npm run catalog apply`:
+ * the processes that publish); else bind to it without asking the server — until the bucket exists (the collector,
+ * the reader or the archiver started before anything was published) there is no published version, and the first one
+ * is read once it is there. The readers' NATS users may not create it.
  */
 export async function openCatalogRegistry(
   nc: NatsConnection,
   opts: { create: boolean; replicas?: number },
-): Promise<CatalogRegistry | undefined> {
+): Promise<CatalogRegistry> {
   const kvm = new Kvm(nc);
   let kv: KV;
   if (opts.create) {
     kv = await kvm.create(CATALOG_BUCKET, { history: 64, replicas: opts.replicas ?? 1 });
     // A replicated bucket just created answers reads once its stream has a leader.
     await throughElection(() => kv.get(KEY));
-  } else {
-    kv = await kvm.open(CATALOG_BUCKET);
-    // open() succeeds for a bucket that does not exist; status() asks the server.
-    if (
-      !(await kv.status().then(
-        () => true,
-        () => false,
-      ))
-    )
-      return undefined;
-  }
+  } else kv = await kvm.open(CATALOG_BUCKET);
+  /** The catalog key's entry, or null while the bucket does not exist. */
+  const entryOf = () =>
+    kv.get(KEY).catch((err: unknown) => {
+      if (isMissing(err)) return null;
+      throw err;
+    });
   const history = async () => {
     const out: PublishedCatalog[] = [];
-    for await (const entry of await kv.history({ key: KEY })) {
+    const entries = await kv.history({ key: KEY }).catch((err: unknown) => {
+      if (isMissing(err)) return [];
+      throw err;
+    });
+    for await (const entry of entries) {
       if (entry.operation !== 'PUT') continue;
       try {
         out.push(decodePublished(entry.value, entry.revision));
@@ -150,7 +154,7 @@ export async function openCatalogRegistry(
     }
   };
   const latest = async (): Promise<Latest> => {
-    const entry = await kv.get(KEY);
+    const entry = await entryOf();
     if (!entry || entry.operation !== 'PUT') return { revision: entry?.revision ?? 0 };
     return resolve(entry);
   };
@@ -182,7 +186,7 @@ export async function openCatalogRegistry(
       // tests). A read a second is nothing, and a version is rarely published. A revision is decoded once.
       let seen = 0;
       const check = async () => {
-        const entry = await kv.get(KEY);
+        const entry = await entryOf();
         if (!entry || entry.operation !== 'PUT' || entry.revision === seen) return;
         const got = await resolve(entry);
         if (entry.revision === seen) return; // another read took it meanwhile

@@ -1,8 +1,8 @@
 // streams/: the JetStream side of edge-events — topology as data and its idempotent apply, the connection helper,
 // the message format on `events.<type>` and the publisher the collector awaits, the one runner every durable consumer
 // (sink, archiver, relays) is made of (pull, deliver, settle: ack, retry, dead-letter), dead letters read and
-// redriven, the published catalog versions in NATS KV and the catalog in force every process follows, and waiting
-// through an election.
+// redriven, the published catalog versions in NATS KV and the catalog in force every process follows, waiting
+// through an election, and the NATS user of each role with what it may do (permissions.ts).
 export {
   ARCHIVER_CONSUMER,
   ARCHIVER_MAX_PENDING,
@@ -17,7 +17,23 @@ export {
   streamSpecs,
 } from './definitions.ts';
 export { applyConfiguredTopology, describeChange } from './apply.ts';
-export { connectNats, type NatsLink, type NatsConnection } from './connect.ts';
+export {
+  connectNats,
+  localPasswordFile,
+  natsAccessOf,
+  natsOptions,
+  type NatsAccess,
+  type NatsConnection,
+  type NatsLink,
+} from './connect.ts';
+export {
+  inboxPrefixOf,
+  NATS_ROLES,
+  natsAuthorization,
+  passwordVariableOf,
+  permissionsOf,
+  type NatsRole,
+} from './permissions.ts';
 export { createPublisher } from './publisher.ts';
 export { countEvents, eventsIn, joinLines, messageIdOf, packLines } from './container.ts';
 export {

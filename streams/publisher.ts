@@ -3,7 +3,7 @@
 // (see container.ts). Pipelined: a core publish with a reply subject under one inbox, acks matched as
 // they arrive, one timer sweeping expired waits — far cheaper per event than a request/reply each.
 // Wire: NATS PUB with headers (Nats-Msg-Id, traceparent per event), PubAck JSON on `<inbox>.<n>`.
-import { createInbox, headers, type Msg } from '@nats-io/transport-node';
+import { headers, type Msg } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NotStored, Publisher } from '../shared/mod.ts';
 import type { NatsLink } from './connect.ts';
@@ -50,7 +50,7 @@ const defer: (f: () => void) => void =
   typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 export function createPublisher(link: NatsLink, opts: PublisherOptions): Publisher {
-  const prefix = `${createInbox()}.`;
+  const prefix = `${link.inbox()}.`;
   // Insertion order is deadline order (one timeout for all), so expiry stops at the first live wait.
   const waiting = new Map<string, { m: Open; deadline: number }>();
   const open = new Map<string, Open>();

@@ -1,6 +1,8 @@
 // The catalog registry on a real nats-server: versions count up from 1; two publishers racing from the same version
 // publish one (compare-and-set), the other is told to read again; followers get every newer version and never an
-// older one; the history remembers every version's digest.
+// older one; the history remembers every version's digest; a reader bound before the bucket existed reads it later.
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catalogFromSources } from '../shared/mod.ts';
 import { digestOf, followCatalog, openCatalogRegistry } from '../streams/mod.ts';
@@ -16,12 +18,16 @@ const one = (field: string) =>
   );
 
 test('versions, compare-and-set, following, history', async ({ nc }) => {
-  assert.is(await openCatalogRegistry(nc, { create: false }), undefined, 'no bucket yet: nothing published');
-  const registry = (await openCatalogRegistry(nc, { create: true }))!;
+  // A reader bound before the bucket exists sees nothing published, then the first version once it is there.
+  const reader = await openCatalogRegistry(nc, { create: false });
+  assert.equal(await reader.latest(), { revision: 0 }, 'no bucket yet: nothing published');
+  assert.equal(await reader.history(), []);
+  const registry = await openCatalogRegistry(nc, { create: true });
   const empty = await registry.latest();
   assert.equal(empty, { revision: 0 });
   const v1 = await registry.publish(one('x'), empty);
   assert.is(v1?.version, 1);
+  assert.is((await reader.latest()).published?.version, 1, 'the bound reader reads the bucket made since');
   const seen: number[] = [];
   const live = await followCatalog(registry, defaultCatalog());
   live.onChange((c) => seen.push(c.version));

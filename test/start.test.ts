@@ -1,7 +1,8 @@
 // `npm start` as a newcomer uses it: the whole pipeline in one command on embedded defaults, seed
-// 000's curl examples run verbatim (real curl), `npm run query` shows the rows, Ctrl-C stops it all.
+// 000's curl examples run verbatim (real curl), `npm run query` shows the rows, Ctrl-C stops it all; its parts talk
+// to its nats-server each as its own NATS user.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +73,18 @@ test('starts, accepts the seed curl examples, shows them via npm run query, stop
     assert.match(list, /^events\t\d+\t\d+\t4\t/m, list);
     const cold = `SELECT count() FROM file('${dir}/archive/type=events/*/*/*.parquet', Parquet) FORMAT TSV`;
     assert.is((await run(process.execPath, ['--import', 'tsx', 'cli/query.ts', cold], { env })).stdout, '4\n');
+    // Its nats-server has a user per role, passwords made for this run in 0600 files and nowhere in its nats.conf;
+    // every part connected as its own user and was refused nothing.
+    const passwords = ['collector', 'sink', 'archiver', 'reader', 'jobs'].map((role) => {
+      const file = join(dir, 'nats', 'users', `${role}.password`);
+      assert.is(statSync(file).mode & 0o777, 0o600, file);
+      return readFileSync(file, 'utf8').trim();
+    });
+    const conf = readFileSync(join(dir, 'nats', 'nats.conf'), 'utf8');
+    assert.ok(passwords.every((p) => p.length >= 24 && !conf.includes(p) && !out.includes(p)));
+    const natsLog = readFileSync(join(dir, 'nats', 'nats-server.log'), 'utf8');
+    assert.match(natsLog, 'Using configuration file');
+    assert.not.match(natsLog, /violation/i);
     const natsLeft = await run('pgrep', ['-f', join(dir, 'nats', 'store')]).then(
       (r) => r.stdout,
       () => '',

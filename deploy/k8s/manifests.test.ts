@@ -1,5 +1,6 @@
 // Kubernetes manifests and container image: every kustomize overlay builds, validates against the API schemas,
-// sets exactly the variables the processes read, and runs secure, bounded, probed pods that drain in time.
+// sets exactly the variables the processes read, and runs secure, bounded, probed pods that drain in time; each
+// connects to NATS as its own role's user, and the TLS option renders.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -20,7 +21,9 @@ import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamS
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
+import { natsTlsProblems, natsUserProblems } from './checks/nats.ts';
 import {
+  buildKustomization,
   buildOverlay,
   findKubectl,
   K8S_DIR,
@@ -43,14 +46,16 @@ const NOT_SET: Record<string, string> = {
   LOADGEN_RPS: 'a load generator inside npm start only',
   DEMO_DATA: 'demo data for npm start only',
   ARCHIVE_S3_ENDPOINT: 'AWS S3 by default; set it for MinIO, R2 or another S3-compatible service',
+  NATS_CA_FILE: 'TLS to NATS is an option: the tls kustomization (deploy/k8s/tls) sets it',
 };
+const NATS = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'];
 const REQUIRED: Record<Role, string[]> = {
-  collector: ['NATS_URL'],
-  sink: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
-  reader: ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CONSOLE_TOKEN'],
-  archiver: ['NATS_URL', 'ARCHIVE_URL'],
-  'streams:apply': ['NATS_URL'],
-  'schema:apply': ['NATS_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  collector: NATS,
+  sink: [...NATS, 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  reader: [...NATS, 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CONSOLE_TOKEN'],
+  archiver: [...NATS, 'ARCHIVE_URL'],
+  'streams:apply': NATS,
+  'schema:apply': [...NATS, 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
 };
 /** request_timeout of the ClickHouse client (shared/clickhouse/connect.ts): the longest an insert in hand takes. */
 const INSERT_TIMEOUT_S = 60;
@@ -71,6 +76,8 @@ const imageUid = Number(last(targets.sink.instructions, 'USER')?.split(':')[0]);
 const adapterRules = readObjects(join(K8S_DIR, 'monitoring', 'prometheus-adapter-rules.yaml'));
 const kubectl = findKubectl();
 const builds: Build[] = kubectl ? overlayNames().map((overlay) => buildOverlay(kubectl, overlay)) : [];
+/** The TLS option, layered on prod. */
+const tls = kubectl ? buildKustomization(kubectl, join(K8S_DIR, 'tls'), 'tls') : undefined;
 const prod = builds.find((b) => b.overlay === 'prod');
 const catalog = loadCatalogFiles('catalog');
 
@@ -364,6 +371,19 @@ test('NATS: JetStream cluster with named servers, routes, file store on volumes,
     );
     assert.is(pdb?.spec?.maxUnavailable, 1, `${b.overlay}: NATS keeps its quorum through drains`);
   }
+});
+
+test('NATS users: the servers run the permission set of the code; each workload connects as its own role', () => {
+  assert.equal(builds.flatMap(natsUserProblems), []);
+});
+
+test('TLS between pods (deploy/k8s/tls): renders, validates; servers require it, every process uses it', async () => {
+  assert.ok(tls && !tls.error, `tls: ${tls?.error}`);
+  const errors: string[] = [];
+  for (const obj of tls.objects) await validateObject(obj).catch((err: Error) => errors.push(err.message));
+  assert.equal(errors, []);
+  assert.equal([...natsTlsProblems(tls), ...natsUserProblems(tls)], []);
+  assert.equal(natsTlsProblems(prod!).length > 0, true, 'prod alone is not the TLS option');
 });
 
 test("ClickHouse: the sink's credentials and database, data on a volume, a writable users.d", () => {

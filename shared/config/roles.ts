@@ -33,7 +33,9 @@ export const GROUPS = {
       },
     }),
   ),
-  nats: group(['NATS_URL'], (e) => ({ nats: { url: e.NATS_URL } })),
+  nats: group(['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_CA_FILE'], (e) => ({
+    nats: { url: e.NATS_URL, user: e.NATS_USER, password: e.NATS_PASSWORD, caFile: e.NATS_CA_FILE },
+  })),
   stream: group(
     ['STREAM_MAX_AGE_SECONDS', 'STREAM_MAX_BYTES', 'STREAM_DUPLICATE_WINDOW_SECONDS', 'STREAM_REPLICAS'],
     (e) => ({

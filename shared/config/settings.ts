@@ -45,6 +45,19 @@ export const SETTINGS = {
     'comma-separated NATS server URLs: `nats://` or `tls://` (or `host:port`)',
     'local child (`npm start`), else `nats://127.0.0.1:4222`',
   ),
+  NATS_USER: s(
+    v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected letters, digits, _ or -'))),
+    "the NATS user the process connects as: its role's, `collector`, `sink`, `archiver`, `reader` or `jobs` " +
+      '(see *NATS users*)',
+    'none (a server without users; the tools beside `npm start`: their role)',
+  ),
+  NATS_PASSWORD: s(v.optional(v.string()), "that user's password (from a Secret)", 'none'),
+  NATS_CA_FILE: s(
+    v.optional(v.pipe(v.string(), v.minLength(1))),
+    "the CA certificate (PEM) the NATS servers' certificates are checked against; TLS is then required (as it is " +
+      'with `tls://` URLs)',
+    'the system CAs',
+  ),
   STREAM_MAX_AGE_SECONDS: s(int(7 * 24 * 3600), 'stream EVENTS keeps events this long', '7 days'),
   STREAM_MAX_BYTES: s(
     int(10 * 1024 ** 3),

@@ -33,8 +33,13 @@ export function overlayNames(): string[] {
 }
 
 export function buildOverlay(kubectl: string, overlay: string): Build {
+  return buildKustomization(kubectl, join(K8S_DIR, 'overlays', overlay), overlay);
+}
+
+/** A kustomization outside overlays/ (an option layered on one, as tls/ is), named `overlay` in the build. */
+export function buildKustomization(kubectl: string, dir: string, overlay: string): Build {
   try {
-    const out = execFileSync(kubectl, ['kustomize', join(K8S_DIR, 'overlays', overlay)], {
+    const out = execFileSync(kubectl, ['kustomize', dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });

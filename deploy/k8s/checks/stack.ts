@@ -4,6 +4,7 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig, type Config } from '../../../shared/config/mod.ts';
+import { NATS_ROLES } from '../../../streams/mod.ts';
 import { named, ofKind, type Build } from './render.ts';
 import {
   allContainers,
@@ -21,6 +22,8 @@ export const EXTERNAL_SECRETS = {
   'collector-sources': ['sources.json'],
   'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN'],
   'archive-credentials': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+  'nats-users': [...NATS_ROLES],
+  'nats-tls': ['tls.crt', 'tls.key', 'ca.crt'],
 };
 
 export interface Process {
@@ -60,8 +63,9 @@ export function natsOf(b: Build) {
   const pod = sts.spec!.template.spec!;
   const container = pod.containers[0]!;
   const configMap = pod.volumes?.find((v) => v.configMap)?.configMap?.name ?? '';
-  const conf = named(ofKind(b.objects, ConfigMap.is), configMap).data?.['nats.conf'] ?? '';
-  return { sts, pod, container, conf, env: containerEnv(container, b.objects, EXTERNAL_SECRETS) };
+  const files = named(ofKind(b.objects, ConfigMap.is), configMap).data ?? {};
+  const conf = files['nats.conf'] ?? '';
+  return { sts, pod, container, conf, files, env: containerEnv(container, b.objects, EXTERNAL_SECRETS) };
 }
 
 /** A top-level `key: value` of nats.conf. */
