@@ -22,3 +22,15 @@ export type { NotStored, NotStoredReason, OutgoingEvent, Publisher } from './pub
 export * from './wire-names.ts';
 export * from './telemetry.ts';
 export { KeySet, digestOfKey, keyDigestText } from './secrets.ts';
+// IP addresses and ranges: the client's address behind trusted proxies (the collector core), TRUSTED_PROXIES (config).
+export {
+  formatIp,
+  inRange,
+  parseForwardedAddress,
+  parseIp,
+  parseIpRange,
+  parseTrustedProxies,
+  type IpAddress,
+  type IpRange,
+  type TrustedProxies,
+} from './ip-address.ts';
