@@ -6,6 +6,9 @@ import type { Logger } from '../shared/node/mod.ts';
 
 export type { NatsConnection };
 
+/** A server URL as logs may show it: credentials (`user:pass@`, `token@`) replaced, the rest kept. */
+export const redactedServer = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, '$1***@');
+
 export interface NatsLink {
   readonly nc: NatsConnection;
   /** False between a disconnect and the next reconnect. */
@@ -37,9 +40,10 @@ export async function connectNats(
   try {
     nc = await connect(options);
   } catch (err) {
+    const shown = servers.map(redactedServer);
     if (!isUnreachable(err))
-      throw new Error(`cannot connect to NATS at ${url}: ${(err as Error).message}`, { cause: err });
-    log.warn({ servers, err: (err as Error).message }, 'NATS unreachable; waiting for it');
+      throw new Error(`cannot connect to NATS at ${shown.join(',')}: ${(err as Error).message}`, { cause: err });
+    log.warn({ servers: shown, err: (err as Error).message }, 'NATS unreachable; waiting for it');
     opts.onWaiting?.();
     nc = await connect({ ...options, waitOnFirstConnect: true });
     log.info({ server: nc.getServer() }, 'nats connected');

@@ -21,8 +21,9 @@ import { STEPS, type Step, type StepContext, type StepRefusal } from './steps/mo
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
   | { status: 'rejected'; refusal: Refusal; issues: Issue[]; type?: string }
-  /** Not stored, worth a retry: the stream said why, or the collector was `overloaded`. */
-  | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; error: string; type?: string };
+  /** Not stored, worth a retry: why, as a code (the stream's answer, or the collector was `overloaded`). What the
+   *  stream said in words stays here: it may name servers, and a client is told only what is unavailable. */
+  | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; type?: string };
 
 export interface IngestOptions {
   catalog: Catalog;
@@ -97,8 +98,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
-    const error = 'collector overloaded: too many events awaiting storage';
-    for (const r of ready) outcomes[r.index] = { status: 'unavailable', reason: 'overloaded', error, type: r.type };
+    for (const r of ready) outcomes[r.index] = { status: 'unavailable', reason: 'overloaded', type: r.type };
   } else if (ready.length > 0) {
     const started = performance.now();
     let failures = 0;
@@ -108,7 +108,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
         const failed = results[i];
         if (failed) failures++;
         outcomes[r.index] = failed
-          ? { status: 'unavailable', reason: failed.reason, error: failed.message, type: r.type }
+          ? { status: 'unavailable', reason: failed.reason, type: r.type }
           : { status: 'accepted', event_id: r.id, type: r.type };
       });
     } finally {
