@@ -3,6 +3,7 @@
 // Every outcome is a value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a
 // metric label.
 import {
+  eventMessageId,
   eventSubject,
   isRecord,
   validateEvent,
@@ -59,7 +60,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
   const steps = opts.steps ?? STEPS;
   const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, askedHeaders(steps, opts.client));
   const outcomes: Outcome[] = new Array(items.length);
-  const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
+  const ready: { index: number; subject: string; line: string; id: string; eventId: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = rejected('invalid', item.issues));
     const value = item.value;
@@ -94,7 +95,8 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
       const message = `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes`;
       return void (outcomes[index] = rejected('too_large', [{ path: '', message }], type.key));
     }
-    ready.push({ index, subject: subjectOf(type.key), line, id: row.event_id as string, type: type.key });
+    const eventId = row.event_id as string;
+    ready.push({ index, subject: subjectOf(type.key), line, id: eventMessageId(eventId), eventId, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
@@ -109,7 +111,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
         if (failed) failures++;
         outcomes[r.index] = failed
           ? { status: 'unavailable', reason: failed.reason, type: r.type }
-          : { status: 'accepted', event_id: r.id, type: r.type };
+          : { status: 'accepted', event_id: r.eventId, type: r.type };
       });
     } finally {
       opts.inflight.give(ready.length);
