@@ -200,7 +200,8 @@ test('slowloris under Deno and Bun: the fetch adapter answers a late body 408 wh
       const body = JSON.stringify(click(`slow-${role}`));
       const slow = slowClient(
         Number(env.PORT),
-        `POST /v1/events HTTP/1.1\r\nHost: c\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n` +
+        `POST /v1/events HTTP/1.1\r\nHost: c\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n` +
           body.slice(0, 10),
         ' ',
       );
