@@ -76,9 +76,7 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
     publisher: {
       publish: (events, headers) =>
         publisher?.publish(events, headers) ??
-        Promise.resolve(
-          events.map(() => ({ reason: 'disconnected' as const, message: `NATS at ${url} not reached yet` })),
-        ),
+        Promise.resolve(events.map(() => ({ reason: 'disconnected' as const, message: 'NATS not reached yet' }))),
       ready: () => publisher?.ready() ?? Promise.resolve(false),
     },
     ...cfg.collector,

@@ -25,3 +25,15 @@ export * from './wire-names.ts';
 export * from './telemetry.ts';
 export { KeySet, digestOfKey, keyDigestText } from './secrets.ts';
 export { redactUrl } from './redact-url.ts';
+// IP addresses and ranges: the client's address behind trusted proxies (the collector core), TRUSTED_PROXIES (config).
+export {
+  formatIp,
+  inRange,
+  parseForwardedAddress,
+  parseIp,
+  parseIpRange,
+  parseTrustedProxies,
+  type IpAddress,
+  type IpRange,
+  type TrustedProxies,
+} from './ip-address.ts';

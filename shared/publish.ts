@@ -6,7 +6,8 @@ export interface OutgoingEvent {
   subject: string;
   /** The event as one line of JSON. */
   line: string;
-  /** The event's id: the Nats-Msg-Id of a message holding only this event. */
+  /** The Nats-Msg-Id of a message holding only this event (shared/wire-names.ts): `eventMessageId(event_id)` from a
+   *  collector, `replayMessageId(…)` from a replay. */
   id: string;
 }
 

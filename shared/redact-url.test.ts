@@ -44,4 +44,15 @@ test('URLs inside a message or a JSON line are found', () => {
   );
 });
 
+test('NATS server entries, with and without a scheme: credentials replaced, the rest as given', () => {
+  assert.is(redactUrl('nats://edge:s3cret@nats-0.nats:4222'), 'nats://***@nats-0.nats:4222');
+  assert.is(redactUrl('tls://t0ken@nats:4222'), 'tls://***@nats:4222');
+  assert.is(redactUrl('nats://u:p@ss@host:4222'), 'nats://***@host:4222');
+  assert.is(redactUrl('edge:s3cret@127.0.0.1:4222'), '***@127.0.0.1:4222');
+  assert.is(redactUrl('a:4222,edge:s3cret@b:4222'), 'a:4222,***@b:4222');
+  assert.is(redactUrl('127.0.0.1:4222'), '127.0.0.1:4222');
+  assert.is(redactUrl('ws://host/path@x'), 'ws://host/path@x');
+  assert.is(redactUrl('write to ops@example.com today'), 'write to ops@example.com today');
+});
+
 test.run();

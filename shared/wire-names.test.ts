@@ -3,11 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  batchMessageId,
   deadLetterMessageId,
   DLQ_SUBJECTS,
   dlqSubject,
   EVENT_SUBJECTS,
   EVENTS_ROUTE,
+  eventMessageId,
   eventSubject,
   redriveMessageId,
   relayDeadLetterer,
@@ -61,6 +63,20 @@ test('message ids and idempotency keys, as receivers and the duplicate window ha
   assert.is(webhookIdempotencyKey('hook', 'EVENTS', 40, 42), 'hook:EVENTS:40-42');
   assert.is(redriveMessageId('DLQ', 7), 'redrive:DLQ:7');
   assert.is(replayMessageId('0a1b2c3d', 'e-1'), 'replay:0a1b2c3d:e-1');
+});
+
+test('stream EVENTS: a client`s event_id is one kind of id among four, each behind its own prefix', () => {
+  assert.is(eventMessageId('sdk-42'), 'event:sdk-42');
+  assert.is(batchMessageId('abc'), 'batch:abc');
+  // Whatever a client writes as its event_id, it makes an `event:` id and never one of the pipeline's.
+  const pipeline = [redriveMessageId('DLQ', 7), replayMessageId('0a1b2c3d', 'e-1'), batchMessageId('abc')];
+  for (const forged of [...pipeline, 'event:x', '']) {
+    assert.ok(eventMessageId(forged).startsWith('event:'));
+    assert.not.ok(pipeline.includes(eventMessageId(forged)), forged);
+  }
+  for (const id of pipeline) assert.not.ok(id.startsWith('event:'), id);
+  // The same event_id twice is the same id: a client's retry stays a duplicate.
+  assert.is(eventMessageId('sdk-42'), eventMessageId('sdk-42'));
 });
 
 test.run();

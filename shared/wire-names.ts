@@ -1,7 +1,12 @@
 // How events are named on the wire: the NATS subjects of event types, dead letters and relays, the collector's
 // routes, and the message ids that make a republish idempotent (Nats-Msg-Id, a webhook's Idempotency-Key). Each
-// name is built here and nowhere else, with its parser where something reads one back. The id of a message of many
-// events (a digest of their ids, `batch:<sha256>`) is streams' messageIdOf: a message of one event has its event_id.
+// name is built here and nowhere else, with its parser where something reads one back.
+//
+// JetStream drops a message whose Nats-Msg-Id it saw within the duplicate window, per stream. Stream EVENTS takes
+// ids of four kinds, each behind its own prefix, so no value a client sends can equal an id the pipeline makes:
+// `event:<event_id>` (a message of one event from a collector; the event_id is the client's, when it gave one),
+// `batch:<digest>` (a message of many: streams' messageIdOf digests their ids), `redrive:<stream>:<seq>` and
+// `replay:<run>:<event_id>`. Streams DLQ and RELAYED take only ids the pipeline makes from stream sequences.
 
 /** Stream EVENTS holds one subject per event type: `events.<type key>`. */
 export const EVENT_SUBJECTS = 'events.>';
@@ -31,6 +36,13 @@ export const typedEventsRoute = (type: string): string => `${TYPED_PREFIX}${enco
  *  URIError on a malformed escape. */
 export const routedTypeOf = (path: string): string | undefined =>
   path.startsWith(TYPED_PREFIX) ? decodeURIComponent(path.slice(TYPED_PREFIX.length).replace(/\/$/, '')) : undefined;
+
+/** Nats-Msg-Id of a collector's message holding one event: the same event_id sent twice (a client's retry) is one
+ *  message within the duplicate window, and no event_id makes another kind of id. */
+export const eventMessageId = (eventId: string): string => `event:${eventId}`;
+
+/** Nats-Msg-Id of a message holding many events, from the digest of their message ids (streams' messageIdOf). */
+export const batchMessageId = (digest: string): string => `batch:${digest}`;
 
 /** Who dead-lettered a letter (its Edge-Dlq-By header, the start of its message id): the sink, the archiver, or a
  *  relay. */

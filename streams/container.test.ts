@@ -37,8 +37,8 @@ test('a trailing or doubled newline adds no empty events', () => {
   assert.is(countEvents(data), 2);
 });
 
-test('message ids: the event id alone, or a digest that depends on every id and their order', () => {
-  assert.is(messageIdOf(['e-1']), 'e-1');
+test('message ids: the event`s own alone, or a digest that depends on every id and their order', () => {
+  assert.is(messageIdOf(['event:e-1']), 'event:e-1');
   const id = messageIdOf(['e-1', 'e-2']);
   assert.match(id, /^batch:[\w-]{43}$/);
   assert.is(messageIdOf(['e-1', 'e-2']), id);

@@ -1,8 +1,10 @@
 // The message format on `events.<type>`: one or more events of that type, one JSON object per line
-// (NDJSON, no trailing newline). A message of one event has the event_id as its Nats-Msg-Id; a message of
-// many has a digest of their ids, so a batch retried as it was sent is still stored once.
+// (NDJSON, no trailing newline). A message of one event has that event's own message id as its Nats-Msg-Id
+// (`event:<event_id>`, or a replay's); a message of many has a digest of their ids, so a batch retried as it was sent
+// is still stored once.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { batchMessageId } from '../shared/mod.ts';
 
 const NEWLINE = 0x0a;
 
@@ -53,10 +55,12 @@ export function countEvents(data: Uint8Array): number {
   return start < data.byteLength ? n + 1 : n;
 }
 
-/** Nats-Msg-Id of a message holding events with these ids. */
-export function messageIdOf(eventIds: readonly string[]): string {
-  if (eventIds.length === 1) return eventIds[0]!;
-  return `batch:${createHash('sha256')
-    .update(`${eventIds.join('\n')}\n`)
-    .digest('base64url')}`;
+/** Nats-Msg-Id of a message holding events with these message ids (shared/wire-names.ts: eventMessageId, …). */
+export function messageIdOf(ids: readonly string[]): string {
+  if (ids.length === 1) return ids[0]!;
+  return batchMessageId(
+    createHash('sha256')
+      .update(`${ids.join('\n')}\n`)
+      .digest('base64url'),
+  );
 }

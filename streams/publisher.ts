@@ -43,6 +43,41 @@ interface Open {
   indexes: number[];
 }
 
+/** How long a look at stream EVENTS answers /readyz: a flood of probes costs JetStream one request a second. */
+const READY_CHECK_MS = 1000;
+
+/**
+ * Whether events can be accepted now: connected (known at once) and stream EVENTS seen within the last
+ * READY_CHECK_MS. Answers from that cached state; a stale one is refreshed in the background, one look at a time, and
+ * only the very first call waits for it.
+ */
+function readiness(link: NatsLink, timeoutMs: number): () => Promise<boolean> {
+  let streamSeen = false;
+  let checkedAt = -Infinity;
+  let checking: Promise<void> | undefined;
+  const check = () =>
+    (checking ??= (async () => {
+      try {
+        const jsm = await jetstreamManager(link.nc, { timeout: timeoutMs, checkAPI: false });
+        await jsm.streams.info(EVENTS_STREAM);
+        streamSeen = true;
+      } catch {
+        streamSeen = false;
+      } finally {
+        checkedAt = Date.now();
+        checking = undefined;
+      }
+    })());
+  return async () => {
+    if (!link.connected()) return false;
+    if (Date.now() - checkedAt >= READY_CHECK_MS) {
+      const looking = check();
+      if (checkedAt === -Infinity) await looking;
+    }
+    return streamSeen && link.connected();
+  };
+}
+
 /** Bytes a message may reach: well under nats-server's max_payload (1 MiB by default). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -158,15 +193,6 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
       });
       return done;
     },
-    async ready() {
-      if (!link.connected()) return false;
-      try {
-        const jsm = await jetstreamManager(link.nc, { timeout: opts.timeoutMs });
-        await jsm.streams.info(EVENTS_STREAM);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ready: readiness(link, opts.timeoutMs),
   };
 }

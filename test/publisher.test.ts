@@ -67,7 +67,7 @@ test('coalesced: events of a subject published together share messages, in order
     Array.from({ length: 300 }, (_, i) => trace(i)),
   );
   const lone = (await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: 'events.cart_add' }))!;
-  assert.is(lone.header.get('Nats-Msg-Id'), 'ca-1', 'a message of one event keeps its event_id');
+  assert.is(lone.header.get('Nats-Msg-Id'), 'ca-1', 'a message of one event keeps the id it was given');
   assert.is(new TextDecoder().decode(lone.data), '{"c":1}');
   // The same burst again, as a client retrying it: same messages, same ids, stored once.
   await burst();

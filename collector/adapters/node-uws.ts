@@ -1,5 +1,7 @@
 // Node adapter: serves the collector core through hyper-express over uWebSockets.js (native).
-// Reads the body once into bytes, refuses oversize bodies early, and drains in-flight on close.
+// Reads the body once into bytes, refuses oversize bodies early, closes the connection of a body not received within
+// its deadline (hyper-express answers only once the body is in, so there is no 408 to send), and drains in-flight on
+// close.
 import HyperExpress from 'hyper-express';
 import uws from 'uWebSockets.js';
 import { bodyAdmission, type Collector, type CoreResponse } from '../core/mod.ts';
@@ -19,6 +21,8 @@ interface ServeOptions {
   bodyLimitBytes: number;
   /** Request bodies held in memory at once; past it, 503 before reading. */
   maxInflightBytes: number;
+  /** A body not received in full this long after its headers: the connection is closed. */
+  bodyTimeoutMs: number;
   /** For the CORS headers of refusals made before the core sees the request. */
   corsOrigins?: readonly string[];
   onError: (err: unknown) => void;
@@ -41,7 +45,9 @@ export async function serveNode(collector: Collector, opts: ServeOptions): Promi
     const reserved = admission.admit(req.method, req.headers['content-length'], req.headers.origin);
     if (typeof reserved !== 'number') return send(res, reserved);
     try {
-      const body = reserved ? await req.buffer() : new Uint8Array(0);
+      // hyper-express's buffer() never settles for a client that went away mid-body: the deadline ends it too.
+      const body = reserved ? await admission.receive(req.buffer(), () => res.close()) : new Uint8Array(0);
+      if (!body) return;
       const headers = req.headers;
       const out = await collector({
         method: req.method,

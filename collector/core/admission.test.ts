@@ -1,4 +1,5 @@
-// Body admission before reading: 413 over the declared limit, 503 over the in-flight byte budget, CORS on refusals.
+// Body admission before reading: 413 over the declared limit, 503 over the in-flight byte budget, CORS on refusals;
+// while reading, the deadline that drops a body not received in time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bodyAdmission } from './admission.ts';
@@ -124,6 +125,30 @@ test('admissions do not share a budget', () => {
   assert.is(a.admit('POST', '100'), 100);
   assert.is(refusal(a.admit('POST', '1')).status, 503);
   assert.is(b.admit('POST', '100'), 100);
+});
+
+test('the body deadline: a body read in time is given; one that is late or never ends is dropped', async () => {
+  const adm = bodyAdmission({ bodyLimitBytes: 1000, maxInflightBytes: 10_000, bodyTimeoutMs: 50 });
+  let dropped = 0;
+  const drop = () => void dropped++;
+  const body = new Uint8Array([1, 2, 3]);
+  assert.is(await adm.receive(Promise.resolve(body), drop), body);
+  const soon = new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(body), 10));
+  assert.is(await adm.receive(soon, drop), body);
+  assert.is(dropped, 0);
+  const started = Date.now();
+  assert.is(await adm.receive(new Promise<Uint8Array>(() => {}), drop), undefined);
+  assert.ok(Date.now() - started < 500);
+  // A read that fails after its deadline is nobody's error.
+  const failsLate = new Promise<Uint8Array>((_, reject) => setTimeout(() => reject(new Error('reset')), 80));
+  assert.is(await adm.receive(failsLate, drop), undefined);
+  assert.is(dropped, 2);
+  await new Promise((r) => setTimeout(r, 50));
+  const res = adm.timedOut(APP);
+  assert.is(res.status, 408);
+  assert.is(res.headers.connection, 'close');
+  assert.is(res.headers['access-control-allow-origin'], '*');
+  assert.equal(JSON.parse(res.body), { error: 'request body not received within 50 ms' });
 });
 
 test.run();

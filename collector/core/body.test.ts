@@ -1,7 +1,7 @@
 // Body parsing by content type: JSON, arrays, NDJSON (bad lines are per-event), forms, and refusals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseBody } from './body.ts';
+import { MAX_JSON_DEPTH, nestedTooDeep, parseBody } from './body.ts';
 import { HttpError } from './http-error.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -64,6 +64,34 @@ test('refusals: 415 unknown type, 400 empty, bad JSON, bad UTF-8, empty array, f
   const req = new Request('http://x/', { method: 'POST', body: fd });
   const err = await refused(req.headers.get('content-type')!, new Uint8Array(await req.arrayBuffer()));
   assert.match(err.message, /file/);
+});
+
+test('JSON nested deeper than the limit: 400 before it is parsed, a per-event refusal in NDJSON', async () => {
+  const nest = (depth: number, open = '[', close = ']') => `${open.repeat(depth)}${close.repeat(depth)}`;
+  assert.not.ok(nestedTooDeep(nest(MAX_JSON_DEPTH)));
+  assert.ok(nestedTooDeep(nest(MAX_JSON_DEPTH + 1)));
+  assert.ok(nestedTooDeep(`{"a":${nest(MAX_JSON_DEPTH, '{"b":', '}')}}`));
+  // Brackets inside strings (escaped quotes too) are text, not nesting.
+  const inString = `{"a":"${'['.repeat(500)}\\"${'{'.repeat(500)}"}`;
+  assert.not.ok(nestedTooDeep(inString));
+  assert.equal((await parseBody('application/json', bytes(inString))).items.length, 1);
+  // An escaped backslash ends before the quote: what follows is outside the string again.
+  const afterBackslash = `{"a":"x\\\\","b":${nest(MAX_JSON_DEPTH)}}`;
+  assert.ok(nestedTooDeep(afterBackslash));
+  assert.not.ok(nestedTooDeep(`{"a":"x\\\\","b":${nest(MAX_JSON_DEPTH - 1)}}`));
+  JSON.parse(afterBackslash);
+  // A body that would make JSON.parse, validation or serialising recurse ~100k levels.
+  const bomb = `{"event":"x","extra":${nest(100_000)}}`;
+  const err = await refused('application/json', bomb);
+  assert.is(err.status, 400);
+  assert.match(err.message, /nested deeper than 64 levels/);
+  assert.is((await refused('application/json', `[${bomb}]`)).status, 400);
+  const lines = await parseBody('application/x-ndjson', bytes(`{"a":1}\n${bomb}\n{"a":2}`));
+  assert.equal(
+    lines.items.map((i) => i.ok),
+    [true, false, true],
+  );
+  assert.match(JSON.stringify(lines.items[1]), /nested deeper/);
 });
 
 test.run();

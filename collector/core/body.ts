@@ -1,5 +1,6 @@
 // Request bodies → candidate events: a JSON object or array, NDJSON (one event per line), or a form
-// (urlencoded or multipart, values as strings). Malformed lines are per-event errors, not fatal.
+// (urlencoded or multipart, values as strings). Malformed lines are per-event errors, not fatal. JSON nested deeper
+// than MAX_JSON_DEPTH is refused before it is parsed: later steps (validation, serialising) recurse into values.
 import type { Issue } from '../../shared/mod.ts';
 import { HttpError } from './http-error.ts';
 
@@ -22,6 +23,40 @@ const NDJSON_TYPES = new Set([
   'application/x-jsonlines',
 ]);
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Objects and arrays inside each other, at most: a Segment batch of events with nested properties is ~6. */
+export const MAX_JSON_DEPTH = 64;
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Whether JSON text nests objects and arrays deeper than MAX_JSON_DEPTH (brackets inside strings do not count). A
+ *  text shorter than the limit cannot, and is not scanned. */
+export function nestedTooDeep(text: string): boolean {
+  if (text.length <= MAX_JSON_DEPTH) return false;
+  let depth = 0;
+  for (let i = 0, n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // To the closing quote, found natively: one preceded by an odd run of backslashes is escaped.
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return false;
+        let k = i - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if ((i - 1 - k) % 2 === 0) break;
+      }
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--;
+  }
+  return false;
+}
+
+const TOO_DEEP = `invalid JSON: nested deeper than ${MAX_JSON_DEPTH} levels`;
 
 const SUPPORTED_TYPES = [
   'application/json',
@@ -50,6 +85,7 @@ export async function parseBody(contentType: string | undefined, body: Uint8Arra
   if (media === 'application/x-www-form-urlencoded') {
     return { items: [{ ok: true, value: Object.fromEntries(new URLSearchParams(text)) }], batch: false, form: true };
   }
+  if (nestedTooDeep(text)) throw new HttpError(400, TOO_DEEP);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -75,6 +111,10 @@ function ndjson(text: string): BodyItem[] {
   const items: BodyItem[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
+    if (nestedTooDeep(line)) {
+      items.push({ ok: false, issues: [{ path: '', message: TOO_DEEP }] });
+      continue;
+    }
     try {
       items.push({ ok: true, value: JSON.parse(line) });
     } catch (err) {

@@ -14,11 +14,12 @@ import {
   type Catalog,
   type EventType,
   type Publisher,
+  type TrustedProxies,
 } from '../../shared/mod.ts';
 import { type CollectorObserver, type CoreRequest, type CoreResponse, noObserver, type Source } from './types.ts';
 import { Sources } from './auth.ts';
 import { parseBody } from './body.ts';
-import { RequestClient } from './client.ts';
+import { rateKeyOf, RequestClient } from './client.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
@@ -39,7 +40,8 @@ export interface CollectorOptions {
   maxInflightEvents: number;
   sources?: readonly Source[];
   ipRateLimit?: { rps: number; burst: number };
-  trustProxy?: boolean;
+  /** Whose X-Forwarded-For entries count (client.ts); none when absent: the peer address is the client. */
+  trustedProxies?: TrustedProxies;
   corsOrigins?: readonly string[];
   /** Served at GET /openapi.json (for the catalog in force). */
   openapi?: () => string;
@@ -78,13 +80,23 @@ function typed(catalog: Catalog, name: string): EventType {
   return type;
 }
 
+/** The type a `/v1/events/<type>` path names; 400 when its percent-encoding is malformed (`%E0`). */
+function typeInPath(path: string): string | undefined {
+  try {
+    return routedTypeOf(path);
+  } catch (err) {
+    if (err instanceof URIError) throw new HttpError(400, 'malformed percent-encoding in the path');
+    throw err;
+  }
+}
+
 function route(path: string, catalog: Catalog): Target | undefined {
   if (path === EVENTS_ROUTE) return { shape: v1 };
   if (path === '/events' || path === '/events/') return { shape: seedEvents };
   if (path === '/v1/producer/views') return { type: typed(catalog, 'MovieView'), shape: seedViews };
   const call = SEGMENT_ROUTES[path];
   if (call) return { segment: call, shape: segment };
-  const name = routedTypeOf(path);
+  const name = typeInPath(path);
   return name === undefined ? undefined : { type: typed(catalog, name), shape: v1 };
 }
 
@@ -121,9 +133,9 @@ export function createCollector(opts: CollectorOptions): Collector {
     const target = route(req.path, catalog);
     if (!target) throw new HttpError(404, `no route for ${req.path}`);
     if (req.method !== 'POST') throw new HttpError(405, `use POST for ${req.path}`, {}, { allow: 'POST' });
-    const client = new RequestClient(req, opts.trustProxy ?? false);
+    const client = new RequestClient(req, opts.trustedProxies);
     if (ipLimiter) {
-      const r = ipLimiter.take(client.ip ?? 'unknown');
+      const r = ipLimiter.take(rateKeyOf(client.ip));
       if (!r.ok) throw tooFast(r.retryAfterSeconds, 'ip');
     }
     if (req.body.byteLength > opts.bodyLimitBytes) throw tooLarge(opts.bodyLimitBytes);

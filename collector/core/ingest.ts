@@ -3,6 +3,7 @@
 // Every outcome is a value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a
 // metric label.
 import {
+  eventMessageId,
   eventSubject,
   isRecord,
   validateEvent,
@@ -21,8 +22,9 @@ import { STEPS, type Step, type StepContext, type StepRefusal } from './steps/mo
 export type Outcome =
   | { status: 'accepted'; event_id: string; type: string }
   | { status: 'rejected'; refusal: Refusal; issues: Issue[]; type?: string }
-  /** Not stored, worth a retry: the stream said why, or the collector was `overloaded`. */
-  | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; error: string; type?: string };
+  /** Not stored, worth a retry: why, as a code (the stream's answer, or the collector was `overloaded`). What the
+   *  stream said in words stays here: it may name servers, and a client is told only what is unavailable. */
+  | { status: 'unavailable'; reason: NotStoredReason | 'overloaded'; type?: string };
 
 export interface IngestOptions {
   catalog: Catalog;
@@ -58,7 +60,7 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
   const steps = opts.steps ?? STEPS;
   const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, askedHeaders(steps, opts.client));
   const outcomes: Outcome[] = new Array(items.length);
-  const ready: { index: number; subject: string; line: string; id: string; type: string }[] = [];
+  const ready: { index: number; subject: string; line: string; id: string; eventId: string; type: string }[] = [];
   items.forEach((item, index) => {
     if (!item.ok) return void (outcomes[index] = rejected('invalid', item.issues));
     const value = item.value;
@@ -93,12 +95,12 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
       const message = `event is ${bytes} bytes, over the per-event limit of ${opts.eventLimitBytes} bytes`;
       return void (outcomes[index] = rejected('too_large', [{ path: '', message }], type.key));
     }
-    ready.push({ index, subject: subjectOf(type.key), line, id: row.event_id as string, type: type.key });
+    const eventId = row.event_id as string;
+    ready.push({ index, subject: subjectOf(type.key), line, id: eventMessageId(eventId), eventId, type: type.key });
   });
   if (ready.length > 0 && !opts.inflight.tryTake(ready.length)) {
     // All of a request's events fit into the budget, or none is published: answered 503 at once.
-    const error = 'collector overloaded: too many events awaiting storage';
-    for (const r of ready) outcomes[r.index] = { status: 'unavailable', reason: 'overloaded', error, type: r.type };
+    for (const r of ready) outcomes[r.index] = { status: 'unavailable', reason: 'overloaded', type: r.type };
   } else if (ready.length > 0) {
     const started = performance.now();
     let failures = 0;
@@ -108,8 +110,8 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
         const failed = results[i];
         if (failed) failures++;
         outcomes[r.index] = failed
-          ? { status: 'unavailable', reason: failed.reason, error: failed.message, type: r.type }
-          : { status: 'accepted', event_id: r.id, type: r.type };
+          ? { status: 'unavailable', reason: failed.reason, type: r.type }
+          : { status: 'accepted', event_id: r.eventId, type: r.type };
       });
     } finally {
       opts.inflight.give(ready.length);

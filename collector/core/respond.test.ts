@@ -9,7 +9,7 @@ const accepted = (event_id: string, type = 'cart_add'): Outcome => ({ status: 'a
 const invalid: Outcome = { status: 'rejected', refusal: 'invalid', issues: [{ path: 'user_id', message: 'bad' }] };
 const tooLarge: Outcome = { status: 'rejected', refusal: 'too_large', issues: [{ path: '', message: 'big' }] };
 const forbidden: Outcome = { status: 'rejected', refusal: 'forbidden', issues: [{ path: 'event', message: 'no' }] };
-const down: Outcome = { status: 'unavailable', reason: 'timeout', error: 'no PubAck in time', type: 'cart_add' };
+const down: Outcome = { status: 'unavailable', reason: 'timeout', type: 'cart_add' };
 
 /** A shape whose answers say which of its methods made them. */
 const shape: Shape = {
@@ -45,12 +45,12 @@ test('a single rejected event: 400 invalid, 413 too_large (limit: event), 403 fo
   for (const res of [bad, big, no]) assert.is(res.headers['retry-after'], undefined);
 });
 
-test('a single unavailable event: 503 with Retry-After: 1 and the reason', () => {
+test('a single unavailable event: 503 with Retry-After: 1, what is unavailable and the reason code', () => {
   const res = respond([down], false, shape);
   assert.is(res.status, 503);
   assert.is(res.headers['retry-after'], '1');
   assert.is(res.headers['content-type'], 'application/json');
-  assert.equal(body(res), { error: 'event not stored, retry later', reason: 'no PubAck in time' });
+  assert.equal(body(res), { error: 'event storage is unavailable, retry later', reason: 'timeout' });
 });
 
 test('batch, all accepted: 202 with a result per event', () => {
@@ -121,16 +121,16 @@ test('batch, any unavailable: 503 + Retry-After, even beside accepted and reject
     results: [
       { index: 0, status: 'accepted', event_id: 'e1', type: 'cart_add' },
       { index: 1, status: 'rejected', issues: [{ path: 'user_id', message: 'bad' }] },
-      { index: 2, status: 'unavailable', error: 'no PubAck in time' },
+      { index: 2, status: 'unavailable', error: 'event storage is unavailable, retry later', reason: 'timeout' },
     ],
   });
 });
 
 test('an overloaded event is unavailable like any other: 503 alone or in a batch', () => {
-  const overloaded: Outcome = { status: 'unavailable', reason: 'overloaded', error: 'collector overloaded' };
+  const overloaded: Outcome = { status: 'unavailable', reason: 'overloaded' };
   const one = respond([overloaded], false, shape);
   assert.is(one.status, 503);
-  assert.equal(body(one), { error: 'event not stored, retry later', reason: 'collector overloaded' });
+  assert.equal(body(one), { error: 'collector overloaded, retry later', reason: 'overloaded' });
   assert.is(respond([accepted('e1'), overloaded], true, shape).status, 503);
 });
 

@@ -1,11 +1,18 @@
 // Outcomes → the HTTP answer, the one place where an event's outcome becomes a status. One event: its own status.
 // Several: 202 all accepted, 207 some rejected, 400 none accepted, 503 (+ Retry-After) if any could not be stored —
-// with a result per event.
+// with a result per event. A 503 says what is unavailable and why as a code (`timeout`, `disconnected`, …), never how
+// the storage is reached or what its servers said.
 import type { CoreResponse, Refusal } from './types.ts';
 import { json, RETRY_AFTER_SECONDS } from './http-error.ts';
 import type { Outcome } from './ingest.ts';
 
 const RETRY = { 'retry-after': RETRY_AFTER_SECONDS };
+
+type Unavailable = Extract<Outcome, { status: 'unavailable' }>;
+const unavailable = (o: Unavailable) => ({
+  error: o.reason === 'overloaded' ? 'collector overloaded, retry later' : 'event storage is unavailable, retry later',
+  reason: o.reason,
+});
 
 /** How a single refused event is answered. */
 const REFUSALS: Record<Refusal, { status: number; error: string; details?: Record<string, string> }> = {
@@ -29,7 +36,7 @@ export function respond(outcomes: Outcome[], batch: boolean, shape: Shape): Core
       const { status, error, details } = REFUSALS[o.refusal];
       return json(status, { error, ...details, issues: o.issues });
     }
-    return json(503, { error: 'event not stored, retry later', reason: o.error }, RETRY);
+    return json(503, unavailable(o), RETRY);
   }
   let ok = 0;
   let bad = 0;
@@ -37,7 +44,7 @@ export function respond(outcomes: Outcome[], batch: boolean, shape: Shape): Core
   const results = outcomes.map((o, index) => {
     if (o.status === 'accepted') return (ok++, { index, status: 'accepted', event_id: o.event_id, type: o.type });
     if (o.status === 'rejected') return (bad++, { index, status: 'rejected', issues: o.issues });
-    return (down++, { index, status: 'unavailable', error: o.error });
+    return (down++, { index, status: 'unavailable', ...unavailable(o) });
   });
   if (down === 0 && bad === 0 && shape.all) return shape.all(ok);
   const status = down > 0 ? 503 : bad === 0 ? 202 : ok === 0 ? 400 : 207;

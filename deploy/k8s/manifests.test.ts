@@ -47,6 +47,7 @@ const NOT_SET: Record<string, string> = {
   DEMO_DATA: 'demo data for npm start only',
   ARCHIVE_S3_ENDPOINT: 'AWS S3 by default; set it for MinIO, R2 or another S3-compatible service',
   NATS_CA_FILE: 'TLS to NATS is an option: the tls kustomization (deploy/k8s/tls) sets it',
+  TRUST_PROXY: 'retired (refused when true): TRUSTED_PROXIES replaced it',
 };
 const NATS = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'];
 const REQUIRED: Record<Role, string[]> = {
@@ -196,6 +197,19 @@ test('settings: addresses name Services of the build, ports and files match the 
       }
     }
   }
+});
+
+test('collector: per-IP limits on, X-Forwarded-For trusted only from named proxies, bodies under a deadline', () => {
+  for (const b of builds) {
+    const { collector } = one(b, 'collector').cfg;
+    assert.ok(collector.ipRateLimit.rps > 0, `${b.overlay}: RATE_LIMIT_IP_RPS is on`);
+    assert.ok(collector.ipRateLimit.burst >= collector.ipRateLimit.rps, `${b.overlay}: a burst of at least a second`);
+    // The Service keeps client IPs (or SNATs, in dev): nobody in front writes X-Forwarded-For for the collector.
+    assert.is(collector.trustedProxies, undefined, `${b.overlay}: TRUSTED_PROXIES trusts no proxy`);
+    assert.ok(collector.bodyTimeoutMs <= 10_000, `${b.overlay}: BODY_TIMEOUT_MS within uWS's own 10 s`);
+  }
+  const service = named(ofKind(prod?.objects ?? [], Service.is), 'collector');
+  assert.is(service.spec?.externalTrafficPolicy, 'Local', 'prod: the load balancer keeps client IPs');
 });
 
 test('streams Job declares the consumer the sink pulls from, on streams the NATS cluster can hold', () => {

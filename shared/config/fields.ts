@@ -2,6 +2,7 @@
 // identifiers, decimal rates — each a valibot schema that turns the text into its value. Places (URLs, folders,
 // files) have theirs in places.ts.
 import * as v from 'valibot';
+import { parseTrustedProxies, type TrustedProxies } from '../mod.ts';
 
 export const int = (fallback: number, min = 0) =>
   v.optional(
@@ -38,3 +39,16 @@ export const urls = (text: string | undefined) => {
   const out = text && list(text).map((u) => u.replace(/\/+$/, ''));
   return out && out.length ? out : undefined;
 };
+
+/** TRUSTED_PROXIES: a number of hops or ranges (shared/ip-address.ts); unset or `0` trusts none. */
+export const trustedProxies = v.optional(
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const parsed = parseTrustedProxies(dataset.value);
+      if (typeof parsed !== 'string') return parsed as TrustedProxies | undefined;
+      addIssue({ message: `${parsed}; expected a number of hops or CIDRs, comma-separated` });
+      return NEVER;
+    }),
+  ),
+);

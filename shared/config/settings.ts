@@ -1,7 +1,7 @@
 // Every setting a process reads, declared once: its environment variable, the schema its text is parsed with (and
 // its default), and what it does — the README's table of settings is generated from this list.
 import * as v from 'valibot';
-import { decimal, flag, int, sqlName } from './fields.ts';
+import { decimal, flag, int, sqlName, trustedProxies } from './fields.ts';
 import { archiveUrl, httpUrl, httpUrls, listenHost, localPath, localPaths, natsUrls } from './places.ts';
 import { RelaySchema, SourcesSchema } from './sources.ts';
 
@@ -93,15 +93,36 @@ export const SETTINGS = {
     'none (open)',
   ),
   COLLECTOR_SOURCES_FILE: s(v.optional(localPath('a file')), 'the same JSON, in a file (a mounted Secret)', 'none'),
-  RATE_LIMIT_IP_RPS: s(decimal('0'), 'requests per second per client IP', '`0` (off)'),
+  RATE_LIMIT_IP_RPS: s(decimal('0'), 'requests per second per client IP (IPv6: per /64)', '`0` (off)'),
   RATE_LIMIT_IP_BURST: s(decimal('0'), 'burst per client IP', 'the rate'),
-  TRUST_PROXY: s(flag(false), 'take the client IP from X-Forwarded-For (behind a load balancer)'),
+  TRUSTED_PROXIES: s(
+    trustedProxies,
+    'the proxies in front of the collector whose `X-Forwarded-For` entries count: how many (`1`: one load balancer) ' +
+      'or their addresses (CIDRs, comma-separated; `private`, `loopback`); the client is the rightmost address ' +
+      'not theirs',
+    'none: the peer address is the client',
+  ),
+  TRUST_PROXY: s(
+    v.pipe(
+      flag(false),
+      v.check(
+        (on) => !on,
+        'retired: it trusted the leftmost X-Forwarded-For entry, which the client writes; set TRUSTED_PROXIES ' +
+          "instead (`1` behind one load balancer, or the proxies' CIDRs)",
+      ),
+    ),
+    'retired: `true` is refused at start; use `TRUSTED_PROXIES`',
+  ),
+  BODY_TIMEOUT_MS: s(
+    int(10_000, 100),
+    'a request body not received in full this long after its headers is dropped (slow clients, slowloris)',
+  ),
   CORS_ORIGINS: s(v.optional(v.string(), '*'), 'browser origins allowed: comma-separated, or `*`'),
   PUBLISH_TIMEOUT_MS: s(int(2000, 1), 'how long the collector waits for a PubAck before 503'),
   PUBLISH_MAX_EVENTS_PER_MESSAGE: s(
     int(500, 1),
     'events of one type arriving together share a JetStream message (NDJSON); `1` gives each event its own, ' +
-      'with its event_id as Nats-Msg-Id',
+      'with its event_id in its Nats-Msg-Id',
   ),
   MAX_INFLIGHT_EVENTS: s(int(20_000, 1), 'events awaiting a PubAck, across requests (503 past it)'),
   MAX_INFLIGHT_BYTES: s(int(64 * 1024 * 1024, 1), 'request bytes being read or awaiting storage (503 past it)'),
