@@ -21,6 +21,7 @@ import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamS
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
 import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
+import { clickHouseUserProblems } from './checks/clickhouse.ts';
 import { natsTlsProblems, natsUserProblems } from './checks/nats.ts';
 import {
   buildKustomization,
@@ -419,6 +420,10 @@ test("ClickHouse: the sink's credentials and database, data on a volume, a writa
       `${b.overlay}: the entrypoint writes the user there`,
     );
   }
+});
+
+test('ClickHouse users: the reader reads as a read-only user (readonly = 2, SELECT on its database); passwords from Secrets', () => {
+  assert.equal([...builds, tls!].flatMap(clickHouseUserProblems), []);
 });
 
 test('prod: ClickHouse replicated — the cluster the processes name, every replica and Keeper peer configured', () => {

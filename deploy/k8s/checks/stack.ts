@@ -18,7 +18,7 @@ import {
 
 /** Secrets the operator creates (deploy/k8s/README.md) with their keys; prod references them. */
 export const EXTERNAL_SECRETS = {
-  'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
+  'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_READER_PASSWORD'],
   'collector-sources': ['sources.json'],
   'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN'],
   'archive-credentials': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
