@@ -422,7 +422,7 @@ test("ClickHouse: the sink's credentials and database, data on a volume, a writa
   }
 });
 
-test('ClickHouse users: the reader reads as a read-only user (readonly = 2, SELECT on its database); passwords from Secrets', () => {
+test('ClickHouse users: the reader is read-only (readonly = 2, SELECT on its database); passwords from Secrets', () => {
   assert.equal([...builds, tls!].flatMap(clickHouseUserProblems), []);
 });
 
