@@ -82,7 +82,7 @@ export const SETTINGS = {
   ),
   HOST: s(
     v.optional(listenHost, '0.0.0.0'),
-    'listen address of the collector, and of the sink and archiver status ports',
+    'listen address of the collector, and of the sink and archiver status ports (`npm start`: `127.0.0.1`)',
   ),
   PORT: s(int(8080), 'the collector port'),
   BODY_LIMIT_BYTES: s(int(1024 * 1024, 1), 'per-request body limit, compressed and inflated (413 over it)'),
