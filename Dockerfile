@@ -1,44 +1,82 @@
 # Container images of edge-events, one build with four targets: `--target collector`, `--target sink`,
-# `--target reader` and `--target archiver` (the deploy Jobs run `npm run streams:apply` / `npm run schema:apply` in the sink image).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# `--target reader` and `--target archiver`. The deploy Jobs run the tools' bundles in the sink image
+# (`node dist/cli/streams.mjs`, `node dist/cli/catalog.mjs apply`).
+#
+# The bases: Node 24 (LTS) on Debian slim (uWebSockets.js needs glibc). The collector alone stays on Node 20, which
+# reached its end of life: the uWebSockets.js it runs on ships native binaries for Node 16 to 20 only, and the one
+# npm build for Node 24 needs glibc 2.38 (Debian 13), so neither loads on Node 24 here (deploy/k8s/README.md, Images).
+# A release pins both by digest, image@sha256:<digest>: `npx tsx tools/pin-base-image.ts` writes the digests Docker
+# Hub serves now into these lines, and `npx tsx tools/pin-base-image.ts --check` fails while one is not pinned.
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG COLLECTOR_NODE_IMAGE=node:20-bookworm-slim
 
-# Production dependencies only: no devDependencies and no optional chdb (the embedded ClickHouse, ~550 MB).
-# Install scripts must run: esbuild (under tsx) fetches its platform binary there when optional packages are
-# omitted. Then keep only the uWebSockets.js binary this Node loads (Debian: glibc), and prove it loads.
-FROM ${NODE_IMAGE} AS deps
+# Production dependencies only: no devDependencies (esbuild, tsx, typescript), no optional chdb (the embedded
+# ClickHouse, ~550 MB), no install scripts (no production package needs one; the manifests test checks the lock).
+# Then keep only the uWebSockets.js binary the collector's Node loads (Debian: glibc), and prove it loads. Install-time
+# telemetry and nags off: DO_NOT_TRACK (the convention; @scarf/scarf under swagger-ui-dist honours it, as it does
+# SCARF_ANALYTICS=false), npm's update notifier, funding and audit calls.
+FROM ${COLLECTOR_NODE_IMAGE} AS deps
+ENV DO_NOT_TRACK=1 \
+    SCARF_ANALYTICS=false \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
+RUN npm ci --omit=dev --omit=optional --ignore-scripts \
  && keep="uws_$(node -p 'process.platform + "_" + process.arch + "_" + process.versions.modules').node" \
  && find node_modules/uWebSockets.js/binaries -name 'uws_*.node' ! -name "$keep" -delete \
  && node -e "if (!String(require('uWebSockets.js').App).includes('[native code]')) process.exit(1)" \
- && test ! -e node_modules/chdb
+ && test ! -e node_modules/chdb && test ! -e node_modules/esbuild && test ! -e node_modules/tsx
 
-# Code and dependencies owned by root, run as the image's unprivileged node user (uid 1000). With a read-only
-# root filesystem, mount an emptyDir at /tmp (tsx's cache, npm's cache and logs, for the Jobs).
-FROM ${NODE_IMAGE} AS runtime
-ENV NPM_CONFIG_CACHE=/tmp/.npm \
-    NPM_CONFIG_UPDATE_NOTIFIER=false
+# The bundles (`npm run build`: the processes, the Jobs' tools and the console's page, into dist/), built with every
+# package of the lock, each checked against its integrity hash. No install scripts: esbuild runs from its platform
+# package (@esbuild/linux-*), and nothing else here is needed to build. Only dist/ leaves this stage.
+FROM ${NODE_IMAGE} AS build
+ENV DO_NOT_TRACK=1 \
+    SCARF_ANALYTICS=false \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
 COPY tools/build.ts ./tools/
 COPY shared ./shared
 COPY streams ./streams
 COPY process ./process
 COPY collector ./collector
 COPY sink ./sink
-# The reading process and its console (the page is bundled from reader/console/web by npm run build).
+# The reading process and its console (the page is bundled from reader/console/web).
 COPY reader ./reader
 # The archiver (the cold tier).
 COPY archive ./archive
-# The command-line tools: the deploy Jobs run streams:apply and schema:apply (cli/streams.ts, cli/catalog.ts).
+# The command-line tools the deploy Jobs run (cli/streams.ts, cli/catalog.ts).
 COPY cli ./cli
-# The event catalog the processes read at start (EVENT_CATALOG=catalog).
-COPY catalog ./catalog
-# The collector, the sink, the reader and the archiver run as esbuild bundles (dist/), without a TypeScript loader;
-# the console's page is bundled into dist/console.
 RUN npm run build
+
+# The runtime: node, the bundles, the production packages and the event catalog the processes read at start
+# (EVENT_CATALOG=catalog). No npm (nothing here installs or runs it: it goes, with corepack), no TypeScript, no
+# build tools. Owned by root, run as the image's unprivileged node user (uid 1000); nothing is written outside /tmp,
+# so the root filesystem can be read-only.
+FROM ${NODE_IMAGE} AS runtime
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+    /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY catalog ./catalog
+USER 1000:1000
+
+# The same on the collector's Node (see the top).
+FROM ${COLLECTOR_NODE_IMAGE} AS collector-runtime
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+    /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY catalog ./catalog
 USER 1000:1000
 
 # `npm run sink` without npm in between (node is PID 1 and gets SIGTERM itself).
@@ -47,7 +85,7 @@ EXPOSE 8081
 CMD ["node", "dist/sink/main.mjs"]
 
 # `npm run collector` without npm in between; its heap cap bounds memory under a flood.
-FROM runtime AS collector
+FROM collector-runtime AS collector
 EXPOSE 8080
 CMD ["node", "--max-old-space-size=96", "dist/collector/main.mjs"]
 

@@ -1,6 +1,7 @@
 // Kubernetes manifests and container image: every kustomize overlay builds, validates against the API schemas,
 // sets exactly the variables the processes read, and runs secure, bounded, probed pods that drain in time; each
-// connects to NATS as its own role's user, and the TLS option renders.
+// connects to NATS as its own role's user, and the TLS option renders. And the Dockerfile, statically: Node 24 (the
+// collector 20; pinned by digest for a release), images without build tools, install-time telemetry off.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -19,7 +20,16 @@ import { ENV_VARS } from '../../shared/config/mod.ts';
 import { loadCatalogFiles } from '../../shared/node/mod.ts';
 import { ARCHIVER_CONSUMER, consumerSpecs, EVENTS_STREAM, SINK_CONSUMER, streamSpecs } from '../../streams/mod.ts';
 import { BUNDLES, bundleOf } from '../../tools/build.ts';
-import { dockerIgnored, dockerStages, last, resolveStage, runtimeImports } from './checks/image.ts';
+import {
+  copies,
+  dockerIgnored,
+  dockerStages,
+  envOf,
+  filesUnder,
+  last,
+  resolveStage,
+  runtimeImports,
+} from './checks/image.ts';
 import { allows, type Endpoint } from './checks/network.ts';
 import { clickHouseUserProblems } from './checks/clickhouse.ts';
 import { natsTlsProblems, natsUserProblems } from './checks/nats.ts';
@@ -37,7 +47,16 @@ import {
 } from './checks/render.ts';
 import { isScaledObject, validateObject } from './checks/schema.ts';
 import { confSetting, containerPort, EXTERNAL_SECRETS, natsOf, one, processes, seconds } from './checks/stack.ts';
-import { allContainers, containerEnv, imageTag, quantity, roleOf, workloads, type Role } from './checks/workloads.ts';
+import {
+  allContainers,
+  containerEnv,
+  imageTag,
+  JOB_COMMANDS,
+  quantity,
+  roleOf,
+  workloads,
+  type Role,
+} from './checks/workloads.ts';
 
 /** Variables the processes read that no deployment sets, and why. */
 const NOT_SET: Record<string, string> = {
@@ -64,16 +83,45 @@ const INSERT_TIMEOUT_S = 60;
 /** Time for the rest of a stop (NATS drain, ack flush) beyond the waits the settings bound. */
 const STOP_MARGIN_S = 10;
 
-const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(REPO_DIR, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, { dev?: boolean; optional?: boolean }>;
+const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  scarfSettings?: { enabled?: boolean };
 };
-const stages = dockerStages();
+const lock = JSON.parse(readFileSync(join(REPO_DIR, 'package-lock.json'), 'utf8')) as {
+  packages: Record<
+    string,
+    { version?: string; dev?: boolean; optional?: boolean; devOptional?: boolean; hasInstallScript?: boolean }
+  >;
+};
+/** Whether `npm ci --omit=dev --omit=optional` leaves a package out: only with devDependencies or optional ones. */
+const notInProduction = (path: string) => {
+  const entry = lock.packages[path];
+  return !entry || !!(entry.dev || entry.devOptional || entry.optional);
+};
+const dockerfile = readFileSync(join(REPO_DIR, 'Dockerfile'), 'utf8');
+const stages = dockerStages(dockerfile);
 const targets = {
   collector: resolveStage(stages, 'collector'),
   sink: resolveStage(stages, 'sink'),
   reader: resolveStage(stages, 'reader'),
+  archiver: resolveStage(stages, 'archiver'),
 };
+/** Install-time telemetry and nags off, wherever npm installs: the Dockerfile's stages and CI (.ci/run). */
+const TELEMETRY_OFF = {
+  DO_NOT_TRACK: '1',
+  SCARF_ANALYTICS: 'false',
+  NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+  NPM_CONFIG_FUND: 'false',
+  NPM_CONFIG_AUDIT: 'false',
+};
+/** Production packages with an install script the images skip (`npm ci --ignore-scripts`), and why that is safe. */
+const SCRIPTS_SKIPPED: Record<string, string> = {
+  '@scarf/scarf': "swagger-ui-dist's install analytics: the script only reports the install",
+};
+const installs = (instructions: Array<{ op: string; args: string }>) =>
+  instructions.filter((i) => i.op === 'RUN' && i.args.includes('npm ci'));
+const buildsBundles = (instructions: Array<{ op: string; args: string }>) =>
+  instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build');
 const imageUid = Number(last(targets.sink.instructions, 'USER')?.split(':')[0]);
 const adapterRules = readObjects(join(K8S_DIR, 'monitoring', 'prometheus-adapter-rules.yaml'));
 const kubectl = findKubectl();
@@ -257,7 +305,7 @@ test('pods run as non-root with read-only root, no privileges, capabilities or s
           problems.push(`${where} ${c.name}: runs as the image's user ${imageUid}`);
         const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
         if (!w.pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir)
-          problems.push(`${where} ${c.name}: emptyDir at /tmp (tsx cache)`);
+          problems.push(`${where} ${c.name}: emptyDir at /tmp (the OS temp folder)`);
       }
     }
   }
@@ -594,11 +642,15 @@ test('NetworkPolicies: only the collector is reachable from outside; each pod re
   }
 });
 
-test('Jobs run npm scripts of package.json, retry until their service answers, and clean up', () => {
+test('Jobs run bundles of npm scripts in the sink image, retry until their service answers, and clean up', () => {
   for (const b of builds) {
     for (const job of ofKind(b.objects, Job.is)) {
-      const script = job.spec?.template.spec?.containers[0]?.command?.[2] ?? '';
-      assert.ok(pkg.scripts[script], `${b.overlay}: Job ${job.metadata.name} runs npm script ${script}`);
+      const container = job.spec?.template.spec?.containers[0];
+      const role = container && roleOf(container);
+      assert.ok(
+        role && role in JOB_COMMANDS && /(^|\/)edge-events[-/]sink(:|$)/.test(container.image ?? ''),
+        `${b.overlay}: Job ${job.metadata.name} runs \`node dist/cli/….mjs\` in the sink image`,
+      );
       assert.ok(
         (job.spec?.backoffLimit ?? 0) >= 3 && job.spec?.ttlSecondsAfterFinished !== undefined,
         `${b.overlay}: Job ${job.metadata.name} retries, then goes`,
@@ -623,9 +675,28 @@ test('images carry explicit tags (never latest) in every overlay', () => {
   );
 });
 
-test('Dockerfile: Debian slim, production packages without chdb, non-root, targets run the npm scripts', () => {
+test('Dockerfile: Node 24 on Debian slim, the collector 20 (pinned by digest for a release), non-root, CMDs', () => {
+  // A supported Node LTS on Debian slim (uWebSockets.js needs glibc); tools/pin-base-image.ts writes the digests.
+  // The collector stays on Node 20 (end of life) until its uWebSockets.js loads on 24 (deploy/k8s/README.md, Images).
+  const bases = Object.entries({
+    NODE_IMAGE: 'node:24-bookworm-slim',
+    COLLECTOR_NODE_IMAGE: 'node:20-bookworm-slim',
+  }).map(([arg, image]) => {
+    const [, ref, digest] =
+      new RegExp(`^ARG ${arg}=(${image}(?:@(sha256:[0-9a-f]{64}))?)$`, 'm').exec(dockerfile) ?? [];
+    assert.ok(ref, `ARG ${arg}=${image}, or with @sha256:<64 hex> (pinned)`);
+    if (!digest)
+      console.warn(
+        `NOT PINNED: the Dockerfile's ${arg}=${image} has no digest. Before a release, where Docker Hub is ` +
+          'reachable: `npx tsx tools/pin-base-image.ts` (`--check` fails until then; deploy/k8s/README.md, Images).',
+      );
+    return ref!;
+  });
+  const [base, collectorBase] = bases;
+  for (const stage of stages)
+    assert.ok(bases.includes(stage.from) || stages.some((s) => s.name === stage.from), `${stage.name}: FROM an ARG`);
   for (const [name, target] of Object.entries(targets)) {
-    assert.match(target.base, /^node:20-(bookworm|trixie)-slim$/, `${name}: glibc (uWebSockets.js), small`);
+    assert.is(target.base, name === 'collector' ? collectorBase : base, `${name}: its Node`);
     assert.equal(
       JSON.parse(last(target.instructions, 'CMD') ?? '[]'),
       pkg.scripts[name]?.split(' '),
@@ -636,60 +707,129 @@ test('Dockerfile: Debian slim, production packages without chdb, non-root, targe
       `${name}: non-root`,
     );
   }
-  const installs = stages.flatMap((s) => s.instructions).filter((i) => i.op === 'RUN' && i.args.includes('npm ci'));
-  assert.ok(installs.length > 0);
-  for (const i of installs) {
-    assert.ok(i.args.includes('--omit=dev') && i.args.includes('--omit=optional'), 'no devDependencies, no chdb');
-    assert.not.ok(
-      i.args.includes('--ignore-scripts'),
-      "esbuild's install script fetches its binary when optional packages are omitted",
+});
+
+test('Dockerfile: the images hold the bundles and production packages only: no esbuild, tsx, npm or sources', () => {
+  for (const name of ['esbuild', 'tsx', 'typescript'])
+    assert.ok(notInProduction(`node_modules/${name}`), `${name}: not a production package`);
+  for (const [name, target] of Object.entries(targets)) {
+    const runs = target.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+    assert.equal(
+      runs.filter((r) => /(^|&&|;)\s*(npm|npx|yarn|corepack)\s/.test(r)),
+      [],
+      `${name}: runs no package manager (no npm cache, no install into the image)`,
     );
+    assert.ok(
+      runs.some((r) => /^rm -rf \/usr\/local\/lib\/node_modules\s.*\/usr\/local\/bin\/npm\s/.test(r)),
+      `${name}: npm removed`,
+    );
+    for (const copy of copies(target.instructions)) {
+      if (copy.from === undefined) {
+        // From the build context: data (the catalog), never TypeScript.
+        assert.equal(
+          copy.sources.flatMap(filesUnder).filter((f) => /\.tsx?$/.test(f)),
+          [],
+          `${name}: sources copied from the build context`,
+        );
+        continue;
+      }
+      const from = resolveStage(stages, copy.from).instructions;
+      if (copy.sources.every((source) => source === '/app/node_modules')) {
+        assert.ok(installs(from).length > 0, `${name}: node_modules from ${copy.from} comes from npm ci`);
+        assert.is(
+          resolveStage(stages, copy.from).base,
+          targets.collector.base,
+          `${name}: node_modules installed on the collector's Node (it keeps the uWebSockets.js binary that loads)`,
+        );
+        for (const i of installs(from))
+          assert.ok(
+            ['--omit=dev', '--omit=optional', '--ignore-scripts'].every((flag) => i.args.includes(flag)),
+            `${name}: node_modules from ${copy.from}: no devDependencies (esbuild, tsx), no chdb, no install scripts`,
+          );
+      } else {
+        assert.ok(
+          copy.sources.every((source) => source === '/app/dist') && buildsBundles(from),
+          `${name}: copies only dist/ (the bundles) from ${copy.from}, not its node_modules or sources`,
+        );
+      }
+    }
   }
+  const everyInstall = installs(stages.flatMap((s) => s.instructions));
+  assert.ok(everyInstall.length >= 2);
+  for (const i of everyInstall) assert.ok(i.args.includes('--ignore-scripts'), `no install scripts: ${i.args}`);
+  // The production packages need no install script; the build runs esbuild from its platform packages.
+  const scripted = Object.entries(lock.packages)
+    .filter(([path, e]) => path && e.hasInstallScript && !notInProduction(path))
+    .map(([path]) => path.split('node_modules/').at(-1)!);
+  assert.equal(
+    scripted.filter((name) => !(name in SCRIPTS_SKIPPED)),
+    [],
+    'production packages whose install script the images skip (--ignore-scripts): is that safe?',
+  );
+  for (const platform of ['linux-x64', 'linux-arm64'])
+    assert.is(
+      lock.packages[`node_modules/@esbuild/${platform}`]?.version,
+      lock.packages['node_modules/esbuild']?.version,
+    );
+});
+
+test('install-time telemetry off: every Dockerfile stage that runs npm, CI (.ci/run), and package.json', () => {
+  const ci = readFileSync(join(REPO_DIR, '.ci', 'run'), 'utf8');
+  for (const stage of stages) {
+    const resolved = resolveStage(stages, stage.name).instructions;
+    if (!resolved.some((i) => i.op === 'RUN' && /(^|&&|;)\s*npm\s/.test(i.args))) continue;
+    const env = envOf(resolved);
+    for (const [key, value] of Object.entries(TELEMETRY_OFF)) {
+      assert.is(env.get(key), value, `${stage.name}: ENV ${key}=${value}`);
+      assert.match(ci, new RegExp(`^export ${key}=${value}$`, 'm'), `.ci/run: export ${key}=${value}`);
+    }
+  }
+  assert.is(pkg.scarfSettings?.enabled, false, 'scarfSettings.enabled: false (any npm install of this package)');
 });
 
 test(
-  'Dockerfile: the build context holds every file the entry points load; ' + 'they import production packages only',
+  'Dockerfile: the build stage holds every file the bundles load; ' + 'the bundles import production packages only',
   () => {
-    const copied = stages
-      .flatMap((s) => s.instructions)
-      .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
-      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-    const npmScript = (name: string) => /tsx (\S+)/.exec(pkg.scripts[name] ?? '')?.[1] ?? `(npm run ${name})`;
-    // A target running a bundle (dist/) loads what its entry point loads; the image must build it.
-    const sourceOf = (file: string) => Object.values(BUNDLES).find((entry) => bundleOf(entry) === file) ?? file;
-    const commands = Object.values(targets).map(
-      (t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]').at(-1) as string,
-    );
-    for (const [name, target] of Object.entries(targets)) {
-      const command = JSON.parse(last(target.instructions, 'CMD') ?? '[]').at(-1) as string;
-      if (command.startsWith('dist/'))
-        assert.ok(
-          target.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build'),
-          `${name}: the image builds ${command}`,
-        );
-    }
-    const entries = [
-      ...commands.map(sourceOf),
-      'tools/build.ts',
-      npmScript('streams:apply'),
-      npmScript('schema:apply'),
+    const build = stages.filter((s) => buildsBundles(resolveStage(stages, s.name).instructions));
+    assert.is(build.length, 1, 'one stage runs npm run build');
+    const copied = copies(resolveStage(stages, build[0]!.name).instructions)
+      .filter((c) => c.from === undefined)
+      .flatMap((c) => c.sources);
+    // What the images and the Jobs run: bundles this build makes.
+    const bundles = Object.values(BUNDLES).map(bundleOf);
+    const commands = [
+      ...Object.values(targets).map((t) => JSON.parse(last(t.instructions, 'CMD') ?? '[]') as string[]),
+      ...Object.values(JOB_COMMANDS),
     ];
-    const { files, packages } = runtimeImports(entries);
+    for (const command of commands)
+      assert.ok(
+        command[0] === 'node' && command.some((arg) => bundles.includes(arg)),
+        `${command.join(' ')}: node running a bundle of npm run build`,
+      );
+    const inContext = (f: string) => !dockerIgnored(f) && copied.some((c) => f === c || f.startsWith(`${c}/`));
+    const tooling = runtimeImports(['tools/build.ts']);
+    const { files, packages } = runtimeImports(Object.values(BUNDLES));
     assert.equal(
-      files.filter((f) => dockerIgnored(f) || !copied.some((c) => f === c || f.startsWith(`${c}/`))),
+      [...tooling.files, ...files].filter((f) => !inContext(f)),
       [],
-      'not in the image',
+      'not in the build stage',
     );
-    for (const source of copied) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);
+    for (const c of copies(stages.flatMap((s) => s.instructions)).filter((c) => c.from === undefined))
+      for (const source of c.sources) assert.not.ok(dockerIgnored(source), `${source} is in the build context`);
     assert.ok(dockerIgnored('node_modules') && dockerIgnored('.data') && dockerIgnored('sink/retry.test.ts'));
     const unavailable = [...packages].filter(([name, dynamicOnly]) => {
       const entry = lock.packages[`node_modules/${name}`];
-      return !entry || entry.dev || (entry.optional && !dynamicOnly);
+      return !entry || entry.dev || entry.devOptional || (entry.optional && !dynamicOnly);
     });
     assert.equal(
       unavailable.map(([name]) => name),
       [],
       'imported at runtime but not installed by npm ci --omit=dev --omit=optional',
+    );
+    assert.equal(
+      [...tooling.packages.keys()].filter((name) => !lock.packages[`node_modules/${name}`]),
+      [],
+      'the build imports packages the lock holds',
     );
   },
 );

@@ -1,6 +1,7 @@
 // For the manifest tests: reads the Dockerfile (stages, their instructions, the image a target ends up
-// with) and .dockerignore, and follows the runtime imports of an entry point, for the static image checks.
-import { readFileSync } from 'node:fs';
+// with, what it copies from where, its environment) and .dockerignore, and follows the runtime imports of an entry
+// point, for the static image checks.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { REPO_DIR } from './render.ts';
@@ -52,6 +53,36 @@ export function resolveStage(stages: Stage[], name: string): { base: string; ins
 /** The last value of an instruction (USER, CMD, …) in a resolved target. */
 export const last = (instructions: Stage['instructions'], op: string) =>
   instructions.filter((i) => i.op === op).at(-1)?.args;
+
+/** The environment ENV instructions set (`ENV KEY=value KEY=value`), later ones winning. */
+export function envOf(instructions: Stage['instructions']): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const i of instructions.filter((i) => i.op === 'ENV'))
+    for (const pair of i.args.split(/\s+/)) {
+      const [key = '', ...value] = pair.split('=');
+      env.set(key, value.join('='));
+    }
+  return env;
+}
+
+/** The COPY instructions: from a stage (`--from=<stage>`) or the build context, their sources and destination. */
+export function copies(instructions: Stage['instructions']): Array<{ from?: string; sources: string[]; to: string }> {
+  return instructions
+    .filter((i) => i.op === 'COPY')
+    .map((i) => {
+      const words = i.args.split(/\s+/);
+      const from = /^--from=(\S+)$/.exec(words[0] ?? '')?.[1];
+      const paths = words.filter((w) => !w.startsWith('--'));
+      return { from, sources: paths.slice(0, -1), to: paths.at(-1) ?? '' };
+    });
+}
+
+/** Every file under a repository path (itself, when a file). */
+export function filesUnder(path: string): string[] {
+  const full = join(REPO_DIR, path);
+  if (!statSync(full).isDirectory()) return [path];
+  return readdirSync(full).flatMap((name) => filesUnder(join(path, name)));
+}
 
 /** Whether .dockerignore keeps a path out of the build context (the last matching pattern decides). */
 export function dockerIgnored(path: string): boolean {

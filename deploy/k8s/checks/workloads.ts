@@ -1,5 +1,8 @@
 // For the manifest tests: the pods a build runs (from Deployments, StatefulSets and Jobs), which of their
-// containers are edge-events processes and in which role, their resolved environment, and quantities.
+// containers are edge-events processes and in which role (a Job runs the bundle of an npm script), their resolved
+// environment, and quantities.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
@@ -7,7 +10,8 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret } from 'kubernetes-models/v1/Secret';
-import { named, ofKind, type K8sObject, type Metadata } from './render.ts';
+import { BUNDLES, bundleOf } from '../../../tools/build.ts';
+import { named, ofKind, REPO_DIR, type K8sObject, type Metadata } from './render.ts';
 
 export interface Workload {
   kind: string;
@@ -34,22 +38,35 @@ export function workloads(objects: K8sObject[]): Workload[] {
 
 export const allContainers = (w: Workload): IContainer[] => [...(w.pod.initContainers ?? []), ...w.pod.containers];
 
-/** What an edge-events container runs: an image target (collector, sink, reader) or `npm run <script>`. */
-export type Role = 'collector' | 'sink' | 'reader' | 'archiver' | 'streams:apply' | 'schema:apply';
+/** What an edge-events container runs: an image target (collector, sink, reader, archiver) or a Job's npm script. */
+export type Role = 'collector' | 'sink' | 'reader' | 'archiver' | JobScript;
+export type JobScript = 'streams:apply' | 'schema:apply';
 const OUR_IMAGE = /(?:^|\/)edge-events[-/](collector|sink|reader|archiver)(?::[\w.-]+)?$/;
+
+const scripts = (
+  JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+
+/** The command a Job runs for an npm script `tsx <entry> <args>`: its entry's bundle, `node dist/….mjs <args>`. */
+function bundleCommand(script: JobScript): string[] {
+  const [tsx, entry, ...args] = (scripts[script] ?? '').split(' ');
+  if (tsx !== 'tsx' || entry !== BUNDLES[script])
+    throw new Error(`npm script ${script} is not \`tsx ${BUNDLES[script]} …\` (tools/build.ts BUNDLES)`);
+  return ['node', bundleOf(entry), ...args];
+}
+export const JOB_COMMANDS: Record<JobScript, string[]> = {
+  'streams:apply': bundleCommand('streams:apply'),
+  'schema:apply': bundleCommand('schema:apply'),
+};
 
 export function roleOf(c: IContainer): Role | undefined {
   const target = OUR_IMAGE.exec(c.image ?? '')?.[1];
   if (!target) return undefined;
-  const [npm, run, script] = c.command ?? [];
   if (!c.command) return target as Role;
-  if (
-    npm === 'npm' &&
-    run === 'run' &&
-    (script === 'streams:apply' || script === 'schema:apply') &&
-    c.command.length === 3
-  )
-    return script;
+  const script = (Object.keys(JOB_COMMANDS) as JobScript[]).find(
+    (s) => JSON.stringify(JOB_COMMANDS[s]) === JSON.stringify(c.command),
+  );
+  if (script) return script;
   throw new Error(`container ${c.name}: unexpected command ${JSON.stringify(c.command)}`);
 }
 
