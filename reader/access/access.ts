@@ -4,7 +4,8 @@
 // and, for a reader on loopback, the machine itself: a local request (see locality.ts) reads without a key when no
 // READ_KEYS are set, and uses the whole console when neither READ_KEYS nor CONSOLE_TOKEN is. Keys and the token are
 // held as digests and compared in constant time (shared/secrets.ts: each may be configured as `sha256:<hex>`).
-// Sessions expire, are signed out, and are HttpOnly, SameSite=Strict, and Secure when the page came over https;
+// Sessions expire, are signed out, and are HttpOnly, SameSite=Strict, and Secure unless the reader listens on
+// loopback and the page came over http (off loopback a reader is served through TLS, usually ended by a proxy);
 // signing in is throttled per client and overall.
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -138,7 +139,7 @@ export class ReaderAccess {
       sameSite: 'Strict',
       path: '/',
       maxAge: SESSION_SECONDS,
-      secure: new URL(c.req.url).protocol === 'https:',
+      secure: this.#secureCookie(c),
     });
     return { canWrite: isToken };
   }
@@ -147,7 +148,12 @@ export class ReaderAccess {
   signOut(c: Context): void {
     const id = getCookie(c, SESSION_COOKIE);
     if (id) this.#sessions.delete(id);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: this.#secureCookie(c) });
+  }
+
+  /** Off loopback the cookie is always Secure: behind a TLS-terminating proxy the reader itself sees http. */
+  #secureCookie(c: Context): boolean {
+    return !this.loopback || new URL(c.req.url).protocol === 'https:';
   }
 
   #held(c: Context): Held | undefined {

@@ -142,14 +142,18 @@ test('only a session signed in with the console token writes; sessions end with 
   assert.is((await request(app, 'GET', '/v1/events', { cookie: reader })).status, 401, 'signed out');
 });
 
-test('the session cookie: HttpOnly, SameSite=Strict, an expiry, Secure over https', async () => {
-  const app = appWith({ token: 'console-token-1234' });
-  const signIn = (url: string) =>
-    app.request(url, {
+test('the session cookie: HttpOnly, SameSite=Strict, expiring; Secure over https and off loopback', async () => {
+  const app = appWith({ token: 'console-token-1234', host: '127.0.0.1' });
+  const signIn = (url: string, on = app) =>
+    on.request(url, {
       method: 'POST',
       headers: { origin: new URL(url).origin, 'content-type': 'application/json' },
       body: JSON.stringify({ secret: 'console-token-1234' }),
     });
+  // Behind a TLS-terminating proxy the reader sees http: off loopback the cookie is Secure all the same.
+  const deployed = appWith({ token: 'console-token-1234', host: '0.0.0.0' });
+  const proxied = (await signIn('http://reader.example/console/api/sign-in', deployed)).headers.get('set-cookie')!;
+  assert.match(proxied, /; Secure/);
   const plain = (await signIn('http://localhost/console/api/sign-in')).headers.get('set-cookie')!;
   assert.match(plain, /HttpOnly/);
   assert.match(plain, /SameSite=Strict/);
