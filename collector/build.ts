@@ -44,7 +44,6 @@ interface BuiltCollector {
  * TLS), the process stops with exit code 1 (Node, Deno 2 and Bun all have `process.exit`).
  */
 export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): Promise<BuiltCollector> {
-  const url = cfg.nats.url ?? 'nats://127.0.0.1:4222';
   const files = loadCatalogFiles(cfg.catalog.paths);
   let live: LiveCatalog | undefined;
   let link: NatsLink | undefined;

@@ -18,7 +18,7 @@ import { startNatsServer, type NatsServer } from './nats-server.ts';
 import { writeLocalNatsUsers, type LocalNatsUsers } from './nats-users.ts';
 
 // On a laptop every port listens on loopback unless HOST says otherwise (a deployment's default is 0.0.0.0).
-const cfg = loadConfigOrExit('all', { HOST: '127.0.0.1', ...process.env });
+const cfg = loadConfigOrExit('all', { defaults: { HOST: '127.0.0.1' } });
 // The catalog files are read first: a mistake in them stops here, naming the file, line, type and field.
 const files = await Promise.resolve(cfg.catalog.paths).then(loadCatalogFiles).catch(exitIfRefused);
 const log = createLogger('edge-events', cfg.logLevel);

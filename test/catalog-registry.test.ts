@@ -1,8 +1,6 @@
 // The catalog registry on a real nats-server: versions count up from 1; two publishers racing from the same version
 // publish one (compare-and-set), the other is told to read again; followers get every newer version and never an
 // older one; the history remembers every version's digest; a reader bound before the bucket existed reads it later.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catalogFromSources } from '../shared/mod.ts';
 import { digestOf, followCatalog, openCatalogRegistry } from '../streams/mod.ts';

@@ -100,13 +100,14 @@ function shown(name: string, value = ''): string {
     : `${name}=${JSON.stringify(redactUrl(value))}`;
 }
 
-/** For entry points: parse the process's environment (or `env`) for `role`, or print the reason and exit 2. */
+/** For entry points: parse the process's environment (or `env`) for `role` — `defaults` standing in for what it does
+ *  not set — or print the reason and exit 2. */
 export function loadConfigOrExit<R extends Role = 'all'>(
   role: R = 'all' as R,
-  env: Record<string, string | undefined> = process.env,
+  opts: { env?: Record<string, string | undefined>; defaults?: Record<string, string> } = {},
 ): ConfigOf<R> {
   try {
-    return loadConfig(env, role);
+    return loadConfig({ ...opts.defaults, ...(opts.env ?? process.env) }, role);
   } catch (err) {
     return exitIfRefused(err);
   }
