@@ -110,12 +110,12 @@ export function createArchiver(deps: {
     const group = delivering.get(msgs[0]!)!;
     try {
       let pending = [...msgs].sort((a, b) => a.seq - b.seq);
-      const done: JsMsg[] = [];
       if (pending.some((m) => m.info.redelivered)) {
+        // Those already in a stored file are done too (acked with the rest), not written again.
         const has = await archivedIn(group.folder);
-        done.push(...pending.filter((m) => has(m.seq)));
-        stats.skipped += done.length;
-        pending = pending.filter((m) => !done.includes(m));
+        const before = pending.length;
+        pending = pending.filter((m) => !has(m.seq));
+        stats.skipped += before - pending.length;
       }
       if (pending.length) {
         const rows = pending.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));

@@ -86,8 +86,11 @@ export function startConsumer(o: ConsumerOptions): RunningConsumer {
       d.fetched?.(msgs);
       let mine = msgs;
       if (d.wants) {
-        mine = msgs.filter((m) => d.wants!(m));
-        if (mine.length < msgs.length) for (const m of msgs) if (!mine.includes(m)) m.ack();
+        // One pass: what is not this destination's is acked as it is seen.
+        mine = [];
+        for (const m of msgs)
+          if (d.wants(m)) mine.push(m);
+          else m.ack();
       }
       if (!d.buffer) return mine.length > 0 ? deliver(mine, signal) : undefined;
       // A group of the buffer's size at most (plus one message), however big the batch.
