@@ -49,10 +49,7 @@ export function readerApp(opts: ReaderOptions): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Ready when ClickHouse answers: every read needs it (the console's NATS parts say themselves when NATS is away).
   app.get('/readyz', async (c) => {
-    const ok = await opts.clickhouse.client.ping().then(
-      (r) => r.success,
-      () => false,
-    );
+    const ok = await opts.clickhouse.answers();
     return c.json({ clickhouse: ok }, ok ? 200 : 503);
   });
   const document = readerOpenApi();

@@ -62,13 +62,7 @@ export async function startSink(
     port: cfg.sink.port,
     ready: async () => ({
       nats: pulling && (link?.connected() ?? false),
-      clickhouse:
-        pulling &&
-        ((await clickhouse?.client.ping().then(
-          (r) => r.success,
-          () => false,
-        )) ??
-          false),
+      clickhouse: pulling && ((await clickhouse?.answers()) ?? false),
     }),
     metrics: metrics.render,
     routes: (app) => localQueryRoute(app, () => (pulling ? clickhouse : undefined), queryToken),

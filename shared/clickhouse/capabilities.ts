@@ -1,7 +1,7 @@
 // What the connected ClickHouse can do, decided once from its version: the one place where the old
 // 18.x server's gaps (no LowCardinality by default, no DateTime64, basic date parsing) are handled.
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { modernDialect, type Dialect } from '../schema/mod.ts';
+import { legacyDialect, modernDialect, type Dialect } from '../schema/mod.ts';
 
 export interface Capabilities {
   version: string;
@@ -53,14 +53,7 @@ function serverCapabilities(version: string): Capabilities {
     version,
     dedupToken: false,
     queryParameters: false,
-    dialect: {
-      lowCardinality: false,
-      dateTime64: false,
-      dedupWindow: false,
-      addColumnIfNotExists: false,
-      bitmaps: false,
-      ttl: false,
-    },
+    dialect: legacyDialect,
     // received_at carries milliseconds; best_effort parsing accepts (and drops) them on DateTime.
     insertSettings: { date_time_input_format: 'best_effort' },
   };

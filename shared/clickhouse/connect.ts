@@ -13,6 +13,8 @@ export interface ClickHouse extends Capabilities {
   readonly database: string;
   /** Where it is, for people: a URL (without its credentials) or the embedded data path. */
   readonly location: string;
+  /** Whether the server answers a ping now (readiness); never throws. */
+  answers(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function connectClickHouse(cfg: Config['clickhouse'], dataDir: stri
     database: cfg.database,
     location,
     ...capabilitiesOf(row?.v ?? '0', cfg.cluster),
+    answers: () =>
+      client.ping().then(
+        (r) => r.success,
+        () => false,
+      ),
     close: () => client.close(),
   };
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadCatalogFiles } from '../node/mod.ts';
-import { catalogDdl, columnsOf, modernDialect, tableDdl } from './ddl.ts';
+import { catalogDdl, columnsOf, legacyDialect, modernDialect, tableDdl } from './ddl.ts';
 
 const catalog = loadCatalogFiles('catalog');
 const eventTypes = catalog.types;
@@ -33,15 +33,7 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     'catalog_version',
     'inserted_at',
   ]);
-  const oldDialect = {
-    lowCardinality: false,
-    dateTime64: false,
-    dedupWindow: false,
-    addColumnIfNotExists: false,
-    bitmaps: false,
-    ttl: false,
-  };
-  const old = catalogDdl(catalog, 'db', oldDialect).join('\n');
+  const old = catalogDdl(catalog, 'db', legacyDialect).join('\n');
   assert.not.match(old, /LowCardinality|DateTime64|groupBitmap/);
   assert.match(catalogDdl(catalog, 'db').join('\n'), /groupBitmapState/);
   assert.match(

@@ -30,6 +30,16 @@ export const modernDialect: Dialect = {
   ttl: true,
 };
 
+/** ClickHouse 18.16, the oldest server the tests run: none of the above. */
+export const legacyDialect: Dialect = {
+  lowCardinality: false,
+  dateTime64: false,
+  dedupWindow: false,
+  addColumnIfNotExists: false,
+  bitmaps: false,
+  ttl: false,
+};
+
 export function columnsOf(type: EventType, dialect: Dialect): Column[] {
   const columns: Column[] = [['event_id', 'String']];
   for (const [name, schema] of Object.entries(type.fields)) {

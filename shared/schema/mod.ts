@@ -8,6 +8,7 @@ export {
   columnTypes,
   eventTable,
   latestOf,
+  legacyDialect,
   modernDialect,
   ttlClause,
   type Dialect,
