@@ -1,9 +1,17 @@
 // `npm run dlq -- list [--type T] [--since T] | show <seq> | redrive [--type T] [--since T]`:
-// inspect dead letters, and after a fix republish them to `events.*` (idempotent by event_id).
+// inspect dead letters, and after a fix have a running sink republish them to `events.*` (idempotent by event_id).
 import { connect } from '@nats-io/transport-node';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
-import { natsAccessOf, natsOptions, readLetters, redrive, showLetter, type LetterFilter } from '../streams/mod.ts';
+import {
+  natsAccessOf,
+  natsOptions,
+  readLetters,
+  RedriveError,
+  requestRedrive,
+  showLetter,
+  type LetterFilter,
+} from '../streams/mod.ts';
 
 const USAGE =
   'usage: npm run dlq -- list [--type T] [--since 2024-01-01T00:00:00Z|1h] | show <seq> | ' +
@@ -36,7 +44,7 @@ const { positionals, values } = parseArgs({
 });
 const [command, arg] = positionals;
 const filter: LetterFilter = { type: values.type, since: parseSince(values.since) };
-// As the reader's NATS user: it reads and redrives dead letters, as the console does.
+// As the reader's NATS user: it reads dead letters and asks a sink to redrive them, as the console does.
 const nc = await connect(natsOptions(natsAccessOf(cfg, 'reader'), 'edge-events dlq'));
 try {
   if (command === 'list') {
@@ -64,8 +72,13 @@ try {
       console.log(JSON.stringify({ ...meta, payload: new TextDecoder().decode(data) }, null, 2));
     }
   } else if (command === 'redrive') {
-    const n = await redrive(nc, filter, bar);
-    console.log(`redriven: ${n}`);
+    const since = filter.since?.toISOString();
+    const n = await requestRedrive(nc, { type: filter.type, ...(since ? { since } : {}) }, bar).catch((err) => {
+      if (!(err instanceof RedriveError)) throw err;
+      console.error(`${err.message}${err.kind === 'unavailable' ? ': is a sink running?' : ''}`);
+      process.exitCode = 1;
+    });
+    if (n !== undefined) console.log(`redriven: ${n}`);
   } else {
     console.error(USAGE);
     process.exitCode = 2;

@@ -62,6 +62,10 @@ export const relayMessageId = (relay: string, stream: string, seq: number): stri
 export const webhookIdempotencyKey = (relay: string, stream: string, first: number, last: number): string =>
   `${relay}:${stream}:${first}-${last}`;
 
+/** Requests between the pipeline's processes, on subjects no stream takes: `control.redrive` asks a sink to redrive
+ *  dead letters (the reader may ask; only the sink publishes events on its behalf). */
+export const REDRIVE_SUBJECT = 'control.redrive';
+
 /** Nats-Msg-Id of dead letter `seq` of stream `stream` redriven to its original subject. */
 export const redriveMessageId = (stream: string, seq: number): string => `redrive:${stream}:${seq}`;
 

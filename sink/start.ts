@@ -1,5 +1,6 @@
 // Starts a sink process's parts: the status port, ClickHouse (schema applied) and the NATS link (each waited for if
-// not up yet), the sink's consumer (the runner fed by the batch path, sink.ts) and the relays — and stops them in
+// not up yet), the sink's consumer (the runner fed by the batch path, sink.ts), the relays and the answers to redrive
+// requests — and stops them in
 // order: finish the batch in hand, flush acks, close ClickHouse.
 import { isUnreachable, retrying, SINK_DEAD_LETTERER, SpanKind, type Catalog } from '../shared/mod.ts';
 import { type ConfigOf } from '../shared/config/mod.ts';
@@ -14,6 +15,7 @@ import {
   isElecting,
   natsAccessOf,
   relayConsumer,
+  serveRedrives,
   SINK_CONSUMER,
   startConsumer,
   type ConsumerStats,
@@ -120,6 +122,8 @@ export async function startSink(
   });
   pulling = true;
   relays = startRelays(cfg, nats, log, catalog.current());
+  // The reader asks; the sink's user is the one that may put dead letters back on `events.*`.
+  const redrives = serveRedrives(nats.nc, log);
   return {
     clickhouse: ch,
     catalog: () => catalog.current(),
@@ -129,7 +133,7 @@ export async function startSink(
     async stop() {
       await stopInOrder(
         [
-          ['consumers', () => Promise.all([consumer.stop(), relays!.stop()])],
+          ['consumers', () => Promise.all([consumer.stop(), relays!.stop(), redrives.drain()])],
           ['catalog', () => catalog.stop()],
           ['nats', () => nats.nc.drain()],
           ['status port', status.close],

@@ -100,22 +100,25 @@ export async function showLetter(nc: NatsConnection, seq: number): Promise<Lette
 }
 
 /**
- * Republishes matching letters to their original subjects and deletes each once its publish is acked.
- * Safe to repeat: rows carry their event_id, so a letter redriven twice is still one row in results.
+ * Republishes matching letters to their original subjects, at most `limit`, and deletes each once its publish is
+ * acked; says how many more match. Safe to repeat: rows carry their event_id, so a letter redriven twice is still one
+ * row in results. Only a sink does this (redrive-requests.ts): its NATS user may publish events.
  */
 export async function redrive(
   nc: NatsConnection,
   filter: LetterFilter,
-  progress: (done: number, total: number) => void = () => {},
-): Promise<number> {
+  limit = Infinity,
+): Promise<{ redriven: number; remaining: number }> {
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
-  let done = 0;
+  let redriven = 0;
+  let remaining = 0;
   for await (const l of readLetters(nc, filter)) {
-    if (!(await redriveOne(js, jsm, l))) continue;
-    progress(++done, done + l.remaining);
+    if (await redriveOne(js, jsm, l)) redriven++;
+    remaining = l.remaining;
+    if (redriven >= limit) break;
   }
-  return done;
+  return { redriven, remaining: redriven >= limit ? remaining : 0 };
 }
 
 /** Redrives the letters of these sequence numbers; those no longer stored (redriven already) are skipped. */

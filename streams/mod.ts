@@ -44,7 +44,8 @@ export {
   type CatalogRegistry,
   type LiveCatalog,
 } from './catalog-registry.ts';
-export { readLetters, redrive, redriveSelected, showLetter, type LetterFilter } from './dead-letters.ts';
+export { readLetters, redrive, showLetter, type LetterFilter } from './dead-letters.ts';
+export { RedriveError, requestRedrive, serveRedrives, type RedriveRequest } from './redrive-requests.ts';
 export { isElecting, throughElection } from './election.ts';
 export { catalogInForce, catalogRegistry } from './catalog-in-force.ts';
 export {

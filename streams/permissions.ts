@@ -3,7 +3,7 @@
 // `authorization` block of nats.conf rendered from it, which `npm start` gives its nats-server and deploy/k8s ships
 // (base/nats/users.conf, checked against this by the manifests test). Passwords are not in it: each is a variable
 // ($NATS_PASSWORD_<ROLE>) the server reads from its environment. Wire: nats-server configuration syntax.
-import { DLQ_SUBJECTS, EVENT_SUBJECTS, RELAYED_SUBJECTS } from '../shared/mod.ts';
+import { DLQ_SUBJECTS, EVENT_SUBJECTS, REDRIVE_SUBJECT, RELAYED_SUBJECTS } from '../shared/mod.ts';
 import { CATALOG_BUCKET } from './catalog-registry.ts';
 import { ARCHIVER_CONSUMER, DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, SINK_CONSUMER } from './definitions.ts';
 
@@ -50,13 +50,23 @@ const CATALOG_READ = [
 /** Publishing versions (a put with the expected revision), and creating the bucket when it is missing. */
 const CATALOG_WRITE = [...CATALOG_READ, `$KV.${CATALOG_BUCKET}.>`, `${API}.STREAM.CREATE.${CATALOG_STREAM}`];
 
+/** Reading dead letters: the stream's state, an ordered consumer over `dlq.>` (a listing, a redrive's walk), one
+ *  letter by sequence. */
+const DLQ_READ = [
+  `${API}.STREAM.INFO.${DLQ_STREAM}`,
+  `${API}.CONSUMER.CREATE.${DLQ_STREAM}.*.${DLQ_SUBJECTS}`,
+  `${API}.CONSUMER.MSG.NEXT.${DLQ_STREAM}.*`,
+  `${API}.STREAM.MSG.GET.${DLQ_STREAM}`,
+];
+
 /** What each role's client publishes, subject by subject. Every client also asks for the account's JetStream info
  *  (`$JS.API.INFO`, nats.js checks it) and subscribes to its own inboxes, nothing else. */
 const PUBLISH: Record<NatsRole, Permissions['publish']> = {
   // Publishes events (PubAck to its inbox), says ready once stream EVENTS answers, reads the catalog.
   collector: { allow: [EVENT_SUBJECTS, `${API}.STREAM.INFO.${EVENTS_STREAM}`, ...CATALOG_READ] },
   // Pulls its consumer and every relay's (any consumer of EVENTS but the archiver's: relays are named in RELAYS),
-  // dead-letters, relays, and publishes catalog versions.
+  // dead-letters, relays, publishes catalog versions, and redrives dead letters when asked (control.redrive): it
+  // reads each, publishes it back to its event subject, then deletes it.
   sink: {
     allow: [
       `${API}.CONSUMER.INFO.${EVENTS_STREAM}.*`,
@@ -65,14 +75,17 @@ const PUBLISH: Record<NatsRole, Permissions['publish']> = {
       DLQ_SUBJECTS,
       RELAYED_SUBJECTS,
       ...CATALOG_WRITE,
+      ...DLQ_READ,
+      `${API}.STREAM.MSG.DELETE.${DLQ_STREAM}`,
+      EVENT_SUBJECTS,
     ],
     deny: consume(EVENTS_STREAM, ARCHIVER_CONSUMER),
   },
   // Pulls its own consumer, dead-letters what can never be archived (a bug's), reads the catalog.
   archiver: { allow: [...consume(EVENTS_STREAM, ARCHIVER_CONSUMER), DLQ_SUBJECTS, ...CATALOG_READ] },
   // The console: streams and consumers listed, the live tail and the dead-letter listing (ordered consumers with a
-  // filter, on EVENTS and DLQ, never under the sink's or the archiver's name), a letter read, and a redrive (publish
-  // to events.>, then the letter deleted). No acks: ordered consumers take none.
+  // filter, on EVENTS and DLQ, never under the sink's or the archiver's name), a letter read, and a redrive asked of a
+  // sink (control.redrive): it publishes no event and deletes no letter itself. No acks: ordered consumers take none.
   reader: {
     allow: [
       `${API}.STREAM.LIST`,
@@ -82,11 +95,8 @@ const PUBLISH: Record<NatsRole, Permissions['publish']> = {
       `${API}.CONSUMER.INFO.*.*`,
       `${API}.CONSUMER.CREATE.${EVENTS_STREAM}.*.${EVENT_SUBJECTS}`,
       `${API}.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.*`,
-      `${API}.CONSUMER.CREATE.${DLQ_STREAM}.*.${DLQ_SUBJECTS}`,
-      `${API}.CONSUMER.MSG.NEXT.${DLQ_STREAM}.*`,
-      `${API}.STREAM.MSG.GET.${DLQ_STREAM}`,
-      `${API}.STREAM.MSG.DELETE.${DLQ_STREAM}`,
-      EVENT_SUBJECTS,
+      ...DLQ_READ,
+      REDRIVE_SUBJECT,
       ...CATALOG_READ,
     ],
     deny: [SINK_CONSUMER, ARCHIVER_CONSUMER].flatMap((c) => [
@@ -108,12 +118,15 @@ const PUBLISH: Record<NatsRole, Permissions['publish']> = {
   },
 };
 
+/** What a role subscribes to besides its inboxes: the requests it answers. */
+const SUBSCRIBE: Partial<Record<NatsRole, string[]>> = { sink: [REDRIVE_SUBJECT] };
+
 /** A role's permissions as nats-server applies them: with the JetStream info request and its own inboxes. */
 export function permissionsOf(role: NatsRole): Permissions {
   const { allow, deny } = PUBLISH[role];
   return {
     publish: { allow: [`${API}.INFO`, ...allow], ...(deny ? { deny } : {}) },
-    subscribe: { allow: [`${inboxPrefixOf(role)}.>`] },
+    subscribe: { allow: [`${inboxPrefixOf(role)}.>`, ...(SUBSCRIBE[role] ?? [])] },
   };
 }
 

@@ -1,6 +1,7 @@
 // The fetching half of the consumer runner (consumer.ts): fetch up to N messages of a durable pull consumer (waiting
-// at most W), hand them to `handle`, repeat. Fetch failures back off. stop() cuts the fetch in progress short and
-// waits for the batch in hand.
+// at most W), hand them to `handle`, repeat. Fetch failures back off. stop() lets the fetch in progress run out (at
+// most W) and waits for the batch in hand: a fetch cut short leaves the server's pull request open, and what it sends
+// after the cut would be ours, unseen, until ack_wait.
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { pause, retryDelayMs, type StopSignal } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
@@ -70,8 +71,10 @@ export function startPullLoop(opts: PullLoopOptions): PullLoop {
   return {
     async stop() {
       signal.stopped = true;
-      fetching?.stop();
+      // A fetch the server no longer answers (NATS gone) is cut once its expiry has passed with room to spare.
+      const cut = setTimeout(() => fetching?.stop(), opts.batchWaitMs + 2000);
       await done;
+      clearTimeout(cut);
     },
   };
 }

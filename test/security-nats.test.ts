@@ -24,7 +24,7 @@ import {
   natsOptions,
   openCatalogRegistry,
   readLetters,
-  redriveSelected,
+  requestRedrive,
   RELAYED_STREAM,
   SINK_CONSUMER,
   type NatsRole,
@@ -164,7 +164,8 @@ test('each role works as its own user: an event lands, archived, relayed; the re
     return ctx.archiver.stats.files >= 1 && c.num_ack_pending + c.num_pending === 0 ? true : undefined;
   });
 
-  // A dead letter (the sink's user writes them), listed and redriven by the reader: it lands.
+  // A dead letter (the sink's user writes them), listed by the reader and redriven at its request by the sink: it
+  // lands.
   const sink = await as(ctx, 'sink');
   const h = headers();
   h.set('Edge-Dlq-Subject', first!.subject);
@@ -179,7 +180,7 @@ test('each role works as its own user: an event lands, archived, relayed; the re
     letters.map((l) => l.reason),
     ['test'],
   );
-  assert.is(await redriveSelected(ctx.look, [letters[0]!.seq]), 1);
+  assert.is(await requestRedrive(ctx.look, { seqs: [letters[0]!.seq] }), 1);
   assert.is(await landed(ctx, 'dead'), 1, 'the redriven letter landed');
   assert.is((await jsm.streams.info(DLQ_STREAM)).state.messages, 0, 'and left the DLQ');
 
@@ -246,11 +247,13 @@ test('the collector reads the catalog; it may not delete a stream, consume, writ
   }
 });
 
-test('the reader may not forge dead letters, write the catalog, delete, purge or pull the durables', async (ctx) => {
+test('the reader may not publish events, forge or delete dead letters, write the catalog, pull the durables', async (ctx) => {
   const nc = await as(ctx, 'reader');
   try {
     const before = await state(ctx);
     const jsm = await jetstreamManager(nc);
+    await refused('publish an event', () => jetstream(nc).publish('events.events', '{}'));
+    await refused('delete a dead letter', () => jsm.streams.deleteMessage(DLQ_STREAM, 1));
     await refused('forge a dead letter', () => jetstream(nc).publish('dlq.events', '{}'));
     await refused('publish to a relay', () => jetstream(nc).publish('relay.crm.events.events', '{}'));
     await refused('write the catalog', async () => (await new Kvm(nc).open('catalog')).put('current', '{}'));
@@ -287,7 +290,9 @@ test('the sink, the archiver and the jobs: none pulls another’s consumer, none
       await refused(`${role}: delete stream EVENTS`, async () =>
         (await jetstreamManager(nc)).streams.delete(EVENTS_STREAM),
       );
-      await refused(`${role}: publish an event`, () => jetstream(nc).publish('events.events', '{}'));
+      // The sink may: it redrives dead letters (the reader asks it to).
+      if (role === 'archiver')
+        await refused(`${role}: publish an event`, () => jetstream(nc).publish('events.events', '{}'));
     } finally {
       await nc.close();
     }

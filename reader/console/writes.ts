@@ -1,14 +1,15 @@
 // The console's writes: the only routes of the reading process that change state outside it. POST
-// /console/api/dead-letters/redrive puts dead letters back on their subjects (streams' redrive), and POST
+// /console/api/dead-letters/redrive asks a sink to put dead letters back on their subjects (the reader may not
+// publish events itself: streams' requestRedrive), and POST
 // /console/api/test-event sends an event to a collector with a write key of its sources: both only for a session
 // signed in with the console token (or an open console on loopback), never for one signed in with a read key — the
 // server's write key is not a read key's to use. Everything else the reader serves reads. Wire: HTTP (hono) in;
-// NATS JetStream for the redrive; HTTP POST (JSON) to the collector for a test event.
+// a NATS request to a sink for the redrive; HTTP POST (JSON) to the collector for a test event.
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { EVENTS_ROUTE, typedEventsRoute, type Catalog } from '../../shared/mod.ts';
 import { type Source } from '../../shared/config/mod.ts';
-import { redrive, redriveSelected, type NatsConnection } from '../../streams/mod.ts';
+import { RedriveError, requestRedrive, type NatsConnection } from '../../streams/mod.ts';
 import { invalidBody, ReaderError } from '../errors/mod.ts';
 import type { ReaderAccess } from '../access/mod.ts';
 import { bodyOf, natsOf } from './inputs.ts';
@@ -24,8 +25,10 @@ export interface WriteOptions {
 
 const Redrive = v.union(
   [
-    v.strictObject({ seqs: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1)) }),
-    v.strictObject({ type: v.pipe(v.string(), v.minLength(1)) }),
+    v.strictObject({
+      seqs: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(1000)),
+    }),
+    v.strictObject({ type: v.pipe(v.string(), v.regex(/^[a-z0-9_.]+$/, 'a type key')) }),
   ],
   'give either seqs (sequence numbers) or a type',
 );
@@ -43,7 +46,11 @@ export function consoleWrites(opts: WriteOptions): Hono {
   app.post('/dead-letters/redrive', writer, async (c) => {
     const nc = natsOf(opts.nats);
     const body = await bodyOf(c, Redrive);
-    const redriven = 'seqs' in body ? await redriveSelected(nc, body.seqs) : await redrive(nc, { type: body.type });
+    const redriven = await requestRedrive(nc, body).catch((err) => {
+      if (err instanceof RedriveError && err.kind === 'unavailable')
+        throw new ReaderError('unavailable', 'no sink answered the redrive request', {}, { cause: err });
+      throw err;
+    });
     return c.json({ redriven });
   });
   app.post('/test-event', writer, async (c) => {

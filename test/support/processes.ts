@@ -34,6 +34,16 @@ function commandOf(role: Role): [string, string[]] {
 
 let built: Promise<unknown> | undefined;
 
+/** Every service a test spawned and has not seen exit: a test that failed part-way leaves them to the suite. */
+const spawned = new Set<ServiceProcess>();
+
+/** Stops what a test spawned and left running (SIGTERM, then SIGKILL): a child left alive keeps the test file
+ *  from exiting. */
+export async function stopLeftServices(): Promise<void> {
+  await Promise.all([...spawned].map((s) => s.terminate()));
+  spawned.clear();
+}
+
 /**
  * `env` must set PORT (collector), SINK_PORT (sink) or ARCHIVE_PORT (archiver) to a fixed port; logs go to `dir`.
  * Started means `readyPath` answers 2xx (/healthz: live, for a process that waits for NATS before it is ready).
@@ -66,7 +76,7 @@ export async function spawnService(
     await Promise.race([ready, died]);
   };
   await start();
-  return {
+  const service: ServiceProcess = {
     role,
     get pid() {
       return proc.pid;
@@ -84,4 +94,6 @@ export async function spawnService(
       Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     start,
   };
+  spawned.add(service);
+  return service;
 }

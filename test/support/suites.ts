@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { suite, type Test } from 'uvu';
 import { createLogger } from '../../shared/node/mod.ts';
 import { connectNats, type NatsConnection, type NatsLink } from '../../streams/mod.ts';
+import { stopLeftServices } from './processes.ts';
 import { applyStreams, startPipeline, startServices, type Engine, type Pipeline, type Services } from './harness.ts';
 
 export interface ServicesContext {
@@ -52,6 +53,7 @@ function suiteOn<C extends ServicesContext>(
     ctx.services?.nats.thaw();
     await o.stop?.(ctx);
     await own?.stop(ctx);
+    await stopLeftServices();
     await ctx.services?.cleanup();
   });
   return test;
