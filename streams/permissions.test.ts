@@ -42,10 +42,19 @@ test('the collector publishes events and reads the catalog, nothing else', () =>
   assert.equal(may('collector', ['$JS.API.CONSUMER.CREATE.EVENTS.x.events.>', '$JS.API.STREAM.INFO.DLQ']), []);
 });
 
-test("the sink pulls its consumer and the relays', writes dead letters, relays and the catalog", () => {
+test("the sink pulls its consumer and the relays', writes dead letters, relays and the catalog, redrives", () => {
   const does = [...SINK_PULL, '$JS.API.CONSUMER.MSG.NEXT.EVENTS.relay_crm', 'dlq.x', 'relay.crm.events.x'];
-  assert.equal(may('sink', [...does, ...CATALOG_WRITE]), [...does, ...CATALOG_WRITE]);
-  assert.equal(may('sink', [...ADMIN, ...ARCHIVER_PULL, 'events.x']), []);
+  // A redrive it is asked for: the letters read, published back to their subjects, deleted.
+  const redrives = [
+    '$JS.API.CONSUMER.CREATE.DLQ.oc_2.dlq.page_visit',
+    '$JS.API.CONSUMER.MSG.NEXT.DLQ.oc_2',
+    '$JS.API.STREAM.MSG.GET.DLQ',
+    '$JS.API.STREAM.MSG.DELETE.DLQ',
+    'events.page_visit',
+  ];
+  assert.equal(may('sink', [...does, ...CATALOG_WRITE, ...redrives]), [...does, ...CATALOG_WRITE, ...redrives]);
+  assert.equal(may('sink', [...ADMIN, ...ARCHIVER_PULL]), []);
+  assert.ok(maySubscribe('sink', 'control.redrive'), 'it answers redrive requests');
 });
 
 test('the archiver pulls its own consumer and dead-letters; the jobs manage, never delete', () => {
@@ -61,15 +70,14 @@ test('the archiver pulls its own consumer and dead-letters; the jobs manage, nev
   assert.equal(may('jobs', ['events.x', 'dlq.x', ...SINK_PULL]), []);
 });
 
-test('the reader reads what the console shows and redrives; it never pulls the durables or forges letters', () => {
+test('the reader reads what the console shows and asks for redrives; it never publishes events or pulls', () => {
   const reads = [
     '$JS.API.STREAM.LIST',
     '$JS.API.CONSUMER.LIST.EVENTS',
     '$JS.API.CONSUMER.CREATE.EVENTS.oc_1.events.>',
     '$JS.API.CONSUMER.CREATE.DLQ.oc_2.dlq.page_visit',
     '$JS.API.CONSUMER.MSG.NEXT.DLQ.oc_2',
-    '$JS.API.STREAM.MSG.DELETE.DLQ',
-    'events.page_visit',
+    'control.redrive',
     ...CATALOG_READ,
   ];
   assert.equal(may('reader', reads), reads);
@@ -83,15 +91,18 @@ test('the reader reads what the console shows and redrives; it never pulls the d
     '$JS.API.CONSUMER.DURABLE.CREATE.EVENTS.x',
     'dlq.page_visit',
     'relay.crm.events.x',
+    'events.page_visit',
+    '$JS.API.STREAM.MSG.DELETE.DLQ',
   ];
   assert.equal(may('reader', never), []);
 });
 
-test("each user subscribes to its own inboxes only: no one reads another's replies or the events", () => {
+test("each user subscribes to its own inboxes (the sink to redrive requests): no one reads another's replies", () => {
   for (const role of NATS_ROLES) {
     assert.ok(maySubscribe(role, `_INBOX_${role}.abc.1`), role);
     for (const other of ['_INBOX.abc.1', '_INBOX_x.abc.1', 'events.page_visit', '$JS.API.INFO', '>'])
       assert.not.ok(maySubscribe(role, other), `${role}: ${other}`);
+    if (role !== 'sink') assert.not.ok(maySubscribe(role, 'control.redrive'), `${role}: control.redrive`);
     for (const o of NATS_ROLES.filter((r) => r !== role)) assert.not.ok(maySubscribe(role, `_INBOX_${o}.a`));
   }
 });

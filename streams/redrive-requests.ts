@@ -1,5 +1,5 @@
 // Redrive as a request to the sink: the reader (the console, `npm run dlq`) may not publish events, so it asks a sink
-// on `control.redrive` and the sink — which may — republishes the letters (dead-letters.ts). A request names letters
+// on `control.redrive` and the sink, which may, republishes the letters (dead-letters.ts). A request names letters
 // by sequence, or by type and time; it can only put back what was dead-lettered, never an event of its own. A sink
 // answers for at most REDRIVE_CHUNK letters per request and says how many more match, so the asker repeats (and
 // can show progress) and no request outlives its timeout. Sinks answer in one queue group: one of them per request.
