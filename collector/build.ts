@@ -1,6 +1,6 @@
 // A collector wired for a process, whatever the runtime: NATS link, publisher, the catalog in force (its files, then
-// the published versions it follows), sources (from the environment and COLLECTOR_SOURCES_FILE), metrics, and the
-// core with every limit from the configuration.
+// the published versions it follows), sources (from the environment and COLLECTOR_SOURCES_FILE), metrics, the
+// enrichers (the geo database, the address-hash key), and the core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { type Catalog, type Publisher } from '../shared/mod.ts';
@@ -17,6 +17,7 @@ import {
   type NatsLink,
 } from '../streams/mod.ts';
 import { createCollector, type Collector } from './core/mod.ts';
+import { openGeoDatabase } from './geo-database.ts';
 import { collectorMetrics } from './metrics.ts';
 
 /** COLLECTOR_SOURCES_FILE: the same JSON as COLLECTOR_WRITE_KEYS, from a file (e.g. a mounted Secret). */
@@ -45,6 +46,9 @@ interface BuiltCollector {
  */
 export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): Promise<BuiltCollector> {
   const files = loadCatalogFiles(cfg.catalog.paths);
+  // Opened at start, whatever the catalog says: a version published later may ask for geo.
+  const geo = openGeoDatabase(cfg.collector.geoDb);
+  log.info({ geo: geo.source, ipHashKey: cfg.collector.ipHashKey ? 'configured' : 'this process' }, 'enrichment');
   let live: LiveCatalog | undefined;
   let link: NatsLink | undefined;
   let publisher: Publisher | undefined;
@@ -83,6 +87,12 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
     openapi: () => (openapi.version === catalog().version ? openapi : (openapi = documentOf(catalog()))).text,
     observer: collectorMetrics(),
+    enrichers: {
+      geo: geo.lookup,
+      ipKey: cfg.collector.ipHashKey
+        ? new TextEncoder().encode(cfg.collector.ipHashKey)
+        : crypto.getRandomValues(new Uint8Array(32)),
+    },
   });
   return {
     collector,

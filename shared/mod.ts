@@ -8,6 +8,7 @@
 // and shared/clickhouse/mod.ts. Nothing here imports node:* or any part above it.
 export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType } from './catalog/event-type.ts';
+export { ENRICHMENT_FIELDS, type Enrichment } from './catalog/enrichment.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
 export { catalogFromData } from './catalog/from-data.ts';
 export type { FieldSpec, ScalarSpec, TypeSpec } from './catalog/spec.ts';

@@ -52,15 +52,24 @@ test('pages newest first, no gaps, no repeats; a re-sent event is one row', asyn
   );
   const seed = await get(`${url}/events?limit=1`);
   assert.equal(seed.json.rows[0].event_id, 'r-24', "seed 002's GET /events answers the same");
+  // The fields a client sends, what the pipeline stamps, and what the type's enrich: adds.
   assert.equal(Object.keys(seed.json.rows[0]).sort(), [
     'amount',
+    'browser',
+    'browser_version',
     'catalog_version',
+    'city',
+    'country',
+    'device_type',
     'dt',
     'elem',
     'event',
     'event_id',
     'inserted_at',
+    'is_bot',
+    'os',
     'received_at',
+    'region',
     'screen',
     'user_id',
   ]);

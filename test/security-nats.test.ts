@@ -247,7 +247,7 @@ test('the collector reads the catalog; it may not delete a stream, consume, writ
   }
 });
 
-test('the reader may not publish events, forge or delete letters, write the catalog, pull the durables', async (ctx) => {
+test('the reader may not publish events, forge or delete letters, write the catalog, pull durables', async (ctx) => {
   const nc = await as(ctx, 'reader');
   try {
     const before = await state(ctx);

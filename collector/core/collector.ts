@@ -24,9 +24,10 @@ import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
 import { ingest } from './ingest.ts';
+import type { Enrichers } from './steps/mod.ts';
 import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { respond, type Shape } from './respond.ts';
+import { respond, type Accepted, type Shape } from './respond.ts';
 import { SEGMENT_ROUTES, segmentBody, segmentItem, type IngestItem, type SegmentRoute } from './segment.ts';
 
 export interface CollectorOptions {
@@ -47,6 +48,8 @@ export interface CollectorOptions {
   openapi?: () => string;
   /** Metrics hooks; served at GET /metrics. */
   observer?: CollectorObserver;
+  /** The geo database and the address-hash key of the enrichment steps; default: no geo, a key of this process. */
+  enrichers?: Enrichers;
   now?: () => number;
 }
 
@@ -68,8 +71,13 @@ function routeName(path: string): string {
   return ['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(path) ? path : 'other';
 }
 
-const v1: Shape = { one: (o) => json(202, { status: 'accepted', event_id: o.event_id, type: o.type }) };
-const seedEvents: Shape = { one: (o) => json(200, { status: 'accepted', event_id: o.event_id, type: o.type }) };
+/** An accepted event as the v1 and seed routes answer it: `dropped` says why it was not stored. */
+const accepted = (o: Accepted) =>
+  o.dropped
+    ? { status: 'dropped', reason: o.dropped, event_id: o.event_id, type: o.type }
+    : { status: 'accepted', event_id: o.event_id, type: o.type };
+const v1: Shape = { one: (o) => json(202, accepted(o)) };
+const seedEvents: Shape = { one: (o) => json(200, accepted(o)) };
 const seedViews: Shape = { one: () => json(201, { message: 'acknowledged', status: 'success' }) };
 const segment: Shape = { one: () => json(200, { success: true }), all: () => json(200, { success: true }) };
 
@@ -113,6 +121,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     new HttpError(429, `rate limit exceeded (${limit})`, { limit }, { 'retry-after': String(retryAfterSeconds) });
 
   const observer = opts.observer ?? noObserver;
+  const enrichers = opts.enrichers ?? { ipKey: crypto.getRandomValues(new Uint8Array(32)) };
   observer.inflight?.(() => inflight.used);
   const traces = tracer('edge-events-collector');
 
@@ -175,6 +184,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       inflight,
       messageHeaders: traceHeaders(),
       observer,
+      enrichers,
     });
     return respond(outcomes, batch, target.shape);
   };

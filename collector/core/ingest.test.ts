@@ -9,7 +9,7 @@ import type { Client } from './client.ts';
 import { ingest, type IngestOptions, type Outcome } from './ingest.ts';
 import { Budget } from './limiter.ts';
 import type { IngestItem } from './segment.ts';
-import { STEPS, stepNamed, type Step, type StepContext } from './steps/mod.ts';
+import { STEPS, stepsOf, type Step, type StepContext } from './steps/mod.ts';
 
 const catalog = catalogFromSources(
   [
@@ -20,6 +20,13 @@ types:
   - name: PageView
     description: A page seen.
     time: ts
+    fields:
+      ts: { type: datetime }
+      url: { type: string }
+  - name: Visit
+    description: A page seen in a browser, enriched.
+    time: ts
+    enrich: { user_agent: true, bots: drop, geo: true, ip: truncate }
     fields:
       ts: { type: datetime }
       url: { type: string }
@@ -92,6 +99,7 @@ function options(extra: Partial<IngestOptions> = {}): IngestOptions {
     client: client().client,
     inflight: new Budget(100),
     observer: observed().observer,
+    enrichers: { ipKey: new Uint8Array(32) },
     ...extra,
   };
 }
@@ -285,21 +293,27 @@ test('what the stream did not store is unavailable with its reason; the budget i
   assert.equal(events.sort(), ['page_view accepted 1', 'page_view unavailable 1']);
 });
 
-test('the steps: event_id, received_at, catalog_version, in that order, each findable by name', () => {
+test('the steps: every one in order; a type runs those it asks for, worked out once', () => {
   assert.equal(
     STEPS.map((s) => s.name),
+    ['event_id', 'bots', 'user_agent', 'geo', 'ip', 'received_at', 'catalog_version'],
+  );
+  assert.equal(
+    stepsOf(pageView).map((s) => s.name),
     ['event_id', 'received_at', 'catalog_version'],
   );
-  for (const step of STEPS) assert.is(stepNamed(step.name), step);
-  assert.is(stepNamed('geo'), undefined);
+  assert.equal(
+    stepsOf(catalog.find('Visit')!).map((s) => s.name),
+    STEPS.map((s) => s.name),
+  );
+  assert.is(stepsOf(pageView), stepsOf(pageView));
 });
 
-test('steps run in order for every event, with the request context; headers asked for are read once', async () => {
+test('steps run in order for every event, with the request context; the user agent is read once', async () => {
   const seen: string[] = [];
   const contexts: StepContext[] = [];
   const first: Step = {
     name: 'first',
-    headers: ['user-agent', 'x-team'],
     apply(row, ctx) {
       seen.push(`first ${String(row.url)} ${row.event_id === undefined ? 'before' : 'after'} event_id`);
       contexts.push(ctx);
@@ -308,16 +322,15 @@ test('steps run in order for every event, with the request context; headers aske
   };
   const last: Step = {
     name: 'last',
-    headers: ['x-team', 'dnt'],
     apply(row, ctx) {
       seen.push(`last ${String(row.url)}`);
-      row.team = ctx.headers['x-team'];
+      row.agent = ctx.userAgent;
       row.ip = ctx.ip;
       row.type_key = ctx.type.key;
       return undefined;
     },
   };
-  const { client: c, reads } = client({ 'user-agent': 'curl/8', 'x-team': 'web', cookie: 'secret' }, '203.0.113.7');
+  const { client: c, reads } = client({ 'user-agent': 'curl/8', cookie: 'secret' }, '203.0.113.7');
   const { publisher, calls } = recorder();
   const outcomes = await ingest(
     [view('/a'), view('/b')],
@@ -325,18 +338,59 @@ test('steps run in order for every event, with the request context; headers aske
     options({ client: c, steps: [first, ...STEPS, last] }),
   );
   assert.equal(seen, ['first /a before event_id', 'last /a', 'first /b before event_id', 'last /b']);
-  assert.equal(reads.headers.sort(), ['dnt', 'user-agent', 'x-team'], 'each asked-for header read once');
+  assert.equal(reads.headers, ['user-agent'], 'the user agent read once, no other header');
   assert.is(reads.ip, 2, 'the address is read when a step reads it');
   const ctx = contexts[0]!;
   assert.is(contexts[1], ctx, 'one context per request');
   assert.equal([ctx.now, ctx.catalogVersion, ctx.type.key, ctx.ip], [NOW, 3, 'page_view', '203.0.113.7']);
-  assert.equal({ ...ctx.headers }, { 'user-agent': 'curl/8', 'x-team': 'web', dnt: undefined });
   const id = accepted(outcomes[0]!).event_id;
   assert.is(
     calls[0]!.events[0]!.line,
     `{"ts":"2024-06-01 11:59:00","url":"/a","event_id":"${id}",${STAMPS},` +
-      '"team":"web","ip":"203.0.113.7","type_key":"page_view"}',
+      '"agent":"curl/8","ip":"203.0.113.7","type_key":"page_view"}',
   );
+});
+
+test('enrichment as the type asks: device, geo, the network only; a bot dropped, answered and counted', async () => {
+  const chrome =
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+  const visit = (url: string) => ok({ event: 'Visit', ts: '2024-06-01T11:59:00Z', url });
+  const places: string[] = [];
+  const geo = (ip: string) => (places.push(ip), { country: 'DE', region: 'BE', city: 'Berlin' });
+  const { publisher, calls } = recorder();
+  const human = client({ 'user-agent': chrome }, '198.51.100.77');
+  const [kept] = await ingest(
+    [visit('/a')],
+    publisher,
+    options({ client: human.client, enrichers: { geo, ipKey: new Uint8Array(32) } }),
+  );
+  accepted(kept!);
+  const row = JSON.parse(calls[0]!.events[0]!.line);
+  assert.equal(
+    [row.browser, row.browser_version, row.os, row.device_type, row.is_bot, row.country, row.region, row.city, row.ip],
+    ['Chrome', '120', 'Windows', 'desktop', 0, 'DE', 'BE', 'Berlin', '198.51.100.0'],
+  );
+  assert.equal(places, ['198.51.100.77'], 'geo looked up with the full address, the row keeps its network');
+
+  // A Segment-style call names its own address and user agent: they win over the request's.
+  const viaServer: IngestItem = { ...visit('/s'), client: { ip: '192.0.2.200', userAgent: chrome } };
+  const server = client({ 'user-agent': 'analytics-node/6.0' }, '10.0.0.1');
+  await ingest(
+    [viaServer],
+    publisher,
+    options({ client: server.client, enrichers: { geo, ipKey: new Uint8Array(32) } }),
+  );
+  const sent = JSON.parse(calls[1]!.events[0]!.line);
+  assert.equal([sent.browser, sent.ip, places.at(-1)], ['Chrome', '192.0.2.0', '192.0.2.200']);
+  assert.equal(server.reads.headers, [], "the request's user agent is not read when the call gives one");
+
+  const { observer, events } = observed();
+  const bot = client({ 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+  const [dropped] = await ingest([visit('/b')], publisher, options({ client: bot.client, observer }));
+  assert.is(dropped!.status, 'accepted');
+  assert.is((dropped as { dropped?: string }).dropped, 'bot');
+  assert.is(calls.length, 2, 'a dropped bot is not published');
+  assert.equal(events, ['visit dropped_bot 1']);
 });
 
 test('without steps that ask, no header and no address is read', async () => {

@@ -1,5 +1,7 @@
-// Candidate events → validated rows, changed by the ingest steps (steps/mod.ts: the event_id, client-given or UUIDv7,
-// received_at, catalog_version), published to `events.<type>`; an event is accepted only once the stream acked it.
+// Candidate events → validated rows, changed by the ingest steps its type runs (steps/mod.ts: the event_id,
+// client-given or UUIDv7, the enrichment the type asks for, received_at, catalog_version), published to
+// `events.<type>`; an event is accepted only once the stream acked it, or answered as accepted and dropped when a step
+// drops it (a bot the type does not keep).
 // Every outcome is a value saying what happened and why; respond.ts turns outcomes into HTTP, metricLabel() into a
 // metric label.
 import {
@@ -17,10 +19,20 @@ import type { CollectorObserver, EventOutcome, Refusal, Source } from './types.t
 import type { Client } from './client.ts';
 import type { Budget } from './limiter.ts';
 import type { IngestItem } from './segment.ts';
-import { STEPS, type Step, type StepContext, type StepRefusal } from './steps/mod.ts';
+import {
+  stepsOf,
+  STEPS,
+  type DropReason,
+  type Enrichers,
+  type Step,
+  type StepContext,
+  type StepDrop,
+  type StepRefusal,
+} from './steps/mod.ts';
 
 export type Outcome =
-  | { status: 'accepted'; event_id: string; type: string }
+  /** Stored — or, with `dropped`, deliberately not (answered as accepted, so the client does not retry; counted). */
+  | { status: 'accepted'; event_id: string; type: string; dropped?: DropReason }
   | { status: 'rejected'; refusal: Refusal; issues: Issue[]; type?: string }
   /** Not stored, worth a retry: why, as a code (the stream's answer, or the collector was `overloaded`). What the
    *  stream said in words stays here: it may name servers, and a client is told only what is unavailable. */
@@ -37,8 +49,10 @@ export interface IngestOptions {
   now: number;
   /** Who sent the request: what the steps see of it (its address, the headers they ask for). */
   client: Client;
-  /** Default: every step of steps/mod.ts, in its order. */
+  /** Default: every step of steps/mod.ts, in its order (each type runs those it wants). */
   steps?: readonly Step[];
+  /** What the enrichment steps look things up with. */
+  enrichers: Enrichers;
   /** Events awaiting a PubAck, across all requests. */
   inflight: Budget;
   /** Carried on every message (traceparent of the request's span), when tracing is on. */
@@ -58,7 +72,7 @@ const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => 
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const steps = opts.steps ?? STEPS;
-  const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, askedHeaders(steps, opts.client));
+  const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, opts.enrichers);
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; line: string; id: string; eventId: string; type: string }[] = [];
   items.forEach((item, index) => {
@@ -84,10 +98,20 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = rejected('invalid', checked.issues, type.key));
     const row = checked.row;
-    ctx.type = type;
-    let refused: StepRefusal | undefined;
-    for (let i = 0; i < steps.length && !refused; i++) refused = steps[i]!.apply(row, ctx);
-    if (refused) return void (outcomes[index] = rejected(refused.refusal, refused.issues, type.key));
+    ctx.forEvent(type, item.client);
+    const mine = stepsOf(type, steps);
+    let verdict: StepRefusal | StepDrop | undefined;
+    for (let i = 0; i < mine.length && !verdict; i++) verdict = mine[i]!.apply(row, ctx);
+    if (verdict && 'dropped' in verdict) {
+      const eventId = row.event_id as string;
+      return void (outcomes[index] = {
+        status: 'accepted',
+        event_id: eventId,
+        type: type.key,
+        dropped: verdict.dropped,
+      });
+    }
+    if (verdict) return void (outcomes[index] = rejected(verdict.refusal, verdict.issues, type.key));
     const line = JSON.stringify(row);
     // A character is at most 3 bytes, so only an event near the limit needs its bytes counted.
     const bytes = line.length * 3 > opts.eventLimitBytes ? encoder.encode(line).byteLength : 0;
@@ -133,37 +157,38 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
 
 /** The outcome as the `outcome` label of edge_events_events_total. */
 function metricLabel(o: Outcome): EventOutcome {
-  if (o.status === 'accepted') return 'accepted';
+  if (o.status === 'accepted') return o.dropped ? `dropped_${o.dropped}` : 'accepted';
   if (o.status === 'rejected') return o.refusal;
   return o.reason === 'overloaded' ? 'overloaded' : 'unavailable';
 }
 
-/** What the steps see of the request: made once per request, `type` set for each event. */
+/** What the steps see of the request: made once per request, the event's own part set for each event. */
 class RequestContext implements StepContext {
   type!: EventType;
+  private event: IngestItem['client'];
+  private requestAgent: string | undefined | null = null;
   constructor(
     readonly now: number,
     readonly catalogVersion: number,
     private readonly client: Client,
-    readonly headers: Readonly<Record<string, string | undefined>>,
+    readonly enrichers: Enrichers,
   ) {}
 
+  forEvent(type: EventType, client: IngestItem['client']): void {
+    this.type = type;
+    this.event = client;
+  }
+
   get ip(): string | undefined {
-    return this.client.ip;
+    return this.event?.ip ?? this.client.ip;
   }
-}
 
-const NO_HEADERS: Readonly<Record<string, string | undefined>> = Object.freeze({});
-
-/** The request headers the steps ask for, each read once. */
-function askedHeaders(steps: readonly Step[], client: Client): Readonly<Record<string, string | undefined>> {
-  let out: Record<string, string | undefined> | undefined;
-  for (const step of steps) {
-    if (!step.headers) continue;
-    out ??= Object.create(null) as Record<string, string | undefined>;
-    for (const name of step.headers) if (!(name in out)) out[name] = client.header(name);
+  get userAgent(): string | undefined {
+    if (this.event?.userAgent !== undefined) return this.event.userAgent;
+    // Read once per request, when a step first asks.
+    if (this.requestAgent === null) this.requestAgent = this.client.header('user-agent');
+    return this.requestAgent;
   }
-  return out ?? NO_HEADERS;
 }
 
 /** Whether a source's `types` (names or keys, as configured) include this type. */

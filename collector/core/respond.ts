@@ -1,7 +1,8 @@
 // Outcomes → the HTTP answer, the one place where an event's outcome becomes a status. One event: its own status.
-// Several: 202 all accepted, 207 some rejected, 400 none accepted, 503 (+ Retry-After) if any could not be stored —
-// with a result per event. A 503 says what is unavailable and why as a code (`timeout`, `disconnected`, …), never how
-// the storage is reached or what its servers said.
+// An event a step dropped (a bot its type does not keep) is answered as accepted, with `dropped` and why: a client
+// must not retry it. Several: 202 all accepted, 207 some rejected, 400 none accepted, 503 (+ Retry-After) if any
+// could not be stored — with a result per event. A 503 says what is unavailable and why as a code (`timeout`,
+// `disconnected`, …), never how the storage is reached or what its servers said.
 import type { CoreResponse, Refusal } from './types.ts';
 import { json, RETRY_AFTER_SECONDS } from './http-error.ts';
 import type { Outcome } from './ingest.ts';
@@ -9,6 +10,7 @@ import type { Outcome } from './ingest.ts';
 const RETRY = { 'retry-after': RETRY_AFTER_SECONDS };
 
 type Unavailable = Extract<Outcome, { status: 'unavailable' }>;
+export type Accepted = Extract<Outcome, { status: 'accepted' }>;
 const unavailable = (o: Unavailable) => ({
   error: o.reason === 'overloaded' ? 'collector overloaded, retry later' : 'event storage is unavailable, retry later',
   reason: o.reason,
@@ -23,7 +25,7 @@ const REFUSALS: Record<Refusal, { status: number; error: string; details?: Recor
 
 export interface Shape {
   /** The success of a single event (seed and Segment routes answer in their own shape). */
-  one(o: Extract<Outcome, { status: 'accepted' }>): CoreResponse;
+  one(o: Accepted): CoreResponse;
   /** The success of a batch whose every event was accepted; per-event results by default. */
   all?(count: number): CoreResponse;
 }
@@ -42,7 +44,13 @@ export function respond(outcomes: Outcome[], batch: boolean, shape: Shape): Core
   let bad = 0;
   let down = 0;
   const results = outcomes.map((o, index) => {
-    if (o.status === 'accepted') return (ok++, { index, status: 'accepted', event_id: o.event_id, type: o.type });
+    if (o.status === 'accepted') {
+      ok++;
+      const { event_id, type, dropped } = o;
+      return dropped
+        ? { index, status: 'dropped', reason: dropped, event_id, type }
+        : { index, status: 'accepted', event_id, type };
+    }
     if (o.status === 'rejected') return (bad++, { index, status: 'rejected', issues: o.issues });
     return (down++, { index, status: 'unavailable', ...unavailable(o) });
   });

@@ -93,7 +93,7 @@ test('typed track: user_id from properties first, else userId (a number if all d
   assert.is(ok(segmentItem('track', { event: 'CartAdd', userId: '1' }, at)).timestamp, '2025-03-01T12:00:00.000Z');
 });
 
-test('any other call lands as a segment event, properties/traits/context as JSON text, source from ctx', () => {
+test('any other call lands as a segment event, properties/traits/context as JSON text (no address), source', () => {
   const item = segmentItem(
     'track',
     {
@@ -103,7 +103,7 @@ test('any other call lands as a segment event, properties/traits/context as JSON
       messageId: 'm-2',
       properties: { plan: 'pro' },
       traits: { email: 'x@y.z' },
-      context: { ip: '1.2.3.4' },
+      context: { ip: '1.2.3.4', userAgent: 'Mozilla/5.0', locale: 'de-DE' },
       timestamp: '2025-03-01T10:00:00Z',
     },
     { catalog, now: NOW, source: web },
@@ -124,10 +124,11 @@ test('any other call lands as a segment event, properties/traits/context as JSON
     previous_id: '',
     properties: '{"plan":"pro"}',
     traits: '{"email":"x@y.z"}',
-    context: '{"ip":"1.2.3.4"}',
+    context: '{"userAgent":"Mozilla/5.0","locale":"de-DE"}',
     timestamp: '2025-03-01T10:00:00.000Z',
     source: 'web',
   });
+  assert.equal(item.client, { ip: '1.2.3.4', userAgent: 'Mozilla/5.0' }, 'the address goes to the steps only');
   assert.ok(validateEvent(segmentEvent, value).ok);
 });
 

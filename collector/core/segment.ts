@@ -26,7 +26,9 @@ export const SEGMENT_ROUTES: Readonly<Record<string, SegmentRoute>> = Object.fro
   ]),
 );
 
-export type IngestItem = BodyItem & { type?: EventType };
+/** A candidate event; `client`: who it is about when the call says so itself (a Segment call's context.ip and
+ *  context.userAgent, sent by a server SDK for a browser), which the enrichment steps prefer to the request's. */
+export type IngestItem = BodyItem & { type?: EventType; client?: { ip?: string; userAgent?: string } };
 
 interface SegmentBody {
   messages: unknown[];
@@ -83,6 +85,16 @@ export function segmentItem(
     };
   const time = new Date(at).toISOString();
   const properties = msg.properties ?? {};
+  // A raw address is never stored as sent: the enrichment steps take it (geo; `ip` truncates or hashes it).
+  const { ip, ...context } = msg.context ?? {};
+  const userAgent = context.userAgent;
+  const client =
+    typeof ip === 'string' || typeof userAgent === 'string'
+      ? {
+          ...(typeof ip === 'string' ? { ip } : {}),
+          ...(typeof userAgent === 'string' ? { userAgent } : {}),
+        }
+      : undefined;
 
   const { catalog } = ctx;
   const typed = msg.type === 'track' ? catalog.find(msg.event!) : undefined;
@@ -96,6 +108,7 @@ export function segmentItem(
       ok: true,
       type: typed,
       value: { ...properties, user_id: user, [typed.timeField]: time, event_id: msg.messageId || undefined },
+      client,
     };
   }
   if (!catalog.segment) {
@@ -118,9 +131,10 @@ export function segmentItem(
       previous_id: idOf(msg.previousId) ?? '',
       properties: JSON.stringify(properties),
       traits: JSON.stringify(msg.traits ?? {}),
-      context: JSON.stringify(msg.context ?? {}),
+      context: JSON.stringify(context),
       timestamp: time,
       source: ctx.source?.name ?? '',
     },
+    client,
   };
 }

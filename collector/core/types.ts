@@ -28,7 +28,15 @@ export interface CoreResponse {
   body: string;
 }
 
-export type EventOutcome = 'accepted' | 'invalid' | 'too_large' | 'forbidden' | 'unavailable' | 'overloaded';
+export type EventOutcome =
+  | 'accepted'
+  | 'invalid'
+  | 'too_large'
+  | 'forbidden'
+  | 'unavailable'
+  | 'overloaded'
+  /** Answered as accepted, not stored: a bot a type drops. */
+  | 'dropped_bot';
 
 /** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
 export type Refusal = 'invalid' | 'too_large' | 'forbidden';

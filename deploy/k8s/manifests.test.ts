@@ -68,6 +68,7 @@ const NOT_SET: Record<string, string> = {
   ARCHIVE_S3_ENDPOINT: 'AWS S3 by default; set it for MinIO, R2 or another S3-compatible service',
   NATS_CA_FILE: 'TLS to NATS is an option: the tls kustomization (deploy/k8s/tls) sets it',
   TRUST_PROXY: 'retired (refused when true): TRUSTED_PROXIES replaced it',
+  GEOIP_DB: 'the country database shipped in the image by default; mount a GeoLite2 file and set it for cities',
 };
 const NATS = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'];
 const REQUIRED: Record<Role, string[]> = {

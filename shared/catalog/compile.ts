@@ -18,6 +18,7 @@ import {
   text,
   uuid,
 } from './columns.ts';
+import { enrichmentFieldsOf, enrichmentOf } from './enrichment.ts';
 import type { EventType } from './event-type.ts';
 import { RESERVED_FIELDS, type FieldSpec, type ScalarSpec, type TypeSpec } from './spec.ts';
 
@@ -115,6 +116,11 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
   for (const reserved of RESERVED_FIELDS) {
     if (isField(reserved)) problem(['fields', reserved], `${reserved} is added by the pipeline; do not declare it`);
   }
+  const enrich = enrichmentOf(spec.enrich);
+  const serverFields = enrichmentFieldsOf(enrich);
+  for (const name of Object.keys(serverFields)) {
+    if (isField(name)) problem(['fields', name], `${name} is filled by the type's enrich: do not declare it`);
+  }
   const time = isField(spec.time) ? spec.fields[spec.time] : undefined;
   if (!time)
     problem(['time'], `time field ${JSON.stringify(spec.time)} is not one of the fields (${names.join(', ')})`);
@@ -166,6 +172,8 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     timeField: spec.time,
     orderBy: [...orderBy, 'event_id'],
     fields,
+    enrich,
+    serverFields,
     schema: v.object({ ...fields, event_id: v.optional(eventId()) }) as EventType['schema'],
     aliases: spec.aliases ?? {},
     unknownFields: spec.unknown_fields,

@@ -2,6 +2,7 @@
 // it lands (table, time field, sort key). Every other artefact (validation, DDL, JSON Schema, subjects) is derived
 // from this.
 import type * as v from 'valibot';
+import type { Enrichment } from './enrichment.ts';
 import type { TypeSpec } from './spec.ts';
 
 type Fields = Record<string, v.GenericSchema>;
@@ -19,6 +20,10 @@ export interface EventType {
   readonly orderBy: readonly string[];
   /** The fields a client sends (the pipeline adds event_id, received_at and catalog_version). */
   readonly fields: Fields;
+  /** What the collector adds from the request (catalog `enrich:`), and the server-set fields it fills: columns of
+   *  the table that no client sends. */
+  readonly enrich: Enrichment;
+  readonly serverFields: Fields;
   /** Validates one client event: the fields plus an optional client-given event_id. */
   readonly schema: v.GenericSchema<unknown, Record<string, unknown>>;
   /** Alternative spellings of field names accepted from clients (`userid` → `user_id`). */

@@ -4,6 +4,7 @@
 // version (NATS KV) is parsed against the very same schema (from-data.ts). Every name a spec carries that reaches SQL,
 // DDL, a subject or a path (key, table, field names, time, order_by, latest's names) is a plain snake_case identifier.
 import * as v from 'valibot';
+import { EnrichSpec } from './enrichment.ts';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -94,6 +95,8 @@ export const TypeSpec = v.strictObject({
       fields: v.pipe(v.array(fieldName), v.minLength(1)),
     }),
   ),
+  /** What the collector adds to each row from the request (enrichment.ts): device, bots, geo, the address. */
+  enrich: v.optional(EnrichSpec),
   fields: v.pipe(
     v.record(fieldName, FieldSpec),
     v.check((f) => Object.keys(f).length > 0, 'a type needs at least one field'),

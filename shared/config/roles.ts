@@ -77,6 +77,8 @@ export const GROUPS = {
       'PUBLISH_MAX_EVENTS_PER_MESSAGE',
       'MAX_INFLIGHT_EVENTS',
       'MAX_INFLIGHT_BYTES',
+      'GEOIP_DB',
+      'IP_HASH_KEY',
     ],
     (e) => ({
       collector: {
@@ -95,6 +97,9 @@ export const GROUPS = {
         trustedProxies: e.TRUSTED_PROXIES,
         bodyTimeoutMs: e.BODY_TIMEOUT_MS,
         corsOrigins: list(e.CORS_ORIGINS),
+        /** What the enrichment steps look things up with: a geo database file, the address-hash key. */
+        geoDb: e.GEOIP_DB,
+        ipHashKey: e.IP_HASH_KEY,
       },
     }),
   ),

@@ -118,6 +118,18 @@ export const SETTINGS = {
     'a request body not received in full this long after its headers is dropped (slow clients, slowloris)',
   ),
   CORS_ORIGINS: s(v.optional(v.string(), '*'), 'browser origins allowed: comma-separated, or `*`'),
+  GEOIP_DB: s(
+    v.optional(localPath('a file')),
+    'a MaxMind-format database (GeoLite2 City or Country, …) for the types that ask for geo; without it, the ' +
+      'country database shipped with edge-events (geo-whois-asn-country, CC0: countries only)',
+    'the shipped one',
+  ),
+  IP_HASH_KEY: s(
+    v.optional(v.pipe(v.string(), v.minLength(16, 'at least 16 characters'))),
+    'the key of the daily address hash (types with `enrich: { ip: hash }`): the same on every collector, so a ' +
+      "day's hashes match across them; without it each collector makes its own at start",
+    'one per process',
+  ),
   PUBLISH_TIMEOUT_MS: s(int(2000, 1), 'how long the collector waits for a PubAck before 503'),
   PUBLISH_MAX_EVENTS_PER_MESSAGE: s(
     int(500, 1),

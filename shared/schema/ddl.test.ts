@@ -29,10 +29,26 @@ test('DDL: every table dedupes on event_id and is partitioned by month of its ev
     'screen',
     'elem',
     'amount',
+    // What its enrich: adds (user agent, bots, geo), after the fields a client sends.
+    'browser',
+    'browser_version',
+    'os',
+    'device_type',
+    'is_bot',
+    'country',
+    'region',
+    'city',
     'received_at',
     'catalog_version',
     'inserted_at',
   ]);
+  assert.equal(
+    columnsOf(generic, modernDialect).filter(([n]) => ['is_bot', 'country'].includes(n)),
+    [
+      ['is_bot', 'UInt8'],
+      ['country', 'LowCardinality(String)'],
+    ],
+  );
   const old = catalogDdl(catalog, 'db', legacyDialect).join('\n');
   assert.not.match(old, /LowCardinality|DateTime64|groupBitmap/);
   assert.match(catalogDdl(catalog, 'db').join('\n'), /groupBitmapState/);

@@ -42,7 +42,7 @@ export const legacyDialect: Dialect = {
 
 export function columnsOf(type: EventType, dialect: Dialect): Column[] {
   const columns: Column[] = [['event_id', 'String']];
-  for (const [name, schema] of Object.entries(type.fields)) {
+  for (const [name, schema] of [...Object.entries(type.fields), ...Object.entries(type.serverFields)]) {
     let ch = columnType(schema);
     if (!ch) throw new Error(`${type.name}.${name} declares no ClickHouse column type`);
     if (!dialect.lowCardinality) ch = ch.replace(/LowCardinality\(([^()]*)\)/g, '$1');

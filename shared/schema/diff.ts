@@ -65,6 +65,11 @@ function diffType(before: EventType, after: EventType): CatalogChange[] {
     if (!before.latest) change(`new latest-row table ${after.latest!.table}`, true);
     else change('latest-row table changed', false, undefined, 'declare a new latest table under another name');
   }
+  if (!same(before.enrich, after.enrich)) {
+    const added = Object.keys(after.serverFields).filter((f) => !(f in before.serverFields));
+    const columns = added.length > 0 ? ` (columns ${added.join(', ')} added; earlier rows keep them empty)` : '';
+    change(`enrichment changed${columns}`, true);
+  }
   if (before.spec.ttl !== after.spec.ttl)
     change(`retention ${before.spec.ttl ?? 'none'} → ${after.spec.ttl ?? 'none'} (the table's TTL)`, true);
   for (const key of ['description', 'aliases', 'role', 'name'] as const) {

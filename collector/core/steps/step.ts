@@ -1,11 +1,21 @@
 // What an ingest step is: a named change to a validated event's row before it is published (the event_id, the
-// stamps, and later enrichment: user agent, bots, geo, IP truncation, consent). A step sees the request's context and
-// may refuse the event, as a value. Steps are listed, in order, in mod.ts.
+// stamps, and the enrichment a type asks for: user agent, bots, geo, the address). A step sees the request's context
+// and may refuse the event or drop it, as a value. Steps are listed, in order, in mod.ts; each type runs those it
+// wants.
 import type { EventType, Issue } from '../../../shared/mod.ts';
+import type { GeoLookup } from '../enrich/geo.ts';
 import type { Refusal } from '../types.ts';
 
 /** The row as it will be stored: the validated event, changed in place by each step in turn. */
 type Row = Record<string, unknown>;
+
+/** What the enrichment steps look things up with, given by the adapter once. */
+export interface Enrichers {
+  /** Country (region, city) of a public address; absent: no geo database, the columns stay empty. */
+  readonly geo?: GeoLookup;
+  /** The key of the daily hash of addresses (`ip: hash`). */
+  readonly ipKey: Uint8Array;
+}
 
 /** The request an event came in, as the steps see it. Made once per request; `type` is the event's at hand. */
 export interface StepContext {
@@ -14,11 +24,12 @@ export interface StepContext {
   /** The version of the catalog the event was validated against. */
   readonly catalogVersion: number;
   readonly type: EventType;
-  /** The client's address as the trusted proxy chain saw it (../client.ts); undefined when the adapter knows none.
-   *  Worked out on first read. */
+  /** The event's client address: a Segment call's `context.ip` when it gives one (a server SDK sending for a
+   *  browser), else the address the trusted proxy chain saw (../client.ts); undefined when none is known. */
   readonly ip: string | undefined;
-  /** The request headers the steps asked for, by the (lower-case) names they gave, read once per request. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The event's user agent: a Segment call's `context.userAgent`, else the request's User-Agent. */
+  readonly userAgent: string | undefined;
+  readonly enrichers: Enrichers;
 }
 
 /** Why a step refuses an event: its outcome, as any other refusal's. */
@@ -27,12 +38,18 @@ export interface StepRefusal {
   issues: Issue[];
 }
 
+/** Why a step drops an event: not stored, answered 2xx (a client must not retry it), counted. */
+export type DropReason = 'bot';
+export interface StepDrop {
+  dropped: DropReason;
+}
+
 export interface Step {
-  /** Unique; how a type will name the steps it wants. */
+  /** Unique. */
   readonly name: string;
-  /** The request headers the step reads (lower case); only those are read, once per request. */
-  readonly headers?: readonly string[];
-  /** Changes the row in place, or refuses the event. Runs for every event: no allocation it can avoid, never throws
-   *  on input. */
-  apply(row: Row, ctx: StepContext): StepRefusal | undefined;
+  /** Whether events of this type run the step; every type's when absent. */
+  wanted?(type: EventType): boolean;
+  /** Changes the row in place, or refuses or drops the event. Runs for every event: no allocation it can avoid,
+   *  never throws on input. */
+  apply(row: Row, ctx: StepContext): StepRefusal | StepDrop | undefined;
 }

@@ -24,6 +24,7 @@ export const EXTERNAL_SECRETS = {
   'archive-credentials': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
   'nats-users': [...NATS_ROLES],
   'nats-tls': ['tls.crt', 'tls.key', 'ca.crt'],
+  'collector-ip-hash': ['IP_HASH_KEY'],
 };
 
 export interface Process {

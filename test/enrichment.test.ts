@@ -1,0 +1,267 @@
+// Enrichment from the catalog (issue #23, section 1) through the real pipeline — collector, NATS, sink, a
+// clickhouse-server — with the shipped geo database: real browser, bot and server-SDK user agents, public and private
+// addresses (the client's, as one trusted load balancer reports it in X-Forwarded-For), and every stored column
+// checked. A type that drops bots stores none of them (answered 2xx, counted); no raw address is stored anywhere,
+// not even in a Segment call's context; a client cannot set a server-set field.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { countReaches, pipelineSuite, post, rows } from './support/mod.ts';
+
+const extra = mkdtempSync(join(tmpdir(), 'edge-events-enrich-'));
+writeFileSync(
+  join(extra, 'signups.yaml'),
+  `types:
+  - name: Signup
+    description: "An account created in a browser: device, country, a daily hash of the address; bots not kept."
+    time: at
+    enrich: { user_agent: true, bots: drop, geo: true, ip: hash }
+    fields:
+      at: { type: datetime }
+      user_id: { type: id }
+  - name: Checkout
+    description: "A purchase: the country and the network it came from."
+    time: at
+    enrich: { geo: true, ip: truncate }
+    fields:
+      at: { type: datetime }
+      user_id: { type: id }
+`,
+);
+const test = pipelineSuite('enrichment', {
+  engine: 'server',
+  env: { EVENT_CATALOG: `catalog,${extra}`, TRUSTED_PROXIES: '1', IP_HASH_KEY: 'enrichment-test-key-0001' },
+  stop: () => rmSync(extra, { recursive: true, force: true }),
+});
+
+const UA = {
+  chromeWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  safariIphone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 ' +
+    'Mobile/15E148 Safari/604.1',
+  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  segmentNode: 'analytics-node-next/latest',
+  curl: 'curl/8.5.0',
+};
+
+/** Sends one event as a browser at `ip` would, through one load balancer (which appends the address it saw). */
+const send = (base: string, path: string, body: unknown, ua: string, ip: string) =>
+  post(`${base}${path}`, JSON.stringify(body), {
+    'content-type': 'application/json',
+    'user-agent': ua,
+    'x-forwarded-for': ip,
+  });
+
+const q = (s: string) => `'${s}'`;
+
+test('generic events: device, bot flag and country as the shipped catalog asks; no address stored', async ({ p }) => {
+  const events = [
+    ['en-chrome', UA.chromeWindows, '8.8.8.8'],
+    ['en-iphone', UA.safariIphone, '2003:e5:1234::1'],
+    ['en-bot', UA.googlebot, '80.152.0.1'],
+    ['en-curl', UA.curl, '10.1.2.3'],
+  ] as const;
+  for (const [id, ua, ip] of events) {
+    const res = await send(
+      p.url,
+      '/v1/events',
+      { event: 'view', dt: '2024-06-01T10:00:00Z', user_id: id, event_id: id },
+      ua,
+      ip,
+    );
+    assert.is(res.status, 202, res.text);
+    assert.is(res.json.status, 'accepted');
+  }
+  const ids = events.map(([id]) => q(id)).join(', ');
+  assert.is(await countReaches(p.sink, `SELECT count() AS n FROM edge_events.events WHERE event_id IN (${ids})`, 4), 4);
+  const stored = await rows(
+    p.sink,
+    'SELECT event_id, browser, browser_version, os, device_type, is_bot, country, region, city ' +
+      `FROM edge_events.events WHERE event_id IN (${ids}) ORDER BY event_id`,
+  );
+  assert.equal(stored, [
+    {
+      event_id: 'en-bot',
+      browser: '',
+      browser_version: '',
+      os: '',
+      device_type: 'bot',
+      is_bot: 1,
+      country: 'DE',
+      region: '',
+      city: '',
+    },
+    {
+      event_id: 'en-chrome',
+      browser: 'Chrome',
+      browser_version: '124',
+      os: 'Windows',
+      device_type: 'desktop',
+      is_bot: 0,
+      country: 'US',
+      region: '',
+      city: '',
+    },
+    // A command-line client: no browser, not a bot (server SDKs and tools send on behalf of people), a private address.
+    {
+      event_id: 'en-curl',
+      browser: '',
+      browser_version: '',
+      os: '',
+      device_type: 'unknown',
+      is_bot: 0,
+      country: '',
+      region: '',
+      city: '',
+    },
+    {
+      event_id: 'en-iphone',
+      browser: 'Mobile Safari',
+      browser_version: '17',
+      os: 'iOS',
+      device_type: 'mobile',
+      is_bot: 0,
+      country: 'DE',
+      region: '',
+      city: '',
+    },
+  ]);
+  const columns = await rows<{ name: string }>(
+    p.sink,
+    "SELECT name FROM system.columns WHERE database = 'edge_events' AND table = 'events' AND name = 'ip'",
+  );
+  assert.equal(columns, [], 'a type that does not declare ip has no column for it');
+});
+
+test('a type that drops bots: a bot is answered 2xx and counted, never stored; the address hashed', async ({ p }) => {
+  const human = await send(
+    p.url,
+    '/v1/events/Signup',
+    { at: '2024-06-01T10:00:00Z', user_id: 'h', event_id: 'su-human' },
+    UA.chromeWindows,
+    '8.8.8.8',
+  );
+  assert.is(human.status, 202, human.text);
+  const again = await send(
+    p.url,
+    '/v1/events/Signup',
+    { at: '2024-06-01T10:00:00Z', user_id: 'h', event_id: 'su-again' },
+    UA.chromeWindows,
+    '8.8.8.8',
+  );
+  assert.is(again.status, 202, again.text);
+  const bot = await send(
+    p.url,
+    '/v1/events/Signup',
+    { at: '2024-06-01T10:00:00Z', user_id: 'b', event_id: 'su-bot' },
+    UA.googlebot,
+    '8.8.4.4',
+  );
+  assert.equal([bot.status, bot.json.status, bot.json.reason], [202, 'dropped', 'bot']);
+  const batch = await post(
+    `${p.url}/v1/events/Signup`,
+    JSON.stringify([
+      { at: '2024-06-01T10:00:00Z', user_id: 'b2', event_id: 'su-bot-2' },
+      { at: '2024-06-01T10:00:00Z', user_id: 'b3', event_id: 'su-bot-3' },
+    ]),
+    { 'content-type': 'application/json', 'user-agent': UA.googlebot, 'x-forwarded-for': '8.8.4.4' },
+  );
+  assert.is(batch.status, 202, batch.text);
+  assert.equal(
+    batch.json.results.map((r: { status: string; reason: string }) => `${r.status} ${r.reason}`),
+    ['dropped bot', 'dropped bot'],
+  );
+
+  assert.is(await countReaches(p.sink, "SELECT count() AS n FROM edge_events.signup WHERE user_id = 'h'", 2), 2);
+  const stored = await rows<Record<string, string>>(
+    p.sink,
+    'SELECT event_id, browser, device_type, country, ip FROM edge_events.signup ORDER BY event_id',
+  );
+  assert.equal(
+    stored.map((r) => r.event_id),
+    ['su-again', 'su-human'],
+    'no bot stored',
+  );
+  const [a, b] = stored;
+  assert.equal([a!.browser, a!.device_type, a!.country], ['Chrome', 'desktop', 'US']);
+  assert.match(a!.ip!, /^[0-9a-f]{32}$/, 'a hash, not an address');
+  assert.is(a!.ip, b!.ip, 'the same address hashes alike on the same day');
+  assert.not.match(JSON.stringify(stored), /8\.8\.8\.8/);
+
+  const metrics = await (await fetch(`${p.url}/metrics`)).text();
+  assert.match(metrics, /edge_events_events_total\{type="signup",outcome="dropped_bot"\} 3/);
+});
+
+test('a Segment call: its context.ip and userAgent are used, and the raw address leaves the context', async ({ p }) => {
+  // A server SDK sends for a browser: the request's user agent is the SDK's, the call names the person's.
+  const res = await post(
+    `${p.url}/v1/track`,
+    JSON.stringify({
+      event: 'Signed Up',
+      userId: 'seg-1',
+      messageId: 'seg-enrich-1',
+      context: { ip: '80.152.0.1', userAgent: UA.safariIphone, locale: 'de-DE' },
+    }),
+    { 'content-type': 'application/json', 'user-agent': UA.segmentNode, 'x-forwarded-for': '10.0.0.5' },
+  );
+  assert.is(res.status, 200, res.text);
+  assert.is(
+    await countReaches(
+      p.sink,
+      "SELECT count() AS n FROM edge_events.segment_events WHERE event_id = 'seg-enrich-1'",
+      1,
+    ),
+    1,
+  );
+  const [row] = await rows(
+    p.sink,
+    'SELECT context, browser, os, device_type, is_bot, country FROM edge_events.segment_events ' +
+      "WHERE event_id = 'seg-enrich-1'",
+  );
+  assert.equal(row, {
+    context: JSON.stringify({ userAgent: UA.safariIphone, locale: 'de-DE' }),
+    browser: 'Mobile Safari',
+    os: 'iOS',
+    device_type: 'mobile',
+    is_bot: 0,
+    country: 'DE',
+  });
+});
+
+test('the network only, and a client cannot set what the server sets', async ({ p }) => {
+  const res = await send(
+    p.url,
+    '/v1/events/Checkout',
+    { at: '2024-06-01T10:00:00Z', user_id: 'c', event_id: 'co-1', country: 'FR' },
+    UA.chromeWindows,
+    '2003:e5:1234:5678::1',
+  );
+  assert.is(res.status, 400, res.text);
+  assert.match(res.text, /country/);
+  const ok = await send(
+    p.url,
+    '/v1/events/Checkout',
+    { at: '2024-06-01T10:00:00Z', user_id: 'c', event_id: 'co-2' },
+    UA.chromeWindows,
+    '2003:e5:1234:5678::1',
+  );
+  assert.is(ok.status, 202, ok.text);
+  const v4 = await send(
+    p.url,
+    '/v1/events/Checkout',
+    { at: '2024-06-01T10:00:00Z', user_id: 'c', event_id: 'co-3' },
+    UA.chromeWindows,
+    '80.152.0.77',
+  );
+  assert.is(v4.status, 202, v4.text);
+  assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.checkout', 2), 2);
+  const stored = await rows(p.sink, 'SELECT event_id, country, ip FROM edge_events.checkout ORDER BY event_id');
+  assert.equal(stored, [
+    { event_id: 'co-2', country: 'DE', ip: '2003:e5:1234::' },
+    { event_id: 'co-3', country: 'DE', ip: '80.152.0.0' },
+  ]);
+});
+
+test.run();
