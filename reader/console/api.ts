@@ -127,6 +127,8 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
         route: t.role === 'fallback' ? EVENTS_ROUTE : typedEventsRoute(t.name),
         unknown_fields: t.unknownFields,
         fields: t.spec.fields,
+        enrich: t.spec.enrich ?? null,
+        server_fields: Object.keys(t.serverFields),
         example: exampleEvent(t),
       })),
     });

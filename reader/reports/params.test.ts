@@ -50,10 +50,30 @@ test('the range: from after to, or longer than 366 days, is named on to', () => 
   assert.equal(parse('solve-ratio', { from: '2023-01-01', to: '2024-01-02' }), ['to: at most 366 days']);
 });
 
-test('daily: a type, required and not empty', () => {
-  assert.equal(parse('daily', { ...JUNE, type: 'PageVisit' }), { ...JUNE, type: 'PageVisit' });
+test('daily: a type, required and not empty; bots left out unless included', () => {
+  assert.equal(parse('daily', { ...JUNE, type: 'PageVisit' }), { ...JUNE, type: 'PageVisit', bots: 'exclude' });
+  assert.equal(parse('daily', { ...JUNE, type: 'PageVisit', bots: 'include' }), {
+    ...JUNE,
+    type: 'PageVisit',
+    bots: 'include',
+  });
+  assert.equal(parse('daily', { ...JUNE, type: 'PageVisit', bots: 'yes' }), [
+    'bots: Invalid type: Expected ("exclude" | "include") but received "yes"',
+  ]);
   assert.equal(parse('daily', JUNE), ['type: Invalid key: Expected "type" but received undefined']);
   assert.equal(parse('daily', { ...JUNE, type: '' }), ['type: Invalid length: Expected >=1 but received 0']);
+});
+
+test('audience: a type, a cut (country when left out) among those enrichment adds', () => {
+  assert.equal(parse('audience', { ...JUNE, type: 'events' }), {
+    ...JUNE,
+    type: 'events',
+    by: 'country',
+    bots: 'exclude',
+  });
+  assert.equal(parse('audience', { ...JUNE, type: 'events', by: 'email' }), [
+    'by: Invalid type: Expected ("country" | "device_type" | "browser" | "os") but received "email"',
+  ]);
 });
 
 test('task funnel: window_seconds, whole seconds from 1 to 30 days, an hour when left out', () => {

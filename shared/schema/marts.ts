@@ -5,7 +5,7 @@
 // event or a backfill that overlaps the view's first inserts counts no one twice: the states are distinct counts and
 // bitmaps, where merging a row twice changes nothing; only `<table>_day_rows` counts every insert, and it serves as a
 // version (it grows whenever a day gets rows), not as an answer.
-import type { Catalog } from '../mod.ts';
+import type { Catalog, EventType } from '../mod.ts';
 import type { Column, TableSpec, ViewSpec } from './cluster.ts';
 import { ident } from './names.ts';
 
@@ -25,6 +25,8 @@ export const martNames = {
   daily: (table: string) => `${table}_daily`,
   /** Per type: rows inserted per day, a version that grows whenever a day gets rows. */
   dayRows: (table: string) => `${table}_day_rows`,
+  /** Per enriched type: distinct events and users per day, bot or not, country, device type, browser and OS. */
+  audience: (table: string) => `${table}_audience`,
   /** The fallback type: per user, a bitmap of the days they were active (day numbers since 1970). */
   userDays: (table: string) => `${table}_user_days`,
 };
@@ -56,6 +58,7 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
             `FROM ${from} GROUP BY day`,
         },
       ),
+      ...audienceOf(type),
       mart(
         {
           name: martNames.dayRows(type.table),
@@ -94,4 +97,48 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
     );
   }
   return marts;
+}
+
+/** The cuts of `<table>_audience`: what a type's enrich: adds, each a constant where the type lacks it. */
+const CUTS: [string, string, string][] = [
+  ['is_bot', 'UInt8', 'toUInt8(0)'],
+  ['country', 'String', "''"],
+  ['device_type', 'String', "''"],
+  ['browser', 'String', "''"],
+  ['os', 'String', "''"],
+];
+
+/**
+ * `<table>_audience`, for a type whose enrich: adds device, bot or country columns: the events and users of each day
+ * by whether a bot sent them and by country, device type, browser and OS, so reports leave bots out and cut by any
+ * of them from a few thousand rows a day.
+ */
+function audienceOf(type: EventType): Mart[] {
+  if (!CUTS.some(([c]) => c in type.serverFields)) return [];
+  const users = 'user_id' in type.fields;
+  const columns: Column[] = [
+    ['day', 'Date'],
+    ...CUTS.map(([c, t]): Column => [c, t]),
+    ['events', 'AggregateFunction(uniq, String)'],
+  ];
+  if (users) columns.push(['users', 'AggregateFunction(uniq, String)']);
+  const cuts = CUTS.map(([c, , none]) => (c in type.serverFields ? ident(c) : `${none} AS ${ident(c)}`));
+  const keys = ['day', ...CUTS.map(([c]) => ident(c))].join(', ');
+  return [
+    mart(
+      {
+        name: martNames.audience(type.table),
+        columns,
+        engine: 'AggregatingMergeTree()',
+        clauses: [`ORDER BY (${keys})`],
+        shardBy: 'toUInt32(day)',
+      },
+      {
+        source: type.table,
+        select: (from) =>
+          `SELECT toDate(${ident(type.timeField)}) AS day, ${cuts.join(', ')}, uniqState(event_id) AS events` +
+          `${users ? ', uniqState(toString(user_id)) AS users' : ''} FROM ${from} GROUP BY ${keys}`,
+      },
+    ),
+  ];
 }

@@ -12,6 +12,9 @@ interface CatalogType {
   route: string;
   unknown_fields: string;
   fields: Record<string, Record<string, unknown> & { type: string }>;
+  /** What the collector adds (catalog `enrich:`), and the columns it fills. */
+  enrich: Record<string, unknown> | null;
+  server_fields: string[];
   example: Record<string, unknown>;
 }
 export interface CatalogInfo {

@@ -9,6 +9,8 @@ export interface ViewContext {
   summary: string;
   /** The chosen type (reports that take one are asked for it). */
   type: string;
+  /** The chosen cut (reports that take `by` are asked for it). */
+  by: string;
   /** The x values of the range's dates. */
   x: number[];
   /** One value per date of the range, null where the rows have none. */
@@ -26,6 +28,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 type Activity = { date: string; dau: number; wau: number; mau: number };
 type SolveRatio = { date: string; solve_ratio: number };
 type Daily = { date: string; events: number; users: number | null };
+type Audience = { date: string; value: string; events: number };
 type Sessions = { date: string; sessions: number; histogram: { le: number | null; sessions: number }[] };
 type Lag = { minute: string; p50_seconds: number; p99_seconds: number };
 type Funnel = { month: string; total_users: number; not_solved: number; tried: number; solved: number };
@@ -64,6 +67,23 @@ export const VIEWS: Record<string, View> = {
         ]}
       />
     ),
+  },
+  audience: {
+    draw(rows: Audience[], { type, by }) {
+      // The range's events by value, the ten biggest (the API has every day's rows).
+      const totals = new Map<string, number>();
+      for (const r of rows) totals.set(r.value, (totals.get(r.value) ?? 0) + r.events);
+      const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 10);
+      return (
+        <Chart
+          title={`${type} events by ${by.replace('_', ' ')}, bots left out`}
+          time={false}
+          labels={top.map(([value]) => value || '(unknown)')}
+          x={top.map((_, i) => i)}
+          series={[{ label: 'events', color: '#1565c0', values: top.map(([, n]) => n), bars: true }]}
+        />
+      );
+    },
   },
   sessions: {
     draw(rows: Sessions[], { type }) {

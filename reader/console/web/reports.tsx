@@ -48,6 +48,7 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
     to: string;
   });
   const [type, setType] = useState('generic');
+  const [by, setBy] = useState('country');
   const [reports, setReports] = useState<Listed[]>([]);
   const [data, setData] = useState<Record<string, unknown[]>>({});
   const [errors, setErrors] = useState<string[]>([]);
@@ -60,9 +61,19 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
   useEffect(() => {
     let stale = false;
     setErrors([]);
+    const chosen = props.catalog?.types.find((t) => t.key === type);
+    const cut = new Set(reports.filter((r) => r.parameters.includes('by')).map((r) => r.name));
+    setData((d) => Object.fromEntries(Object.entries(d).filter(([name]) => !cut.has(name))));
     for (const report of reports) {
       const { from, to } = VIEWS[report.name]?.range?.() ?? range;
-      const query = new URLSearchParams({ from, to, ...(report.parameters.includes('type') ? { type } : {}) });
+      // A cut the chosen type's enrich: does not add is not asked for (the API would say so with a 400).
+      if (report.parameters.includes('by') && !chosen?.server_fields.includes(by)) continue;
+      const query = new URLSearchParams({
+        from,
+        to,
+        ...(report.parameters.includes('type') ? { type } : {}),
+        ...(report.parameters.includes('by') ? { by } : {}),
+      });
       getJson<{ rows: unknown[] }>(`${report.path}?${query}`).then(
         (r) => !stale && setData((d) => ({ ...d, [report.name]: r.rows })),
         (e: Error) => !stale && setErrors((list) => [...list, `${report.name}: ${e.message}`]),
@@ -71,12 +82,13 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
     return () => {
       stale = true;
     };
-  }, [reports, range.from, range.to, type]);
+  }, [reports, range.from, range.to, type, by, props.catalog]);
   const dates = datesOf(range.from, range.to);
   const x = dates.map(seconds);
   const context = (summary: string): ViewContext => ({
     summary,
     type,
+    by,
     x,
     byDate: (rows, pick) => {
       const m = new Map(rows.map((r) => [r.date, pick(r)]));
@@ -114,6 +126,16 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
             ))}
           </select>
         </label>
+        <label>
+          by{' '}
+          <select name="by" value={by} onChange={(e) => setBy(e.currentTarget.value)}>
+            {['country', 'device_type', 'browser', 'os'].map((b) => (
+              <option key={b} value={b}>
+                {b.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {errors.map((e) => (
         <p class="error" key={e}>
@@ -121,9 +143,13 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
         </p>
       ))}
       <div class="grid2">
-        {reports.map((r) => (
-          <Fragment key={r.name}>{(VIEWS[r.name]?.draw ?? rowsTable)(data[r.name] ?? [], context(r.summary))}</Fragment>
-        ))}
+        {reports
+          .filter((r) => r.name in data || !r.parameters.includes('by'))
+          .map((r) => (
+            <Fragment key={r.name}>
+              {(VIEWS[r.name]?.draw ?? rowsTable)(data[r.name] ?? [], context(r.summary))}
+            </Fragment>
+          ))}
       </div>
     </section>
   );

@@ -398,6 +398,21 @@ ORDER BY day;
 CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_daily_mv` TO `edge_events`.`events_daily` AS
 SELECT toDate(`dt`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`events` GROUP BY day;
 
+CREATE TABLE IF NOT EXISTS `edge_events`.`events_audience` (
+  `day` Date,
+  `is_bot` UInt8,
+  `country` String,
+  `device_type` String,
+  `browser` String,
+  `os` String,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY (day, `is_bot`, `country`, `device_type`, `browser`, `os`);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_audience_mv` TO `edge_events`.`events_audience` AS
+SELECT toDate(`dt`) AS day, `is_bot`, `country`, `device_type`, `browser`, `os`, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`events` GROUP BY day, `is_bot`, `country`, `device_type`, `browser`, `os`;
+
 CREATE TABLE IF NOT EXISTS `edge_events`.`events_day_rows` (
   `day` Date,
   `rows` UInt64
@@ -416,6 +431,21 @@ ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`page_visit_daily_mv` TO `edge_events`.`page_visit_daily` AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`page_visit` GROUP BY day;
+
+CREATE TABLE IF NOT EXISTS `edge_events`.`page_visit_audience` (
+  `day` Date,
+  `is_bot` UInt8,
+  `country` String,
+  `device_type` String,
+  `browser` String,
+  `os` String,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY (day, `is_bot`, `country`, `device_type`, `browser`, `os`);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`page_visit_audience_mv` TO `edge_events`.`page_visit_audience` AS
+SELECT toDate(`timestamp`) AS day, `is_bot`, `country`, `device_type`, `browser`, `os`, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`page_visit` GROUP BY day, `is_bot`, `country`, `device_type`, `browser`, `os`;
 
 CREATE TABLE IF NOT EXISTS `edge_events`.`page_visit_day_rows` (
   `day` Date,
@@ -853,6 +883,21 @@ ORDER BY day;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`segment_events_daily_mv` TO `edge_events`.`segment_events_daily` AS
 SELECT toDate(`timestamp`) AS day, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`segment_events` GROUP BY day;
+
+CREATE TABLE IF NOT EXISTS `edge_events`.`segment_events_audience` (
+  `day` Date,
+  `is_bot` UInt8,
+  `country` String,
+  `device_type` String,
+  `browser` String,
+  `os` String,
+  `events` AggregateFunction(uniq, String),
+  `users` AggregateFunction(uniq, String)
+) ENGINE = AggregatingMergeTree()
+ORDER BY (day, `is_bot`, `country`, `device_type`, `browser`, `os`);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`segment_events_audience_mv` TO `edge_events`.`segment_events_audience` AS
+SELECT toDate(`timestamp`) AS day, `is_bot`, `country`, `device_type`, `browser`, `os`, uniqState(event_id) AS events, uniqState(toString(user_id)) AS users FROM `edge_events`.`segment_events` GROUP BY day, `is_bot`, `country`, `device_type`, `browser`, `os`;
 
 CREATE TABLE IF NOT EXISTS `edge_events`.`segment_events_day_rows` (
   `day` Date,
