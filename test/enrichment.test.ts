@@ -22,6 +22,13 @@ writeFileSync(
     fields:
       at: { type: datetime }
       user_id: { type: id }
+  - name: Lead
+    description: "A newsletter lead: stored only with analytics consent, the email only with marketing consent."
+    time: at
+    consent: { category: analytics, default: denied }
+    fields:
+      at: { type: datetime }
+      email: { type: string, consent: marketing }
   - name: Checkout
     description: "A purchase: the country and the network it came from."
     time: at
@@ -231,6 +238,71 @@ test('a Segment call: its context.ip and userAgent are used, and the raw address
     is_bot: 0,
     country: 'DE',
   });
+});
+
+test('consent: an event without its category is answered and counted, not stored; a field needs its own', async ({
+  p,
+}) => {
+  const lead = (id: string, consent?: Record<string, unknown>) =>
+    send(
+      p.url,
+      '/v1/events/Lead',
+      { at: '2024-06-01T10:00:00Z', email: `${id}@example.com`, event_id: id, ...(consent ? { consent } : {}) },
+      UA.chromeWindows,
+      '8.8.8.8',
+    );
+  const answers = [
+    await lead('lead-both', { analytics: true, marketing: true }),
+    await lead('lead-analytics', { analytics: true }),
+    await lead('lead-refused', { analytics: false, marketing: true }),
+    await lead('lead-silent'),
+  ];
+  assert.equal(
+    answers.map((a) => `${a.status} ${a.json.status}${a.json.reason ? ` ${a.json.reason}` : ''}`),
+    ['202 accepted', '202 accepted', '202 dropped consent', '202 dropped consent'],
+  );
+  const bad = await lead('lead-bad', { analytics: 'yes' });
+  assert.equal(
+    [bad.status, bad.json.issues],
+    [400, [{ path: 'consent', message: 'category "analytics": expected true or false' }]],
+  );
+  // A Segment call refusing analytics: Segment's answer, nothing stored.
+  const segment = await post(
+    `${p.url}/v1/track`,
+    JSON.stringify({
+      event: 'Opted Out',
+      userId: 'seg-2',
+      messageId: 'seg-consent-1',
+      context: { consent: { categoryPreferences: { analytics: false } } },
+    }),
+    { 'content-type': 'application/json' },
+  );
+  assert.equal([segment.status, segment.json], [200, { success: true }]);
+  // Sent after it, and granted: once this one landed, the refused one would have too.
+  const granted = await post(
+    `${p.url}/v1/track`,
+    JSON.stringify({
+      event: 'Opted In',
+      userId: 'seg-3',
+      messageId: 'seg-consent-2',
+      context: { consent: { categoryPreferences: { analytics: true } } },
+    }),
+    { 'content-type': 'application/json' },
+  );
+  assert.is(granted.status, 200);
+
+  assert.is(await countReaches(p.sink, 'SELECT count() AS n FROM edge_events.lead', 2), 2);
+  assert.equal(await rows(p.sink, 'SELECT event_id, email FROM edge_events.lead ORDER BY event_id'), [
+    { event_id: 'lead-analytics', email: '' },
+    { event_id: 'lead-both', email: 'lead-both@example.com' },
+  ]);
+  const landed = "SELECT count() AS n FROM edge_events.segment_events WHERE user_id = 'seg-3'";
+  assert.is(await countReaches(p.sink, landed, 1), 1);
+  const [refused] = await rows(p.sink, "SELECT count() AS n FROM edge_events.segment_events WHERE user_id = 'seg-2'");
+  assert.is(Number(refused!.n), 0, 'the call refusing analytics is not stored');
+  const metrics = await (await fetch(`${p.url}/metrics`)).text();
+  assert.match(metrics, /edge_events_events_total\{type="lead",outcome="dropped_consent"\} 2/);
+  assert.match(metrics, /edge_events_events_total\{type="segment",outcome="dropped_consent"\} 1/);
 });
 
 test('the network only, and a client cannot set what the server sets', async ({ p }) => {

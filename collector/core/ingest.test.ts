@@ -30,6 +30,14 @@ types:
     fields:
       ts: { type: datetime }
       url: { type: string }
+  - name: Newsletter
+    description: A sign-up to a newsletter; analytics needed, the email only with marketing consent.
+    time: ts
+    consent: { category: analytics, default: denied }
+    fields:
+      ts: { type: datetime }
+      email: { type: string, consent: marketing }
+      visits: { type: int, default: 1, consent: marketing }
   - name: Purchase
     description: Something bought.
     time: ts
@@ -296,7 +304,7 @@ test('what the stream did not store is unavailable with its reason; the budget i
 test('the steps: every one in order; a type runs those it asks for, worked out once', () => {
   assert.equal(
     STEPS.map((s) => s.name),
-    ['event_id', 'bots', 'user_agent', 'geo', 'ip', 'received_at', 'catalog_version'],
+    ['event_id', 'consent', 'bots', 'user_agent', 'geo', 'ip', 'received_at', 'catalog_version'],
   );
   assert.equal(
     stepsOf(pageView).map((s) => s.name),
@@ -304,7 +312,7 @@ test('the steps: every one in order; a type runs those it asks for, worked out o
   );
   assert.equal(
     stepsOf(catalog.find('Visit')!).map((s) => s.name),
-    STEPS.map((s) => s.name),
+    STEPS.map((s) => s.name).filter((s) => s !== 'consent'),
   );
   assert.is(stepsOf(pageView), stepsOf(pageView));
 });
@@ -429,6 +437,48 @@ test('a step that refuses an event: its refusal is the outcome, later steps skip
     ['/a'],
   );
   assert.equal(events.sort(), ['page_view accepted 1', 'page_view forbidden 1']);
+});
+
+test('consent: an event without its type category is dropped and counted; a field without its own, empty', async () => {
+  const { publisher, calls } = recorder();
+  const { observer, events } = observed();
+  const signup = (consent?: unknown) =>
+    ok({ event: 'Newsletter', ts: '2024-06-01T11:59:00Z', email: 'a@b.c', visits: 7, ...(consent ? { consent } : {}) });
+  const outcomes = await ingest(
+    [
+      signup({ analytics: true, marketing: true }),
+      signup({ analytics: true }),
+      signup({ analytics: false, marketing: true }),
+      // Nothing said: the type's default (denied).
+      signup(),
+      // A Segment call's categoryPreferences stand for the event's own.
+      { ...signup(), client: { consent: { analytics: true, marketing: false } } },
+      signup({ analytics: 'yes' }),
+    ],
+    publisher,
+    options({ observer }),
+  );
+  assert.equal(
+    outcomes.map((o) => (o.status === 'accepted' ? (o.dropped ?? 'stored') : o.status)),
+    ['stored', 'stored', 'consent', 'consent', 'stored', 'rejected'],
+  );
+  assert.equal(outcomes[5], {
+    status: 'rejected',
+    refusal: 'invalid',
+    issues: [{ path: 'consent', message: 'category "analytics": expected true or false' }],
+    type: undefined,
+  });
+  const stored = calls[0]!.events.map((e) => JSON.parse(e.line));
+  assert.equal(
+    stored.map((r) => [r.email, r.visits, 'consent' in r]),
+    [
+      ['a@b.c', 7, false],
+      ['', 1, false],
+      ['', 1, false],
+    ],
+    'the email and the count kept only with marketing consent (else empty, or the default); consent itself not stored',
+  );
+  assert.equal(events.sort(), ['newsletter accepted 3', 'newsletter dropped_consent 2', 'unknown invalid 1']);
 });
 
 test.run();

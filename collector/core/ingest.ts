@@ -7,10 +7,12 @@
 import {
   eventMessageId,
   eventSubject,
+  grantedOf,
   isRecord,
   validateEvent,
   type Catalog,
   type EventType,
+  type Granted,
   type Issue,
   type NotStoredReason,
   type Publisher,
@@ -95,10 +97,18 @@ export async function ingest(items: IngestItem[], publisher: Publisher, opts: In
       ];
       return void (outcomes[index] = rejected('forbidden', issues, type.key));
     }
+    // The event's consent: the call's (Segment), else a `consent` object beside its fields.
+    let granted = item.client?.consent;
+    const given = granted === undefined && isRecord(value) ? value.consent : undefined;
+    if (given !== undefined) {
+      const g = grantedOf(given);
+      if (typeof g === 'string') return void (outcomes[index] = rejected('invalid', [{ path: 'consent', message: g }]));
+      granted = g;
+    }
     const checked = validateEvent(type, value, { fromForm: opts.form });
     if (!checked.ok) return void (outcomes[index] = rejected('invalid', checked.issues, type.key));
     const row = checked.row;
-    ctx.forEvent(type, item.client);
+    ctx.forEvent(type, item.client, granted);
     const mine = stepsOf(type, steps);
     let verdict: StepRefusal | StepDrop | undefined;
     for (let i = 0; i < mine.length && !verdict; i++) verdict = mine[i]!.apply(row, ctx);
@@ -166,6 +176,7 @@ function metricLabel(o: Outcome): EventOutcome {
 class RequestContext implements StepContext {
   type!: EventType;
   private event: IngestItem['client'];
+  consent: Granted | undefined;
   private requestAgent: string | undefined | null = null;
   constructor(
     readonly now: number,
@@ -174,9 +185,10 @@ class RequestContext implements StepContext {
     readonly enrichers: Enrichers,
   ) {}
 
-  forEvent(type: EventType, client: IngestItem['client']): void {
+  forEvent(type: EventType, client: IngestItem['client'], consent: Granted | undefined): void {
     this.type = type;
     this.event = client;
+    this.consent = consent;
   }
 
   get ip(): string | undefined {

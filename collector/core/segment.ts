@@ -4,12 +4,14 @@
 import * as v from 'valibot';
 import {
   columnType,
+  grantedOf,
   isRecord,
   parseEventTime,
   segmentCalls,
   segmentMessage,
   type Catalog,
   type EventType,
+  type Granted,
   type SegmentMessage,
 } from '../../shared/mod.ts';
 import type { Source } from './types.ts';
@@ -28,7 +30,10 @@ export const SEGMENT_ROUTES: Readonly<Record<string, SegmentRoute>> = Object.fro
 
 /** A candidate event; `client`: who it is about when the call says so itself (a Segment call's context.ip and
  *  context.userAgent, sent by a server SDK for a browser), which the enrichment steps prefer to the request's. */
-export type IngestItem = BodyItem & { type?: EventType; client?: { ip?: string; userAgent?: string } };
+export type IngestItem = BodyItem & {
+  type?: EventType;
+  client?: { ip?: string; userAgent?: string; consent?: Granted };
+};
 
 interface SegmentBody {
   messages: unknown[];
@@ -88,11 +93,16 @@ export function segmentItem(
   // A raw address is never stored as sent: the enrichment steps take it (geo; `ip` truncates or hashes it).
   const { ip, ...context } = msg.context ?? {};
   const userAgent = context.userAgent;
+  const preferences = (context.consent as { categoryPreferences?: unknown } | undefined)?.categoryPreferences;
+  const consent = preferences === undefined ? undefined : grantedOf(preferences);
+  if (typeof consent === 'string')
+    return { ok: false, issues: [{ path: 'context.consent.categoryPreferences', message: consent }] };
   const client =
-    typeof ip === 'string' || typeof userAgent === 'string'
+    typeof ip === 'string' || typeof userAgent === 'string' || consent
       ? {
           ...(typeof ip === 'string' ? { ip } : {}),
           ...(typeof userAgent === 'string' ? { userAgent } : {}),
+          ...(consent ? { consent } : {}),
         }
       : undefined;
 

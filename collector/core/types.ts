@@ -35,8 +35,9 @@ export type EventOutcome =
   | 'forbidden'
   | 'unavailable'
   | 'overloaded'
-  /** Answered as accepted, not stored: a bot a type drops. */
-  | 'dropped_bot';
+  /** Answered as accepted, not stored: a bot a type drops, an event without the consent its type needs. */
+  | 'dropped_bot'
+  | 'dropped_consent';
 
 /** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
 export type Refusal = 'invalid' | 'too_large' | 'forbidden';

@@ -18,6 +18,7 @@ import {
   text,
   uuid,
 } from './columns.ts';
+import type { Consent } from './consent.ts';
 import { enrichmentFieldsOf, enrichmentOf } from './enrichment.ts';
 import type { EventType } from './event-type.ts';
 import { RESERVED_FIELDS, type FieldSpec, type ScalarSpec, type TypeSpec } from './spec.ts';
@@ -157,6 +158,7 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
         problem(['fields', name, 'default'], `the default does not fit the field: ${parsed.issues[0].message}`);
     }
   }
+  const consent = consentOf(spec, fields, problem);
   if (spec.latest) {
     for (const [i, f] of [...spec.latest.by, spec.latest.version, ...spec.latest.fields].entries()) {
       if (!isField(f)) problem(['latest'], `latest names ${JSON.stringify(f)} (#${i + 1}), which is not a field`);
@@ -174,6 +176,7 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     fields,
     enrich,
     serverFields,
+    consent,
     schema: v.object({ ...fields, event_id: v.optional(eventId()) }) as EventType['schema'],
     aliases: spec.aliases ?? {},
     unknownFields: spec.unknown_fields,
@@ -188,4 +191,58 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
 function ttlInterval(ttl: string): string {
   const unit = { d: 'DAY', w: 'WEEK', m: 'MONTH', y: 'YEAR' }[ttl.slice(-1) as 'd' | 'w' | 'm' | 'y'];
   return `INTERVAL ${ttl.slice(0, -1)} ${unit}`;
+}
+
+/** What a field holds when its consent is not given: its default, null, or its type's empty value. */
+function emptyOf(spec: FieldSpec, schema: v.GenericSchema): { value: unknown } | undefined {
+  if (spec.default !== undefined) {
+    const parsed = v.safeParse(schema, spec.default);
+    return parsed.success ? { value: parsed.output } : undefined;
+  }
+  if (spec.nullable) return { value: null };
+  switch (spec.type) {
+    case 'string':
+    case 'id':
+    case 'enum':
+      return spec.type === 'enum' || (spec.type === 'string' && spec.min_length) ? undefined : { value: '' };
+    case 'json':
+      return { value: '{}' };
+    case 'int':
+    case 'float':
+    case 'bool':
+      return { value: 0 };
+    case 'array':
+      return { value: [] };
+    default:
+      return undefined;
+  }
+}
+
+/** A type's consent rules, each field's checked: not the time field or the sort key, and with a value to store
+ *  without it. */
+function consentOf(
+  spec: TypeSpec,
+  fields: Record<string, v.GenericSchema>,
+  problem: (path: (string | number)[], message: string) => void,
+): Consent | undefined {
+  const keyed = new Set([spec.time, ...(spec.order_by ?? [])]);
+  const out: { name: string; category: string; empty: unknown }[] = [];
+  for (const [name, field] of Object.entries(spec.fields)) {
+    if (!field.consent || !fields[name]) continue;
+    if (keyed.has(name)) {
+      problem(['fields', name, 'consent'], 'the time field and the sort key cannot depend on consent');
+      continue;
+    }
+    const empty = emptyOf(field, fields[name]);
+    if (!empty) {
+      problem(
+        ['fields', name, 'consent'],
+        'stored empty without consent: give the field a default or make it nullable',
+      );
+      continue;
+    }
+    out.push({ name, category: field.consent, empty: empty.value });
+  }
+  if (!spec.consent?.category && out.length === 0) return undefined;
+  return Object.freeze({ category: spec.consent?.category, default: spec.consent?.default ?? 'granted', fields: out });
 }

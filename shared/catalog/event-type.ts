@@ -2,6 +2,7 @@
 // it lands (table, time field, sort key). Every other artefact (validation, DDL, JSON Schema, subjects) is derived
 // from this.
 import type * as v from 'valibot';
+import type { Consent } from './consent.ts';
 import type { Enrichment } from './enrichment.ts';
 import type { TypeSpec } from './spec.ts';
 
@@ -24,6 +25,8 @@ export interface EventType {
    *  the table that no client sends. */
   readonly enrich: Enrichment;
   readonly serverFields: Fields;
+  /** What consent an event needs to be stored, and which fields need which category; none when nothing does. */
+  readonly consent?: Consent;
   /** Validates one client event: the fields plus an optional client-given event_id. */
   readonly schema: v.GenericSchema<unknown, Record<string, unknown>>;
   /** Alternative spellings of field names accepted from clients (`userid` → `user_id`). */

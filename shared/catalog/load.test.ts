@@ -131,6 +131,25 @@ test('malformed files: each problem names the file, the line, the type and the f
     ],
     [[TYPE('', '\n    aliases: { uid: user_id }')], /type Signup: alias uid points to "user_id", which is not a field/],
     [[TYPE(''), TYPE('')], /^f2\.yaml:2: type Signup: name signup is also the name of Signup/],
+    // Consent and enrichment: what a type asks for must make sense.
+    [
+      [TYPE('      plan: { type: enum, values: [a], consent: marketing }')],
+      /field plan: stored empty without consent: give the field a default or make it nullable/,
+    ],
+    [
+      [TYPE('      n: { type: int, consent: analytics }', '\n    order_by: [at, n]')],
+      /field n: the time field and the sort key cannot depend on consent/,
+    ],
+    [[TYPE('      n: { type: int, consent: Ads }')], /field n: expected a consent category in snake_case/],
+    [
+      [TYPE('      country: { type: string }', '\n    enrich: { geo: true }')],
+      /field country: country is filled by the type's enrich: do not declare it/,
+    ],
+    [
+      [TYPE('', '\n    enrich: { bots: maybe }')],
+      /^f1\.yaml:5: type Signup: .*"flag" \| "drop"\) but received "maybe"/,
+    ],
+    [[TYPE('      consent: { type: json }')], /field consent: consent is added by the pipeline/],
     [
       [TYPE('', '\n    role: fallback'), TYPE('', '\n    role: fallback').replace('Signup', 'Other')],
       /f2\.yaml:\d+: type Other: Signup already has role fallback/,

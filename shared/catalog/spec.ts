@@ -4,6 +4,7 @@
 // version (NATS KV) is parsed against the very same schema (from-data.ts). Every name a spec carries that reaches SQL,
 // DDL, a subject or a path (key, table, field names, time, order_by, latest's names) is a plain snake_case identifier.
 import * as v from 'valibot';
+import { ConsentSpec, FieldConsent } from './consent.ts';
 import { EnrichSpec } from './enrichment.ts';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -20,6 +21,8 @@ const common = {
   /** May be null. */
   nullable: v.optional(v.boolean()),
   default: v.optional(v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.unknown())])),
+  /** The consent category the field needs (consent.ts): without it, the event is stored with the field empty. */
+  consent: FieldConsent,
 };
 const bounds = { min: v.optional(v.number()), max: v.optional(v.number()) };
 const maxLength = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
@@ -95,6 +98,9 @@ export const TypeSpec = v.strictObject({
       fields: v.pipe(v.array(fieldName), v.minLength(1)),
     }),
   ),
+  /** The consent category the type needs, and what an event that carries no consent information gets
+   *  (consent.ts). */
+  consent: v.optional(ConsentSpec),
   /** What the collector adds to each row from the request (enrichment.ts): device, bots, geo, the address. */
   enrich: v.optional(EnrichSpec),
   fields: v.pipe(
@@ -109,4 +115,12 @@ export const CatalogFile = v.strictObject({
 });
 
 /** Fields the pipeline adds to every row; a type may not declare them. */
-export const RESERVED_FIELDS = ['event_id', 'received_at', 'catalog_version', 'inserted_at', 'extra'] as const;
+export const RESERVED_FIELDS = [
+  'event_id',
+  'received_at',
+  'catalog_version',
+  'inserted_at',
+  'extra',
+  // An event's consent, beside its fields (consent.ts).
+  'consent',
+] as const;

@@ -45,11 +45,12 @@ export function validateEvent(type: EventType, input: unknown, opts: { fromForm?
   return { ok: false, issues };
 }
 
-/** Keys of the event that are neither fields of the type, nor its id, its type name (`event`) or an alias. */
+/** Keys of the event that are neither fields of the type, nor its id, its type name (`event`), its consent or an
+ *  alias. */
 function undeclared(type: EventType, event: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const k in event) {
-    if (k in type.fields || k === 'event_id' || k === 'event' || k in type.aliases) continue;
+    if (k in type.fields || k === 'event_id' || k === 'event' || k === 'consent' || k in type.aliases) continue;
     out.push(k);
   }
   return out;

@@ -158,7 +158,15 @@ export function openApiDocument(catalog: Catalog): Json {
         SegmentMessage: segmentMessageSchema(),
         Accepted: {
           type: 'object',
-          properties: { status: { const: 'accepted' }, event_id: { type: 'string' }, type: { type: 'string' } },
+          description:
+            'Stored, or deliberately not (`dropped`: a bot its type does not keep, an event without the consent its ' +
+            'type needs) — either way, not to be sent again.',
+          properties: {
+            status: { enum: ['accepted', 'dropped'] },
+            reason: { enum: ['bot', 'consent'] },
+            event_id: { type: 'string' },
+            type: { type: 'string' },
+          },
         },
         Issue: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
         Error: {
@@ -182,7 +190,8 @@ export function openApiDocument(catalog: Catalog): Json {
                 type: 'object',
                 properties: {
                   index: { type: 'integer' },
-                  status: { enum: ['accepted', 'rejected', 'unavailable'] },
+                  status: { enum: ['accepted', 'dropped', 'rejected', 'unavailable'] },
+                  reason: { type: 'string' },
                   event_id: { type: 'string' },
                   type: { type: 'string' },
                   issues: { type: 'array', items: ref('Issue') },

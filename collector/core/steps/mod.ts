@@ -3,6 +3,7 @@
 import type { EventType } from '../../../shared/mod.ts';
 import { bots } from './bots.ts';
 import { catalogVersion } from './catalog-version.ts';
+import { consent } from './consent.ts';
 import { eventId } from './event-id.ts';
 import { geo } from './geo.ts';
 import { ip } from './ip.ts';
@@ -12,8 +13,8 @@ import { userAgent } from './user-agent.ts';
 
 export type { DropReason, Enrichers, Step, StepContext, StepDrop, StepRefusal } from './step.ts';
 
-/** Every step, in order: a bot to drop is known before any work is spent on it. */
-export const STEPS: readonly Step[] = [eventId, bots, userAgent, geo, ip, receivedAt, catalogVersion];
+/** Every step, in order: an event to drop (no consent, a bot) is known before any work is spent on it. */
+export const STEPS: readonly Step[] = [eventId, consent, bots, userAgent, geo, ip, receivedAt, catalogVersion];
 
 if (new Set(STEPS.map((s) => s.name)).size !== STEPS.length) throw new Error('two ingest steps share a name');
 

@@ -1,8 +1,8 @@
 // What an ingest step is: a named change to a validated event's row before it is published (the event_id, the
-// stamps, and the enrichment a type asks for: user agent, bots, geo, the address). A step sees the request's context
-// and may refuse the event or drop it, as a value. Steps are listed, in order, in mod.ts; each type runs those it
-// wants.
-import type { EventType, Issue } from '../../../shared/mod.ts';
+// stamps, consent, and the enrichment a type asks for: user agent, bots, geo, the address). A step sees the
+// request's context and may refuse the event or drop it, as a value. Steps are listed, in order, in mod.ts; each type
+// runs those it wants.
+import type { EventType, Granted, Issue } from '../../../shared/mod.ts';
 import type { GeoLookup } from '../enrich/geo.ts';
 import type { Refusal } from '../types.ts';
 
@@ -29,6 +29,9 @@ export interface StepContext {
   readonly ip: string | undefined;
   /** The event's user agent: a Segment call's `context.userAgent`, else the request's User-Agent. */
   readonly userAgent: string | undefined;
+  /** The consent the event carries (Segment's context.consent.categoryPreferences, or its `consent` object);
+   *  undefined when it says nothing. */
+  readonly consent: Granted | undefined;
   readonly enrichers: Enrichers;
 }
 
@@ -39,7 +42,7 @@ export interface StepRefusal {
 }
 
 /** Why a step drops an event: not stored, answered 2xx (a client must not retry it), counted. */
-export type DropReason = 'bot';
+export type DropReason = 'bot' | 'consent';
 export interface StepDrop {
   dropped: DropReason;
 }

@@ -284,6 +284,8 @@ export interface Playback {
 export interface SegmentEvent {
   /** Your id for the event: a retry with the same id is one row. Assigned when left out. */
   event_id?: string;
+  /** The consent categories granted or refused (analytics matter here). */
+  consent?: Record<string, boolean>;
   type: "track" | "identify" | "page" | "screen" | "group" | "alias";
   event?: string;
   name?: string;
