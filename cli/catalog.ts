@@ -1,10 +1,11 @@
-// `npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]`: the event catalog from the command
-// line. check: compile the files (EVENT_CATALOG by default) and list their types. diff: each change between two
+// `npm run catalog -- check [FILES] | privacy [FILES] | diff OLD NEW | apply | generate [--check]`: the event catalog
+// from the command line. check: compile the files (EVENT_CATALOG by default) and list their types. privacy: the record
+// of processing (shared/catalog/privacy.ts): personal data per type, why, how long. diff: each change between two
 // catalogs and whether it is compatible. apply: what the sink does at start — migrate ClickHouse, then publish the
 // version to NATS KV for the collectors (the deploy Job runs it). generate: the checked-in artefacts (and the NATS
 // users of deploy/k8s).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { exitIfRefused, type Catalog } from '../shared/mod.ts';
+import { describePrivacy, exitIfRefused, type Catalog } from '../shared/mod.ts';
 import { loadConfigOrExit } from '../shared/config/mod.ts';
 import { columnsOf, describeCatalogChange, diffCatalogs, modernDialect } from '../shared/schema/mod.ts';
 import { generatedFiles } from '../shared/docs/mod.ts';
@@ -13,7 +14,7 @@ import { createLogger, loadCatalogFiles } from '../shared/node/mod.ts';
 import { connectNats, natsAccessOf, natsAuthorization, openCatalogRegistry } from '../streams/mod.ts';
 import { applyCatalog } from '../sink/mod.ts';
 
-const USAGE = 'usage: npm run catalog -- check [FILES] | diff OLD NEW | apply | generate [--check]';
+const USAGE = 'usage: npm run catalog -- check [FILES] | privacy [FILES] | diff OLD NEW | apply | generate [--check]';
 const cfg = loadConfigOrExit();
 const [command, ...args] = process.argv.slice(2);
 
@@ -32,6 +33,8 @@ try {
   if (command === 'check') {
     const catalog = loadCatalogFiles(args[0] ?? cfg.catalog.paths);
     console.log(`${describe(catalog)}\n\n${catalog.types.length} types: the catalog is valid`);
+  } else if (command === 'privacy') {
+    console.log(describePrivacy(loadCatalogFiles(args[0] ?? cfg.catalog.paths)));
   } else if (command === 'diff' && args.length === 2) {
     const changes = diffCatalogs(loadCatalogFiles(args[0]!), loadCatalogFiles(args[1]!));
     for (const c of changes) console.log(describeCatalogChange(c));

@@ -10,6 +10,7 @@ export { buildCatalog, type Catalog } from './catalog/catalog.ts';
 export type { EventType } from './catalog/event-type.ts';
 export { ENRICHMENT_FIELDS, type Enrichment } from './catalog/enrichment.ts';
 export { allows, grantedOf, type Consent, type Granted } from './catalog/consent.ts';
+export { describePrivacy, privacyOf, type TypePrivacy } from './catalog/privacy.ts';
 export { catalogFromSources, CatalogError, type CatalogSource } from './catalog/load.ts';
 export { catalogFromData } from './catalog/from-data.ts';
 export type { FieldSpec, ScalarSpec, TypeSpec } from './catalog/spec.ts';

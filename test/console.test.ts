@@ -196,7 +196,7 @@ test('a report chart draws one point per day of the range', async (ctx) => {
   await page.close();
 });
 
-test("the catalog's form shows the collector's 400 naming the bad field", async (ctx) => {
+test("the catalog page: a type's personal data; its form shows the 400 naming the bad field", async (ctx) => {
   const { page, errors } = await open(ctx, '/console/#/catalog');
   await page.waitForSelector('.types a');
   const links = await page.$$('.types a');
@@ -204,6 +204,10 @@ test("the catalog's form shows the collector's 400 naming the bad field", async 
     if ((await link.evaluate((el) => el.textContent)) === 'PageVisit') await link.click();
   }
   await page.waitForFunction(() => document.querySelector('h3')?.textContent === 'PageVisit');
+  // Its personal data: the user's id, kept as long as the row; what the collector adds.
+  const privacy = await textOf(page, '#privacy');
+  assert.match(privacy, /user_id\s*the client\s*not needed\s*as long as the row/);
+  assert.match(privacy, /adds country/);
   const bad = JSON.stringify({ timestamp: '2024-06-01T10:00:00Z', user_id: 'not-a-number', page_id: 1 });
   await page.$eval(
     'textarea[name=payload]',

@@ -20,6 +20,19 @@ function catalogWith(dir: string, ttl: string | undefined) {
   return loadCatalogFiles(file);
 }
 
+/** The signup catalog with `coupon` kept `retention` (personal data: its value goes, the row stays). */
+function couponKept(dir: string, retention: string | undefined) {
+  const file = join(dir, `signup-coupon-${retention ?? 'none'}.yaml`);
+  const kept = retention ? `, pii: true, retention: ${retention}` : '';
+  writeFileSync(file, V1.replace(/(coupon: +\{ type: string, optional: true, nullable: true)/, `$1${kept}`));
+  return loadCatalogFiles(file);
+}
+
+const createOf = async (ch: ClickHouse) => {
+  const rs = await ch.client.query({ query: 'SHOW CREATE TABLE teams.signup_completed', format: 'JSONEachRow' });
+  return JSON.stringify(await rs.json());
+};
+
 const engineOf = async (ch: ClickHouse) => {
   const rs = await ch.client.query({
     query: "SELECT engine_full FROM system.tables WHERE database = 'teams' AND name = 'signup_completed'",
@@ -81,14 +94,65 @@ test('ttl: 30d drops old rows at the next merge; a new ttl alters the table, non
     assert.match(describeCatalogChange(change!), 'retention none → 90d');
   }));
 
+test('a field kept 30d: its value goes at the next merge, the row stays; added, changed and removed by ALTER', () =>
+  withTeams('embedded', async (ch, dir) => {
+    await migrate(ch, couponKept(dir, undefined));
+    const added = await migrate(ch, couponKept(dir, '30d'));
+    assert.equal(added.statements, [
+      'ALTER TABLE `teams`.`signup_completed` MODIFY COLUMN `coupon` TTL `signed_up_at` + INTERVAL 30 DAY',
+    ]);
+    assert.match(await createOf(ch), '`coupon` Nullable(String) TTL signed_up_at + toIntervalDay(30)');
+    assert.equal((await migrate(ch, couponKept(dir, '30d'))).statements, [], 'applied once');
+    const row = (id: string, at: string) => ({
+      event_id: id,
+      signed_up_at: at,
+      user_id: 'u',
+      plan: 'pro',
+      seats: 1,
+      coupon: `coupon-${id}`,
+      received_at: at,
+      catalog_version: 0,
+    });
+    const recent = new Date(Date.now() - 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+    await ch.client.insert({
+      table: 'teams.signup_completed',
+      values: [row('old', '2020-01-01 00:00:00'), row('recent', recent)],
+      format: 'JSONEachRow',
+    });
+    await ch.client.command({ query: 'OPTIMIZE TABLE teams.signup_completed FINAL' });
+    const rs = await ch.client.query({
+      query: 'SELECT event_id, coupon FROM teams.signup_completed ORDER BY event_id',
+      format: 'JSONEachRow',
+    });
+    assert.equal(await rs.json(), [
+      { event_id: 'old', coupon: null },
+      { event_id: 'recent', coupon: 'coupon-recent' },
+    ]);
+
+    assert.equal((await migrate(ch, couponKept(dir, '1y'))).statements, [
+      'ALTER TABLE `teams`.`signup_completed` MODIFY COLUMN `coupon` TTL `signed_up_at` + INTERVAL 1 YEAR',
+    ]);
+    assert.equal((await migrate(ch, couponKept(dir, undefined))).statements, [
+      'ALTER TABLE `teams`.`signup_completed` MODIFY COLUMN `coupon` REMOVE TTL',
+    ]);
+    assert.not.match(await createOf(ch), 'TTL');
+    // A new table gets its column TTL as it is created.
+    await ch.client.command({ query: 'DROP TABLE teams.signup_completed' });
+    await migrate(ch, couponKept(dir, '30d'));
+    assert.match(await createOf(ch), '`coupon` Nullable(String) TTL signed_up_at + toIntervalDay(30)');
+  }));
+
 test('the 18.16 server: the migration says it has no TTL and applies the rest', () =>
   withTeams('server', async (ch, dir) => {
     const plan = await migrate(ch, catalogWith(dir, '30d'));
     assert.equal(plan.unsupported, [
       `signup_completed: ttl 30d not applied: ClickHouse ${ch.version} has no table TTL (19.6 and later do)`,
     ]);
-    const rs = await ch.client.query({ query: 'SHOW CREATE TABLE teams.signup_completed', format: 'JSONEachRow' });
-    assert.not.match(JSON.stringify(await rs.json()), 'TTL');
+    assert.not.match(await createOf(ch), 'TTL');
+    const kept = await migrate(ch, couponKept(dir, '30d'));
+    assert.equal(kept.unsupported, [
+      `signup_completed: retention of coupon not applied: ClickHouse ${ch.version} has no TTL (19.6+ has)`,
+    ]);
   }));
 
 test.run();

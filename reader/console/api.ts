@@ -6,7 +6,7 @@
 // collectors, sinks and archivers for metrics.
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { EVENTS_ROUTE, typedEventsRoute, typeKeyOf } from '../../shared/mod.ts';
+import { EVENTS_ROUTE, privacyOf, typedEventsRoute, typeKeyOf } from '../../shared/mod.ts';
 import { exampleEvent, openApiDocument } from '../../shared/docs/mod.ts';
 import { readLetters } from '../../streams/mod.ts';
 import { bodiesUpTo, type Gate } from '../access/mod.ts';
@@ -129,6 +129,7 @@ export function consoleRoutes(opts: ConsoleOptions): Hono {
         fields: t.spec.fields,
         enrich: t.spec.enrich ?? null,
         server_fields: Object.keys(t.serverFields),
+        privacy: privacyOf(t),
         example: exampleEvent(t),
       })),
     });

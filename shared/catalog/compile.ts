@@ -159,6 +159,14 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     }
   }
   const consent = consentOf(spec, fields, problem);
+  const fieldTtls: Record<string, string> = {};
+  const keyed = new Set([spec.time, ...orderBy]);
+  for (const [name, field] of Object.entries(spec.fields)) {
+    if (!field.retention) continue;
+    if (keyed.has(name))
+      problem(['fields', name, 'retention'], 'the time field and the sort key are kept with the row');
+    else fieldTtls[name] = ttlInterval(field.retention);
+  }
   if (spec.latest) {
     for (const [i, f] of [...spec.latest.by, spec.latest.version, ...spec.latest.fields].entries()) {
       if (!isField(f)) problem(['latest'], `latest names ${JSON.stringify(f)} (#${i + 1}), which is not a field`);
@@ -183,6 +191,7 @@ export function compileType(spec: TypeSpec, issues: SpecIssue[] = []): EventType
     role: spec.role,
     latest: spec.latest,
     ttl: spec.ttl && ttlInterval(spec.ttl),
+    fieldTtls,
     spec,
   });
 }

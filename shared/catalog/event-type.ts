@@ -37,6 +37,8 @@ export interface EventType {
   readonly role?: 'fallback' | 'segment';
   /** How long the hot table keeps a row after its event time (catalog `ttl:`), as a ClickHouse interval. */
   readonly ttl?: string;
+  /** How long the hot table keeps a field's value (its catalog `retention:`), as a ClickHouse interval, by field. */
+  readonly fieldTtls: Readonly<Record<string, string>>;
   /** A table of the latest row per key, kept by a materialized view. */
   readonly latest?: TypeSpec['latest'];
   /** The spec it was compiled from (what catalog versions compare). */

@@ -12,6 +12,8 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 const identifier = (what: string) =>
   v.pipe(v.string(), v.regex(IDENT, `expected a ${what} in snake_case (a-z, 0-9, _)`));
 const fieldName = identifier('field name');
+/** A retention period: days, weeks, months or years. */
+const period = v.pipe(v.string(), v.regex(/^[1-9]\d*[dwmy]$/, 'expected a period such as 90d, 12w, 6m or 1y'));
 
 /** What every field may say, whatever its type. */
 const common = {
@@ -23,6 +25,11 @@ const common = {
   default: v.optional(v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.unknown())])),
   /** The consent category the field needs (consent.ts): without it, the event is stored with the field empty. */
   consent: FieldConsent,
+  /** Personal data: `npm run catalog -- privacy` and the console's catalog page list it, with why and how long. */
+  pii: v.optional(v.boolean()),
+  /** How long the hot table keeps the field's value, from the event time (a column TTL; the row stays, with the
+   *  field empty): `30d`, `12w`, `6m`, `1y`. */
+  retention: v.optional(period),
 };
 const bounds = { min: v.optional(v.number()), max: v.optional(v.number()) };
 const maxLength = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
@@ -88,7 +95,7 @@ export const TypeSpec = v.strictObject({
   role: v.optional(v.picklist(['fallback', 'segment'])),
   /** How long the hot table keeps a row, from its event time: `90d`, `12w`, `6m` (months), `1y`. The cold tier
    *  (archive/) keeps everything. */
-  ttl: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d*[dwmy]$/, 'expected a period such as 90d, 12w, 6m or 1y'))),
+  ttl: v.optional(period),
   /** A table keeping the latest row per key, filled by a materialized view (seed 004's latest_view). */
   latest: v.optional(
     v.strictObject({

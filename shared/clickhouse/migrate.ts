@@ -13,6 +13,7 @@ import {
   createTable,
   createView,
   eventTable,
+  ident,
   latestOf,
   martsOf,
   plainName,
@@ -56,26 +57,40 @@ class MigrationRefused extends Refused {
   }
 }
 
+interface Existing {
+  tables: Map<string, Map<string, string>>;
+  /** Table → its TTL as the server writes it. */
+  ttls: Map<string, string>;
+  /** Table → column → the column's TTL as the server writes it, without quotes and spaces. */
+  columnTtls: Map<string, Map<string, string>>;
+}
+
 /** The existing tables and views of the database: table → column → type (a view may have none), and each table's
- *  TTL as the server writes it (where the server has TTL). */
-async function existingTables(
-  ch: ClickHouse,
-): Promise<{ tables: Map<string, Map<string, string>>; ttls: Map<string, string> }> {
+ *  and column's TTL as the server writes it (where the server has TTL). */
+async function existingTables(ch: ClickHouse): Promise<Existing> {
   // Inlined: the database name is a plain SQL identifier (config checks it, and so does plainName), and 18.16 has no
   // query parameters.
   const query = (sql: string) => ch.client.query({ query: sql, format: 'JSONEachRow' }).then((rs) => rs.json());
   const tables = new Map<string, Map<string, string>>();
   const ttls = new Map<string, string>();
-  const engines = ch.dialect.ttl ? ', engine_full' : '';
+  const columnTtls = new Map<string, Map<string, string>>();
+  const engines = ch.dialect.ttl ? ', engine_full, create_table_query' : '';
   const db = plainName(ch.database);
   const listed = (await query(`SELECT name${engines} FROM system.tables WHERE database = '${db}'`)) as {
     name: string;
     engine_full?: string;
+    create_table_query?: string;
   }[];
-  for (const { name, engine_full } of listed) {
+  for (const { name, engine_full, create_table_query } of listed) {
     tables.set(name, new Map());
     const ttl = / TTL (.+?)(?: SETTINGS |$)/.exec(engine_full ?? '')?.[1];
     if (ttl) ttls.set(name, ttl);
+    // `email` String TTL at + toIntervalDay(30), `next` …: up to the next column or the end of the list.
+    const columns = (create_table_query ?? '').split(') ENGINE')[0]!;
+    for (const m of columns.matchAll(/`(\w+)` [^`]*? TTL (.+?)(?=, `|\s*$)/g)) {
+      if (!columnTtls.has(name)) columnTtls.set(name, new Map());
+      columnTtls.get(name)!.set(m[1]!, m[2]!.replace(/[`\s]/g, ''));
+    }
   }
   const columns = (await query(`SELECT table, name, type FROM system.columns WHERE database = '${db}'`)) as {
     table: string;
@@ -83,7 +98,7 @@ async function existingTables(
     type: string;
   }[];
   for (const { table, name, type } of columns) tables.get(table)?.set(name, type);
-  return { tables, ttls };
+  return { tables, ttls, columnTtls };
 }
 
 const INTERVAL_FUNCTION = {
@@ -93,10 +108,35 @@ const INTERVAL_FUNCTION = {
   YEAR: 'toIntervalYear',
 };
 
-/** A TTL as the server writes it back (`dt + toIntervalDay(90)`), without quotes and spaces, to compare. */
-function canonicalTtl(type: EventType): string {
-  const [, n, unit] = /INTERVAL (\d+) (\w+)/.exec(type.ttl!)!;
+/** A TTL of `interval` after the type's event time as the server writes it back (`dt + toIntervalDay(90)`), without
+ *  quotes and spaces, to compare. */
+function canonicalTtl(type: EventType, interval = type.ttl!): string {
+  const [, n, unit] = /INTERVAL (\d+) (\w+)/.exec(interval)!;
   return `${type.timeField}+${INTERVAL_FUNCTION[unit as keyof typeof INTERVAL_FUNCTION]}(${n})`;
+}
+
+/** What makes an existing table's column TTLs the catalog's field retentions: MODIFY COLUMN … TTL or REMOVE TTL. */
+function alignColumnTtls(ch: ClickHouse, type: EventType, t: TableSpec, existing: Existing, unsupported: string[]) {
+  const { database: db, dialect } = ch;
+  const named = Object.keys(type.fieldTtls);
+  if (!dialect.ttl) {
+    if (named.length > 0)
+      unsupported.push(
+        `${type.table}: retention of ${named.join(', ')} not applied: ClickHouse ${ch.version} has no TTL (19.6+ has)`,
+      );
+    return [];
+  }
+  const got = existing.columnTtls.get(storedIn(t.name, dialect)) ?? new Map<string, string>();
+  const stored = existing.tables.get(storedIn(t.name, dialect)) ?? new Map<string, string>();
+  const out: string[] = [];
+  for (const [name, interval] of Object.entries(type.fieldTtls)) {
+    if (!stored.has(name) || got.get(name) === canonicalTtl(type, interval)) continue;
+    out.push(alterTable(db, t, `MODIFY COLUMN ${ident(name)} TTL ${ident(type.timeField)} + ${interval}`, dialect));
+  }
+  for (const name of got.keys())
+    if (!(name in type.fieldTtls) && name in type.fields)
+      out.push(alterTable(db, t, `MODIFY COLUMN ${ident(name)} REMOVE TTL`, dialect));
+  return out;
 }
 
 /** What makes an existing table's TTL the catalog's: MODIFY TTL, REMOVE TTL, or nothing. */
@@ -157,7 +197,8 @@ function createMissing(dialect: Dialect, db: string, t: TableSpec, tables: Map<s
 /** What applying `catalog` to this database takes, or why it cannot be applied. */
 async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migration> {
   const { database: db, dialect } = ch;
-  const { tables, ttls } = await existingTables(ch);
+  const existing = await existingTables(ch);
+  const { tables, ttls } = existing;
   const unsupported: string[] = [];
   const first = tables.size ? [] : [createDatabase(db, dialect)];
   const refused: string[] = [];
@@ -166,7 +207,11 @@ async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migratio
   for (const type of catalog.types) {
     const table = eventTable(type, dialect);
     const chain = alignTable(ch, table, tables, refused, type.name);
-    if (tables.has(storedIn(table.name, dialect))) chain.push(...alignTtl(ch, type, table, ttls, unsupported));
+    if (tables.has(storedIn(table.name, dialect)))
+      chain.push(
+        ...alignTtl(ch, type, table, ttls, unsupported),
+        ...alignColumnTtls(ch, type, table, existing, unsupported),
+      );
     else if (type.ttl && !dialect.ttl) alignTtl(ch, type, table, ttls, unsupported);
     const latest = latestOf(type, dialect);
     if (latest)

@@ -18,7 +18,8 @@
 import { ident, plainName, qualified } from './names.ts';
 
 /** A column: its name, its type, and the expression ClickHouse fills it with when a row leaves it out. */
-export type Column = [name: string, type: string, defaultExpression?: string];
+/** A column: its name, type, default expression, and TTL expression (a field's retention). */
+export type Column = [name: string, type: string, defaultExpression?: string, ttl?: string];
 
 /** A table as the catalog needs it, under the name it is read and written by. */
 export interface TableSpec {
@@ -56,10 +57,16 @@ export const storedIn = (name: string, dialect: Placement): string => (dialect.c
 
 const onCluster = (dialect: Placement) => (dialect.cluster ? ` ON CLUSTER ${ident(dialect.cluster)}` : '');
 
-const columnList = (columns: Column[]) =>
-  `(\n${columns.map(([name, type, fill]) => `  ${columnSql([name, type, fill])}`).join(',\n')}\n)`;
+/** The column list of a table; a Distributed table's (`routing`) without TTLs, which only the storing tables take. */
+const columnList = (columns: Column[], routing = false) => {
+  const lines = columns.map(
+    ([name, type, fill, ttl]) => `  ${columnSql([name, type, fill, routing ? undefined : ttl])}`,
+  );
+  return `(\n${lines.join(',\n')}\n)`;
+};
 
-const columnSql = ([name, type, fill]: Column): string => `${ident(name)} ${type}${fill ? ` DEFAULT ${fill}` : ''}`;
+const columnSql = ([name, type, fill, ttl]: Column): string =>
+  `${ident(name)} ${type}${fill ? ` DEFAULT ${fill}` : ''}${ttl ? ` TTL ${ttl}` : ''}`;
 
 /** `ReplacingMergeTree(v)` → `ReplicatedReplacingMergeTree('<zookeeper path>', '{replica}', v)`. */
 function replicated(engine: string, db: string, table: string): string {
@@ -76,7 +83,7 @@ function replicated(engine: string, db: string, table: string): string {
 /** The Distributed table `db.<name>` over every node's `<name>_local`. */
 function distributed(db: string, t: TableSpec, cluster: string): string {
   return (
-    `CREATE TABLE IF NOT EXISTS ${qualified(db, t.name)} ON CLUSTER ${ident(cluster)} ${columnList(t.columns)} ` +
+    `CREATE TABLE IF NOT EXISTS ${qualified(db, t.name)} ON CLUSTER ${ident(cluster)} ${columnList(t.columns, true)} ` +
     `ENGINE = Distributed(${ident(cluster)}, ${ident(db)}, ${ident(`${t.name}_local`)}, ${t.shardBy})`
   );
 }

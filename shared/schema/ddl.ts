@@ -46,7 +46,9 @@ export function columnsOf(type: EventType, dialect: Dialect): Column[] {
     let ch = columnType(schema);
     if (!ch) throw new Error(`${type.name}.${name} declares no ClickHouse column type`);
     if (!dialect.lowCardinality) ch = ch.replace(/LowCardinality\(([^()]*)\)/g, '$1');
-    columns.push([name, isNullable(schema) ? `Nullable(${ch})` : ch]);
+    const type_ = isNullable(schema) ? `Nullable(${ch})` : ch;
+    const ttl = dialect.ttl ? type.fieldTtls[name] : undefined;
+    columns.push(ttl ? [name, type_, undefined, `${ident(type.timeField)} + ${ttl}`] : [name, type_]);
   }
   // Fields a `keep` type does not declare, as a JSON object.
   if (type.unknownFields === 'keep') columns.push(['extra', 'String']);

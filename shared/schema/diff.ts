@@ -50,8 +50,10 @@ function diffType(before: EventType, after: EventType): CatalogChange[] {
       change(`type ${typeBefore} → ${typeAfter}`, false, name, instead);
     } else if (mayBeLeftOut(old) && !mayBeLeftOut(spec)) {
       change('optional → required', false, name, 'keep it optional, with a default if a value is needed');
+    } else if (old.retention !== spec.retention) {
+      change(`retention ${old.retention ?? 'none'} → ${spec.retention ?? 'none'} (the column's TTL)`, true, name);
     } else if (!same(old, spec)) {
-      change('validation changed (limits, values, default or description)', true, name);
+      change('validation changed (limits, values, default, description, consent or pii)', true, name);
     }
   }
   for (const name of Object.keys(before.spec.fields)) {

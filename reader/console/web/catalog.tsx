@@ -1,7 +1,16 @@
-// Catalog: every event type with its route, table, fields (type, limits, whether required) and an example payload;
-// a form sends a test event through the collector and shows its exact answer — 2xx, or the 4xx naming each field.
+// Catalog: every event type with its route, table, fields (type, limits, whether required), its personal data (what,
+// why, how long) and an example payload; a form sends a test event through the collector and shows its exact answer
+// — 2xx, or the 4xx naming each field.
 import { useState } from 'preact/hooks';
 import { postJson } from './http.ts';
+
+/** A type's part of the record of processing, as /console/api/catalog answers it (shared/catalog/privacy.ts). */
+interface TypePrivacy {
+  consent?: { category?: string; default: string };
+  personal: { field: string; consent?: string; kept?: string; source: 'client' | 'collector' }[];
+  enrichment: string[];
+  rowsKept?: string;
+}
 
 interface CatalogType {
   name: string;
@@ -15,6 +24,8 @@ interface CatalogType {
   /** What the collector adds (catalog `enrich:`), and the columns it fills. */
   enrich: Record<string, unknown> | null;
   server_fields: string[];
+  /** The type's part of the record of processing (shared/catalog/privacy.ts). */
+  privacy: TypePrivacy;
   example: Record<string, unknown>;
 }
 export interface CatalogInfo {
@@ -84,9 +95,58 @@ export function CatalogPage(props: { catalog?: CatalogInfo; canWrite: boolean })
             ))}
           </tbody>
         </table>
+        <Privacy privacy={type.privacy} />
         <TestForm key={type.key} type={type} canWrite={props.canWrite} />
       </div>
     </section>
+  );
+}
+
+/** What personal data the type collects, why and how long: the catalog as a record of processing. */
+function Privacy({ privacy: p }: { privacy: TypePrivacy }) {
+  return (
+    <div id="privacy">
+      <h3>Personal data</h3>
+      <p class="muted">
+        rows kept {p.rowsKept ?? 'until deleted'}
+        {p.consent &&
+          `; consent: ${p.consent.category ? `needs ${p.consent.category}` : 'per field'}, ` +
+            `an event that says nothing: ${p.consent.default}`}
+      </p>
+      {p.personal.length === 0 ? (
+        <p class="muted">none declared</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>field</th>
+              <th>from</th>
+              <th>consent</th>
+              <th>kept</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.personal.map((f) => (
+              <tr key={f.field}>
+                <td>
+                  <code>{f.field}</code>
+                </td>
+                <td>{f.source === 'collector' ? 'the collector' : 'the client'}</td>
+                <td>{f.consent ?? 'not needed'}</td>
+                <td>{f.kept ?? 'as long as the row'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {p.enrichment.length > 0 && (
+        <ul>
+          {p.enrichment.map((e) => (
+            <li key={e}>adds {e}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
