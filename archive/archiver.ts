@@ -12,7 +12,14 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { typeKeyOf, type Catalog, type EventType } from '../shared/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import { ARCHIVER_MAX_PENDING, eventsIn, REPLAY_HEADER, type Attempt, type Destination } from '../streams/mod.ts';
+import {
+  ARCHIVER_MAX_PENDING,
+  eventsIn,
+  REPLAY_HEADER,
+  type Attempt,
+  type Destination,
+  type ForgetList,
+} from '../streams/mod.ts';
 import { decodeRanges, encodeRanges, hourFolderAt, objectKey, parseKey } from './layout.ts';
 import { parquetFooter, SEQUENCES_KEY, writeParquet } from './parquet.ts';
 import type { ObjectStore } from './store.ts';
@@ -47,6 +54,8 @@ export function createArchiver(deps: {
   catalog: () => Catalog;
   cfg: { fileBytes: number; flushSeconds: number };
   log: Logger;
+  /** Whose events are not written (streams' privacy register). */
+  forget?: ForgetList;
 }): Archiver {
   const { store, cfg, log } = deps;
   const groups = new Map<string, Group>();
@@ -118,7 +127,15 @@ export function createArchiver(deps: {
         stats.skipped += before - pending.length;
       }
       if (pending.length) {
-        const rows = pending.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));
+        let rows = pending.flatMap((m) => eventsIn(m.data).map((line) => JSON.parse(utf8.decode(line))));
+        // An erased person's events received before the request (or any, suppressed) are not archived again.
+        const forget = deps.forget;
+        if (forget && forget.size > 0)
+          rows = rows.filter(
+            (r) =>
+              r.user_id == null ||
+              !forget.forgets(String(r.user_id), Date.parse(`${String(r.received_at).replace(' ', 'T')}Z`)),
+          );
         const sequences = encodeRanges(pending.map((m) => m.seq));
         const bytes = writeParquet(group.type, rows, { [SEQUENCES_KEY]: sequences });
         const key = objectKey(group.folder, pending[0]!.seq, pending.at(-1)!.seq);

@@ -6,3 +6,4 @@ export { startArchiver, type RunningArchiver } from './start.ts';
 export { openStore, type ObjectStore } from './store.ts';
 export { readParquet } from './parquet.ts';
 export { archivedFiles, replay, summarize, typeNamed, type ReplayProgress } from './replay.ts';
+export { eraseFromArchive, type ArchiveErasure } from './erase.ts';

@@ -13,10 +13,15 @@ import {
   catalogRegistry,
   connectNats,
   createDeadLetterer,
+  followPrivacy,
+  ForgetList,
   natsAccessOf,
+  openPrivacyRegister,
+  type Erasure,
   startConsumer,
 } from '../streams/mod.ts';
 import { createArchiver, type ArchiverStats } from './archiver.ts';
+import { eraseFromArchive } from './erase.ts';
 import { archiverMetrics } from './metrics.ts';
 import { openStore } from './store.ts';
 
@@ -34,11 +39,14 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
   const link = await connectNats(natsAccessOf(cfg, 'archiver'), 'edge-events archiver', log);
   const registry = await catalogRegistry(link, { create: false, replicas: cfg.stream.replicas });
   const catalog = await catalogInForce(registry, files, log);
+  // Erasure requests: whose events are not written from now on, and the files that hold them rewritten.
+  const forget = new ForgetList();
   const archiver = createArchiver({
     store,
     catalog: () => catalog.current(),
     cfg: { fileBytes: cfg.archive.fileBytes, flushSeconds: cfg.archive.flushSeconds },
     log,
+    forget,
   });
   const consumer = startConsumer({
     link,
@@ -54,6 +62,26 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
     span: { name: 'archive file', kind: SpanKind.CONSUMER },
     destination: archiver.destination,
   });
+  /** The archive's part of an erasure: the files rewritten, once more after the files being written meanwhile. */
+  let chain: Promise<void> = Promise.resolve();
+  const answerArchive = (e: Erasure) => {
+    if (e.places.archive) return;
+    chain = chain.then(async () => {
+      try {
+        const first = await eraseFromArchive(store, catalog.current(), e.user_id);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const second = await eraseFromArchive(store, catalog.current(), e.user_id);
+        const register = await openPrivacyRegister(link.nc, { create: false }, log);
+        const counts = { files: first.files + second.files, events: first.events + second.events };
+        await register.answer(e.id, 'archive', counts);
+        log.info({ erasure: e.id, ...counts }, 'erased from the archive');
+      } catch (err) {
+        log.error({ erasure: e.id, err: (err as Error).message }, 'erasing from the archive failed; trying again');
+        setTimeout(() => answerArchive(e), 5000).unref?.();
+      }
+    });
+  };
+  const erasing = await followPrivacy(link.nc, forget, log, (e) => void answerArchive(e));
   const metrics = archiverMetrics(archiver);
   consumerMetrics(
     metrics,
@@ -76,6 +104,7 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
       await stopInOrder(
         [
           ['consumer', consumer.stop],
+          ['erasures', async () => (erasing.stop(), await chain)],
           ['catalog', () => catalog.stop()],
           ['nats', () => link.nc.drain().catch(() => {})],
           ['status port', status.close],

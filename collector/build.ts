@@ -1,6 +1,6 @@
 // A collector wired for a process, whatever the runtime: NATS link, publisher, the catalog in force (its files, then
 // the published versions it follows), sources (from the environment and COLLECTOR_SOURCES_FILE), metrics, the
-// enrichers (the geo database, the address-hash key), and the core with every limit from the configuration.
+// lookups (the geo database, the address-hash key), and the core with every limit from the configuration.
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { type Catalog, type Publisher } from '../shared/mod.ts';
@@ -12,6 +12,8 @@ import {
   catalogRegistry,
   connectNats,
   createPublisher,
+  followPrivacy,
+  ForgetList,
   natsAccessOf,
   type LiveCatalog,
   type NatsLink,
@@ -52,6 +54,8 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
   let live: LiveCatalog | undefined;
   let link: NatsLink | undefined;
   let publisher: Publisher | undefined;
+  const forgotten = new ForgetList();
+  let privacy: { stop(): void } | undefined;
   await new Promise<void>((settled) => {
     connectNats(natsAccessOf(cfg, 'collector'), 'edge-events collector', log, { onWaiting: settled }).then(
       async (connected) => {
@@ -59,6 +63,8 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
         // NATS dying or electing a leader meanwhile is waited through; other errors stop the process.
         const registry = await catalogRegistry(connected, { create: false, replicas: cfg.stream.replicas });
         live = await catalogInForce(registry, files, log);
+        // Erasure requests with suppress: those persons' new events are refused.
+        privacy = await followPrivacy(connected.nc, forgotten, log);
         link = connected;
         publisher = createPublisher(connected, {
           timeoutMs: cfg.collector.publishTimeoutMs,
@@ -87,7 +93,8 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
     sources: [...cfg.collector.sources, ...sourcesFromFile(cfg.collector.sourcesFile)],
     openapi: () => (openapi.version === catalog().version ? openapi : (openapi = documentOf(catalog()))).text,
     observer: collectorMetrics(),
-    enrichers: {
+    lookups: {
+      suppressed: (user) => forgotten.size > 0 && forgotten.suppressed(user),
       geo: geo.lookup,
       ipKey: cfg.collector.ipHashKey
         ? new TextEncoder().encode(cfg.collector.ipHashKey)
@@ -99,6 +106,7 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
     catalog,
     async closeNats() {
       live?.stop();
+      privacy?.stop();
       await link?.nc.drain();
     },
   };

@@ -26,8 +26,8 @@ export function collectorMetrics(): CollectorObserver {
   const events = new Counter({
     name: 'edge_events_events_total',
     help:
-      'Events by type and outcome (accepted, dropped_bot, dropped_consent, invalid, too_large, forbidden, ' +
-      'unavailable, overloaded)',
+      'Events by type and outcome (accepted, dropped_bot, dropped_consent, dropped_suppressed, invalid, too_large, ' +
+      'forbidden, unavailable, overloaded)',
     labelNames: ['type', 'outcome'],
     registers: [registry],
   });

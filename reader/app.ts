@@ -1,11 +1,13 @@
 // The reading API as a hono app: GET /v1/events (and seed 002's GET /events), a route per report in the registry
-// (reports/mod.ts), health, and the web console under /console — every answer JSON, every bad parameter a 400 naming
-// it. Every route is behind the one guard (access/guard.ts: credentials unless on its list of public routes, the
-// Host, Origin and body checks, security headers). Reads go to ClickHouse only through typed query parameters, each
-// bounded (select.ts), at most `limits.queries` requests at once (429 past it); a server without query parameters
-// (18.16) answers 501 saying so. What cannot be answered is a ReaderError, made an answer in onError.
+// (reports/mod.ts), erasure requests (privacy.ts, admin keys only), health, and the web console under /console —
+// every answer JSON, every bad parameter a 400 naming it. Every route is behind the one guard (access/guard.ts:
+// credentials unless on its list of public routes, the Host, Origin and body checks, security headers). Reads go to
+// ClickHouse only through typed query parameters, each bounded (select.ts), at most `limits.queries` requests at once
+// (429 past it); a server without query parameters (18.16) answers 501 saying so. What cannot be answered is a
+// ReaderError, made an answer in onError.
 import { Hono, type Context } from 'hono';
 import type { Catalog } from '../shared/mod.ts';
+import type { PrivacyRegister } from '../streams/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import { bodiesUpTo, BODY_LIMIT_BYTES, Gate, guard, ReaderAccess, securityHeaders } from './access/mod.ts';
 import { consoleRoutes, type ConsoleOptions } from './console/mod.ts';
@@ -13,6 +15,7 @@ import { answerOf, ReaderError } from './errors/mod.ts';
 import { listEvents } from './events.ts';
 import { readerOpenApi } from './openapi.ts';
 import { EventsQuery, paramsOf } from './params.ts';
+import { privacyRoutes } from './privacy.ts';
 import { reportPath, reports } from './reports/mod.ts';
 import { DEFAULT_READ_LIMITS, limitReads, type ReadLimits } from './select.ts';
 
@@ -29,6 +32,10 @@ interface ReaderOptions {
   host?: string;
   /** Work at once per process, and each read's limits; defaults as the settings'. */
   limits?: { queries?: number; tails?: number; read?: ReadLimits };
+  /** ADMIN_KEYS: they make and follow erasure requests; none: /v1/privacy/* is shut. */
+  adminKeys?: readonly string[];
+  /** The privacy register erasure requests go to (opened from the reader's NATS connection); none: 503. */
+  privacy?: () => Promise<PrivacyRegister> | undefined;
   /** The web console under /console (its session also reads /v1/*); without it, no console. */
   console?: Omit<ConsoleOptions, 'catalog' | 'readerDocument' | 'access' | 'tails'>;
 }
@@ -40,6 +47,7 @@ export function readerApp(opts: ReaderOptions): Hono {
     readKeys: opts.readKeys,
     writeKeys: opts.writeKeys,
     token: opts.token,
+    adminKeys: opts.adminKeys,
     host: opts.host ?? '127.0.0.1',
   });
   limitReads(opts.clickhouse, opts.limits?.read ?? DEFAULT_READ_LIMITS);
@@ -99,6 +107,7 @@ export function readerApp(opts: ReaderOptions): Hono {
     );
   }
   app.get('/events', events);
+  privacyRoutes(app, opts.privacy ?? (() => undefined));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // The one place an error becomes an answer: a ReaderError says its status and body; anything else is a bug.
   app.onError((err, c) => {

@@ -12,6 +12,8 @@ import {
   catalogRegistry,
   connectNats,
   natsAccessOf,
+  openPrivacyRegister,
+  type PrivacyRegister,
   type LiveCatalog,
   type NatsConnection,
   type NatsLink,
@@ -61,14 +63,27 @@ export async function startReader(
     ],
     nats,
   );
+  let register: Promise<PrivacyRegister> | undefined;
   const app = readerApp({
     clickhouse,
     catalog,
     readKeys: cfg.reader.readKeys,
     writeKeys: cfg.reader.sources.map((s) => s.key),
     token: settings.token,
+    adminKeys: cfg.reader.adminKeys,
     host: cfg.reader.host,
     limits: cfg.reader.limits,
+    privacy: () => {
+      const nc = nats();
+      // Opened once it exists (a sink makes it); a failed open is tried again on the next request.
+      register ??= nc
+        ? openPrivacyRegister(nc, { create: false }, log).catch((err: unknown) => {
+            register = undefined;
+            throw err;
+          })
+        : undefined;
+      return register;
+    },
     console: {
       sampler,
       nats,

@@ -1,13 +1,15 @@
 // The sink's batch path, top to bottom: a fetched batch is partitioned (what can never land goes to the DLQ),
-// each table gets one INSERT built from its messages, poison is bisected out, and the consumer runner
+// each table gets one INSERT built from its messages (without the events of erased persons: forget.ts), poison is
+// bisected out, and the consumer runner
 // (streams/consumer.ts) acks what committed, dead-letters what ClickHouse refuses and holds the rest — fetching
 // nothing meanwhile — until it lands.
 import type { JsMsg } from '@nats-io/jetstream';
-import { SpanStatusCode, tracer } from '../shared/mod.ts';
+import { SpanStatusCode, tracer, type EventType } from '../shared/mod.ts';
 import { type Config } from '../shared/config/mod.ts';
 import type { ClickHouse } from '../shared/clickhouse/mod.ts';
 import type { Logger } from '../shared/node/mod.ts';
-import { noAttempt, type Attempt, type Destination, type LiveCatalog } from '../streams/mod.ts';
+import { noAttempt, type Attempt, type Destination, type ForgetList, type LiveCatalog } from '../streams/mod.ts';
+import { withoutForgotten } from './forget.ts';
 import { insertIsolating, type Isolated } from './isolate.ts';
 import { partition } from './partition.ts';
 import { buildRequest, eventsOfPart, wholeMessage, type Part } from './request-builder.ts';
@@ -25,6 +27,8 @@ interface SinkDeps {
   stats: SinkStats;
   /** Re-creates tables (someone dropped one) before the next retry. */
   reapplySchema(): Promise<void>;
+  /** Whose events are not inserted (streams' privacy register). */
+  forget?: ForgetList;
 }
 
 export function createSink(deps: SinkDeps): Destination {
@@ -46,7 +50,7 @@ export function createSink(deps: SinkDeps): Destination {
     out.dead.push(...refused);
     let missingSchema = false;
     for (const { type, msgs: group } of tables) {
-      const result = await insertTable(type.table, group);
+      const result = await insertTable(type, group);
       collect(out, type.table, group, result);
       missingSchema ||= result.retryDecision !== undefined && isMissingSchema(result.retryDecision);
     }
@@ -58,11 +62,13 @@ export function createSink(deps: SinkDeps): Destination {
   };
 
   /** The table's messages in one INSERT, poison isolated event by event. */
-  const insertTable = (table: string, msgs: JsMsg[]): Promise<Isolated<Part>> => {
-    const attributes = { 'db.collection.name': table, 'db.operation.batch.size': msgs.length };
+  const insertTable = (type: EventType, msgs: JsMsg[]): Promise<Isolated<Part>> => {
+    const attributes = { 'db.collection.name': type.table, 'db.operation.batch.size': msgs.length };
     return traces.startActiveSpan('clickhouse insert', { attributes }, async (span) => {
       try {
-        const isolated = await insertIsolating(msgs.map(wholeMessage), (parts) => send(table, parts), eventsOfPart);
+        const parts = withoutForgotten(type, msgs.map(wholeMessage), deps.forget, (n) => (stats.forgotten += n));
+        if (parts.length === 0) return { inserted: [], retry: [], rejected: [] };
+        const isolated = await insertIsolating(parts, (parts) => send(type.table, parts), eventsOfPart);
         if (isolated.retryDecision)
           span.setStatus({ code: SpanStatusCode.ERROR, message: isolated.retryDecision.reason });
         span.setAttribute('edge_events.rejected', isolated.rejected.length);

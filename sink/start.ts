@@ -4,7 +4,7 @@
 // order: finish the batch in hand, flush acks, close ClickHouse.
 import { isUnreachable, retrying, SINK_DEAD_LETTERER, SpanKind, type Catalog } from '../shared/mod.ts';
 import { type ConfigOf } from '../shared/config/mod.ts';
-import { isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
+import { eraseUser, isCoordinationAway, waitForClickHouse, type ClickHouse } from '../shared/clickhouse/mod.ts';
 import { createLogger, loadCatalogFiles, type Logger } from '../shared/node/mod.ts';
 import { consumerMetrics, serveStatus, stopInOrder } from '../process/mod.ts';
 import {
@@ -15,6 +15,10 @@ import {
   isElecting,
   natsAccessOf,
   relayConsumer,
+  eraseLetters,
+  ForgetList,
+  openPrivacyRegister,
+  serveErasures,
   serveRedrives,
   SINK_CONSUMER,
   startConsumer,
@@ -102,6 +106,10 @@ export async function startSink(
     );
     throw err;
   }
+  // Erasure requests (streams' privacy register, made here): whose events are left out from now on, and the hot
+  // tables, marts and dead letters erased for each request.
+  const forget = new ForgetList();
+  const register = await openPrivacyRegister(nats.nc, { create: true, replicas: cfg.stream.replicas }, log);
   const consumer = startConsumer({
     link: nats,
     consumer: SINK_CONSUMER,
@@ -118,8 +126,18 @@ export async function startSink(
       log,
       stats,
       reapplySchema: async () => void (await migrateNoting(ch, catalog.current(), log)),
+      forget,
     }),
   });
+  const erasing = await serveErasures(
+    register,
+    forget,
+    {
+      clickhouse: (e) => eraseTwice(ch, catalog.current(), e.user_id, cfg.sink.batchWaitMs),
+      dead_letters: async (e) => ({ events: await eraseLetters(nats.nc, e.user_id) }),
+    },
+    log,
+  );
   pulling = true;
   relays = startRelays(cfg, nats, log, catalog.current());
   // The reader asks; the sink's user is the one that may put dead letters back on `events.*`.
@@ -133,7 +151,7 @@ export async function startSink(
     async stop() {
       await stopInOrder(
         [
-          ['consumers', () => Promise.all([consumer.stop(), relays!.stop(), redrives.drain()])],
+          ['consumers', () => Promise.all([consumer.stop(), relays!.stop(), redrives.drain(), erasing.stop()])],
           ['catalog', () => catalog.stop()],
           ['nats', () => nats.nc.drain()],
           ['status port', status.close],
@@ -144,4 +162,18 @@ export async function startSink(
       log.info({ ...stats }, 'sink stopped');
     },
   };
+}
+
+/**
+ * Erases a person from the hot tables and marts, and once more after the batch that may have been on its way to
+ * ClickHouse when the request was seen (it passed the filter before the person was forgotten) has landed. Counts:
+ * the rows deleted per table, and the mart days computed again.
+ */
+async function eraseTwice(ch: ClickHouse, catalog: Catalog, userId: string, batchWaitMs: number) {
+  const first = await eraseUser(ch, catalog, userId);
+  await new Promise((resolve) => setTimeout(resolve, batchWaitMs + 5000));
+  const second = await eraseUser(ch, catalog, userId);
+  const rows: Record<string, number> = { ...first.rows };
+  for (const [table, n] of Object.entries(second.rows)) rows[table] = (rows[table] ?? 0) + n;
+  return { ...rows, mart_days: Object.values(first.days).reduce((a, b) => a + b, 0) };
 }

@@ -4,11 +4,14 @@ import type { ConsumerStats } from '../streams/mod.ts';
 
 export interface SinkStats extends ConsumerStats {
   inserted: number;
+  /** Events of erased persons left out (forget.ts). */
+  forgotten: number;
 }
 
 export const newSinkStats = (): SinkStats => ({
   batches: 0,
   inserted: 0,
+  forgotten: 0,
   acked: 0,
   nakked: 0,
   deadLettered: 0,

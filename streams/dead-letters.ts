@@ -1,8 +1,10 @@
 // Reading and redriving dead letters: walk stream DLQ (optionally one type, optionally since a time),
-// and republish letters to their original subject; a letter is deleted only after that publish is acked.
+// and republish letters to their original subject; a letter is deleted only after that publish is acked. And erasing
+// one person's events from them.
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DLQ_SUBJECTS, dlqSubject, redriveMessageId } from '../shared/mod.ts';
+import { eventsIn, joinLines } from './container.ts';
 import { DLQ_HEADERS, DLQ_STREAM } from './definitions.ts';
 
 interface Letter {
@@ -142,4 +144,36 @@ async function redriveOne(
   await js.publish(l.originalSubject, l.data, { msgID: redriveMessageId(DLQ_STREAM, l.seq) });
   await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
   return true;
+}
+
+/**
+ * Erases one person's events from the dead letters: a letter holding only theirs is deleted; a letter of several
+ * events (a whole message) holding some of theirs is written again without them (same subject and headers), then
+ * the old one deleted. Returns how many of their events went. Only a sink does this (its user may delete letters).
+ */
+export async function eraseLetters(nc: NatsConnection, userId: string): Promise<number> {
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const decoder = new TextDecoder();
+  const theirs = (line: Uint8Array) => {
+    try {
+      const u = (JSON.parse(decoder.decode(line)) as { user_id?: unknown }).user_id;
+      return u !== undefined && u !== null && String(u) === userId;
+    } catch {
+      return false;
+    }
+  };
+  let erased = 0;
+  for await (const l of readLetters(nc)) {
+    const lines = eventsIn(l.data);
+    const kept = lines.filter((line) => !theirs(line));
+    if (kept.length === lines.length) continue;
+    if (kept.length > 0) {
+      const stored = await jsm.streams.getMessage(DLQ_STREAM, { seq: l.seq });
+      await js.publish(l.subject, joinLines(kept), { headers: stored?.header });
+    }
+    await jsm.streams.deleteMessage(DLQ_STREAM, l.seq, false);
+    erased += lines.length - kept.length;
+  }
+  return erased;
 }

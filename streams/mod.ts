@@ -44,8 +44,19 @@ export {
   type CatalogRegistry,
   type LiveCatalog,
 } from './catalog-registry.ts';
-export { readLetters, redrive, showLetter, type LetterFilter } from './dead-letters.ts';
+export { eraseLetters, readLetters, redrive, showLetter, type LetterFilter } from './dead-letters.ts';
 export { RedriveError, requestRedrive, serveRedrives, type RedriveRequest } from './redrive-requests.ts';
+export {
+  ERASURE_PLACES,
+  followPrivacy,
+  ForgetList,
+  openPrivacyRegister,
+  serveErasures,
+  statusOf,
+  type Erasure,
+  type ErasurePlace,
+  type PrivacyRegister,
+} from './privacy-register.ts';
 export { isElecting, throughElection } from './election.ts';
 export { catalogInForce, catalogRegistry } from './catalog-in-force.ts';
 export {

@@ -5,6 +5,7 @@
 // ($NATS_PASSWORD_<ROLE>) the server reads from its environment. Wire: nats-server configuration syntax.
 import { DLQ_SUBJECTS, EVENT_SUBJECTS, REDRIVE_SUBJECT, RELAYED_SUBJECTS } from '../shared/mod.ts';
 import { CATALOG_BUCKET } from './catalog-registry.ts';
+import { PRIVACY_BUCKET } from './privacy-register.ts';
 import { ARCHIVER_CONSUMER, DLQ_STREAM, EVENTS_STREAM, RELAYED_STREAM, SINK_CONSUMER } from './definitions.ts';
 
 export const NATS_ROLES = ['collector', 'sink', 'archiver', 'reader', 'jobs'] as const;
@@ -22,7 +23,6 @@ export const inboxPrefixOf = (user: string): string => `_INBOX_${user}`;
 export const passwordVariableOf = (role: NatsRole): string => `NATS_PASSWORD_${role.toUpperCase()}`;
 
 const API = '$JS.API';
-const CATALOG_STREAM = `KV_${CATALOG_BUCKET}`;
 /** Acks are published to the reply subject of each message delivered: `$JS.ACK.<stream>.<consumer>.…`, and in the
  *  form with a domain and an account hash servers may send (`$JS.ACK.<domain>.<hash>.<stream>.<consumer>.…`). */
 const acks = (stream: string, consumer: string) => [
@@ -36,19 +36,26 @@ const consume = (stream: string, consumer: string) => [
   ...acks(stream, consumer),
 ];
 
-/** Reading the catalog (KV `catalog`): a get (direct, or through the stream's leader), the bucket's state, and a
- *  watch or the history (an ordered push consumer, created, asked about, deleted when it resets). */
-const CATALOG_READ = [
-  `${API}.STREAM.INFO.${CATALOG_STREAM}`,
-  `${API}.STREAM.MSG.GET.${CATALOG_STREAM}`,
-  `${API}.DIRECT.GET.${CATALOG_STREAM}`,
-  `${API}.DIRECT.GET.${CATALOG_STREAM}.>`,
-  `${API}.CONSUMER.CREATE.${CATALOG_STREAM}.>`,
-  `${API}.CONSUMER.INFO.${CATALOG_STREAM}.*`,
-  `${API}.CONSUMER.DELETE.${CATALOG_STREAM}.*`,
+/** Reading a KV bucket: a get (direct, or through the stream's leader), the bucket's state, and a watch, the keys or
+ *  the history (an ordered push consumer, created, asked about, deleted when it resets). */
+const kvRead = (bucket: string) => [
+  `${API}.STREAM.INFO.KV_${bucket}`,
+  `${API}.STREAM.MSG.GET.KV_${bucket}`,
+  `${API}.DIRECT.GET.KV_${bucket}`,
+  `${API}.DIRECT.GET.KV_${bucket}.>`,
+  `${API}.CONSUMER.CREATE.KV_${bucket}.>`,
+  `${API}.CONSUMER.INFO.KV_${bucket}.*`,
+  `${API}.CONSUMER.DELETE.KV_${bucket}.*`,
 ];
-/** Publishing versions (a put with the expected revision), and creating the bucket when it is missing. */
-const CATALOG_WRITE = [...CATALOG_READ, `$KV.${CATALOG_BUCKET}.>`, `${API}.STREAM.CREATE.${CATALOG_STREAM}`];
+/** Writing a KV bucket (a put, or a create or update with the expected revision); `create`: the bucket too. */
+const kvWrite = (bucket: string, create = false) => [
+  ...kvRead(bucket),
+  `$KV.${bucket}.>`,
+  ...(create ? [`${API}.STREAM.CREATE.KV_${bucket}`] : []),
+];
+const CATALOG_READ = kvRead(CATALOG_BUCKET);
+/** Publishing versions, and creating the bucket when it is missing. */
+const CATALOG_WRITE = kvWrite(CATALOG_BUCKET, true);
 
 /** Reading dead letters: the stream's state, an ordered consumer over `dlq.>` (a listing, a redrive's walk), one
  *  letter by sequence. */
@@ -63,7 +70,9 @@ const DLQ_READ = [
  *  (`$JS.API.INFO`, nats.js checks it) and subscribes to its own inboxes, nothing else. */
 const PUBLISH: Record<NatsRole, Permissions['publish']> = {
   // Publishes events (PubAck to its inbox), says ready once stream EVENTS answers, reads the catalog.
-  collector: { allow: [EVENT_SUBJECTS, `${API}.STREAM.INFO.${EVENTS_STREAM}`, ...CATALOG_READ] },
+  collector: {
+    allow: [EVENT_SUBJECTS, `${API}.STREAM.INFO.${EVENTS_STREAM}`, ...CATALOG_READ, ...kvRead(PRIVACY_BUCKET)],
+  },
   // Pulls its consumer and every relay's (any consumer of EVENTS but the archiver's: relays are named in RELAYS),
   // dead-letters, relays, publishes catalog versions, and redrives dead letters when asked (control.redrive): it
   // reads each, publishes it back to its event subject, then deletes it.
@@ -78,11 +87,16 @@ const PUBLISH: Record<NatsRole, Permissions['publish']> = {
       ...DLQ_READ,
       `${API}.STREAM.MSG.DELETE.${DLQ_STREAM}`,
       EVENT_SUBJECTS,
+      // The privacy register: made by the sink; it answers for the hot tables and the dead letters.
+      ...kvWrite(PRIVACY_BUCKET, true),
     ],
     deny: consume(EVENTS_STREAM, ARCHIVER_CONSUMER),
   },
   // Pulls its own consumer, dead-letters what can never be archived (a bug's), reads the catalog.
-  archiver: { allow: [...consume(EVENTS_STREAM, ARCHIVER_CONSUMER), DLQ_SUBJECTS, ...CATALOG_READ] },
+  // Answers erasure requests for the archive.
+  archiver: {
+    allow: [...consume(EVENTS_STREAM, ARCHIVER_CONSUMER), DLQ_SUBJECTS, ...CATALOG_READ, ...kvWrite(PRIVACY_BUCKET)],
+  },
   // The console: streams and consumers listed, the live tail and the dead-letter listing (ordered consumers with a
   // filter, on EVENTS and DLQ, never under the sink's or the archiver's name), a letter read, and a redrive asked of a
   // sink (control.redrive): it publishes no event and deletes no letter itself. No acks: ordered consumers take none.
@@ -98,6 +112,8 @@ const PUBLISH: Record<NatsRole, Permissions['publish']> = {
       ...DLQ_READ,
       REDRIVE_SUBJECT,
       ...CATALOG_READ,
+      // Erasure requests: made and read (POST and GET /v1/privacy/deletions, npm run privacy).
+      ...kvWrite(PRIVACY_BUCKET),
     ],
     deny: [SINK_CONSUMER, ARCHIVER_CONSUMER].flatMap((c) => [
       `${API}.CONSUMER.CREATE.${EVENTS_STREAM}.${c}.>`,

@@ -24,7 +24,7 @@ import { corsHeaders, preflight } from './cors.ts';
 import { decodeBody } from './decode.ts';
 import { errorResponse, HttpError, json, overloaded, RequestFailed, tooLarge } from './http-error.ts';
 import { ingest } from './ingest.ts';
-import type { Enrichers } from './steps/mod.ts';
+import type { Lookups } from './steps/mod.ts';
 import { Budget } from './limiter.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { respond, type Accepted, type Shape } from './respond.ts';
@@ -49,7 +49,7 @@ export interface CollectorOptions {
   /** Metrics hooks; served at GET /metrics. */
   observer?: CollectorObserver;
   /** The geo database and the address-hash key of the enrichment steps; default: no geo, a key of this process. */
-  enrichers?: Enrichers;
+  lookups?: Lookups;
   now?: () => number;
 }
 
@@ -121,7 +121,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     new HttpError(429, `rate limit exceeded (${limit})`, { limit }, { 'retry-after': String(retryAfterSeconds) });
 
   const observer = opts.observer ?? noObserver;
-  const enrichers = opts.enrichers ?? { ipKey: crypto.getRandomValues(new Uint8Array(32)) };
+  const lookups = opts.lookups ?? { ipKey: crypto.getRandomValues(new Uint8Array(32)) };
   observer.inflight?.(() => inflight.used);
   const traces = tracer('edge-events-collector');
 
@@ -184,7 +184,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       inflight,
       messageHeaders: traceHeaders(),
       observer,
-      enrichers,
+      lookups,
     });
     return respond(outcomes, batch, target.shape);
   };

@@ -107,7 +107,7 @@ function options(extra: Partial<IngestOptions> = {}): IngestOptions {
     client: client().client,
     inflight: new Budget(100),
     observer: observed().observer,
-    enrichers: { ipKey: new Uint8Array(32) },
+    lookups: { ipKey: new Uint8Array(32) },
     ...extra,
   };
 }
@@ -304,7 +304,7 @@ test('what the stream did not store is unavailable with its reason; the budget i
 test('the steps: every one in order; a type runs those it asks for, worked out once', () => {
   assert.equal(
     STEPS.map((s) => s.name),
-    ['event_id', 'consent', 'bots', 'user_agent', 'geo', 'ip', 'received_at', 'catalog_version'],
+    ['event_id', 'suppression', 'consent', 'bots', 'user_agent', 'geo', 'ip', 'received_at', 'catalog_version'],
   );
   assert.equal(
     stepsOf(pageView).map((s) => s.name),
@@ -312,7 +312,7 @@ test('the steps: every one in order; a type runs those it asks for, worked out o
   );
   assert.equal(
     stepsOf(catalog.find('Visit')!).map((s) => s.name),
-    STEPS.map((s) => s.name).filter((s) => s !== 'consent'),
+    STEPS.map((s) => s.name).filter((s) => s !== 'consent' && s !== 'suppression'),
   );
   assert.is(stepsOf(pageView), stepsOf(pageView));
 });
@@ -370,7 +370,7 @@ test('enrichment as the type asks: device, geo, the network only; a bot dropped,
   const [kept] = await ingest(
     [visit('/a')],
     publisher,
-    options({ client: human.client, enrichers: { geo, ipKey: new Uint8Array(32) } }),
+    options({ client: human.client, lookups: { geo, ipKey: new Uint8Array(32) } }),
   );
   accepted(kept!);
   const row = JSON.parse(calls[0]!.events[0]!.line);
@@ -383,11 +383,7 @@ test('enrichment as the type asks: device, geo, the network only; a bot dropped,
   // A Segment-style call names its own address and user agent: they win over the request's.
   const viaServer: IngestItem = { ...visit('/s'), client: { ip: '192.0.2.200', userAgent: chrome } };
   const server = client({ 'user-agent': 'analytics-node/6.0' }, '10.0.0.1');
-  await ingest(
-    [viaServer],
-    publisher,
-    options({ client: server.client, enrichers: { geo, ipKey: new Uint8Array(32) } }),
-  );
+  await ingest([viaServer], publisher, options({ client: server.client, lookups: { geo, ipKey: new Uint8Array(32) } }));
   const sent = JSON.parse(calls[1]!.events[0]!.line);
   assert.equal([sent.browser, sent.ip, places.at(-1)], ['Chrome', '192.0.2.0', '192.0.2.200']);
   assert.equal(server.reads.headers, [], "the request's user agent is not read when the call gives one");

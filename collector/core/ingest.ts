@@ -25,7 +25,7 @@ import {
   stepsOf,
   STEPS,
   type DropReason,
-  type Enrichers,
+  type Lookups,
   type Step,
   type StepContext,
   type StepDrop,
@@ -54,7 +54,7 @@ export interface IngestOptions {
   /** Default: every step of steps/mod.ts, in its order (each type runs those it wants). */
   steps?: readonly Step[];
   /** What the enrichment steps look things up with. */
-  enrichers: Enrichers;
+  lookups: Lookups;
   /** Events awaiting a PubAck, across all requests. */
   inflight: Budget;
   /** Carried on every message (traceparent of the request's span), when tracing is on. */
@@ -74,7 +74,7 @@ const rejected = (refusal: Refusal, issues: Issue[], type?: string): Outcome => 
 
 export async function ingest(items: IngestItem[], publisher: Publisher, opts: IngestOptions): Promise<Outcome[]> {
   const steps = opts.steps ?? STEPS;
-  const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, opts.enrichers);
+  const ctx = new RequestContext(opts.now, opts.catalog.version, opts.client, opts.lookups);
   const outcomes: Outcome[] = new Array(items.length);
   const ready: { index: number; subject: string; line: string; id: string; eventId: string; type: string }[] = [];
   items.forEach((item, index) => {
@@ -182,7 +182,7 @@ class RequestContext implements StepContext {
     readonly now: number,
     readonly catalogVersion: number,
     private readonly client: Client,
-    readonly enrichers: Enrichers,
+    readonly lookups: Lookups,
   ) {}
 
   forEvent(type: EventType, client: IngestItem['client'], consent: Granted | undefined): void {

@@ -35,9 +35,11 @@ export type EventOutcome =
   | 'forbidden'
   | 'unavailable'
   | 'overloaded'
-  /** Answered as accepted, not stored: a bot a type drops, an event without the consent its type needs. */
+  /** Answered as accepted, not stored: a bot a type drops, an event without the consent its type needs, an event of
+   *  a person who asked not to be followed. */
   | 'dropped_bot'
-  | 'dropped_consent';
+  | 'dropped_consent'
+  | 'dropped_suppressed';
 
 /** Why an event was refused for good: invalid, over the per-event limit, or a type its source may not send. */
 export type Refusal = 'invalid' | 'too_large' | 'forbidden';

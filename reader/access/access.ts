@@ -37,6 +37,8 @@ export interface AccessOptions {
   writeKeys: readonly string[];
   /** CONSOLE_TOKEN. */
   token?: string;
+  /** ADMIN_KEYS: they make and read erasure requests (/v1/privacy/*); none: those routes are shut. */
+  adminKeys?: readonly string[];
   /** READER_HOST: on loopback, the machine is trusted as said above. */
   host: string;
 }
@@ -51,6 +53,7 @@ export class ReaderAccess {
   readonly #readKeys: KeySet<true>;
   readonly #writeKeys: KeySet<true>;
   readonly #token: KeySet<true>;
+  readonly #adminKeys: KeySet<true>;
   readonly #sessions = new Map<string, Held>();
   readonly #signIns = new Throttle(SIGN_INS);
   /** Listening on loopback: the machine is trusted, and only its own names are answered. */
@@ -61,6 +64,7 @@ export class ReaderAccess {
     this.#readKeys = new KeySet(opts.readKeys.map((k) => [k, true] as const));
     this.#writeKeys = new KeySet(opts.writeKeys.map((k) => [k, true] as const));
     this.#token = new KeySet(opts.token === undefined ? [] : [[opts.token, true] as const]);
+    this.#adminKeys = new KeySet((opts.adminKeys ?? []).map((k) => [k, true] as const));
     this.loopback = isLoopbackHost(opts.host);
     this.names = loopbackNames(opts.host);
   }
@@ -97,6 +101,14 @@ export class ReaderAccess {
     return what === 'read'
       ? 'this reader is not on loopback: set READ_KEYS to read (or sign in to the console)'
       : 'this console is not on loopback: set CONSOLE_TOKEN (or READ_KEYS) to sign in';
+  }
+
+  /** Whether the request carries an admin key (`Authorization: Bearer` or `X-Admin-Key`): never a session, never
+   *  the machine itself — an erasure is asked for with a key on purpose. */
+  isAdmin(c: Context): 'admin' | 'other-key' | 'none' {
+    const key = c.req.header('x-admin-key') ?? /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (key === undefined) return 'none';
+    return this.#adminKeys.has(key) ? 'admin' : 'other-key';
   }
 
   /** What the request reads with: a key it carries, else a session, else the machine itself. */

@@ -36,6 +36,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The routes of erasure requests: admin keys only. */
+export const PRIVACY_PREFIX = '/v1/privacy/';
 
 const CSP = [
   "default-src 'self'",
@@ -64,6 +66,20 @@ export function guard(access: ReaderAccess): MiddlewareHandler {
   return async (c, next) => {
     const foreign = access.foreignHost(c);
     if (foreign) throw new ReaderError('forbidden', 'unknown host', { reason: foreign });
+    // Erasure requests: an admin key and nothing else (no session, no cookie the browser would add on its own, so no
+    // Origin to check), a JSON body.
+    if (c.req.path.startsWith(PRIVACY_PREFIX)) {
+      const admin = access.isAdmin(c);
+      if (admin === 'admin') {
+        if (!SAFE_METHODS.has(c.req.method) && !isJson(c.req.header('content-type')))
+          throw new ReaderError('unsupported-media', 'send the body as application/json');
+        return next();
+      }
+      if (admin === 'other-key') throw new ReaderError('forbidden', 'this needs an admin key (ADMIN_KEYS)');
+      throw new ReaderError('unauthenticated', 'an admin key is required (ADMIN_KEYS)', {
+        headers: { 'www-authenticate': 'Bearer' },
+      });
+    }
     if (!SAFE_METHODS.has(c.req.method)) {
       const host = c.req.header('host') ?? new URL(c.req.url).host;
       if (!sameOrigin(c.req.header('origin'), host))

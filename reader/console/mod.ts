@@ -3,3 +3,4 @@
 export { consoleRoutes, type ConsoleOptions } from './api.ts';
 export { OverviewSampler } from './overview.ts';
 export type { Overview } from './overview-types.ts';
+export { bodyOf } from './inputs.ts';

@@ -4,3 +4,4 @@
 export { connectClickHouse, waitForClickHouse, type ClickHouse } from './connect.ts';
 export { migrate, type Migration } from './migrate.ts';
 export { errorCode, isCoordinationAway } from './error-code.ts';
+export { eraseUser, sqlString, type Erased } from './erase.ts';

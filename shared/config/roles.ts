@@ -166,6 +166,7 @@ export const GROUPS = {
       'READER_HOST',
       'READER_PORT',
       'READ_KEYS',
+      'ADMIN_KEYS',
       'COLLECTOR_WRITE_KEYS',
       'CONSOLE_TOKEN',
       'READER_MAX_QUERIES',
@@ -184,6 +185,7 @@ export const GROUPS = {
         host: e.READER_HOST,
         port: e.READER_PORT,
         readKeys: e.READ_KEYS ?? [],
+        adminKeys: e.ADMIN_KEYS ?? [],
         limits: {
           queries: e.READER_MAX_QUERIES,
           tails: e.READER_MAX_TAILS,

@@ -204,6 +204,24 @@ export const SETTINGS = {
       'write keys never can',
     'none (open to local requests on loopback only)',
   ),
+  ADMIN_KEYS: s(
+    v.optional(
+      v.pipe(
+        v.string(),
+        v.transform((text) =>
+          text
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        ),
+        v.check((keys) => keys.every((k) => k.length >= 16), 'admin keys must be at least 16 characters'),
+      ),
+    ),
+    'keys that may ask for and follow erasure requests (`/v1/privacy/deletions`; Bearer or `X-Admin-Key`; each ' +
+      'may be given as `sha256:<hex>`); read keys and the console cannot',
+    'none (the privacy routes are shut)',
+  ),
+
   CONSOLE_TOKEN: s(
     v.optional(v.pipe(v.string(), v.minLength(8, 'the console token must be at least 8 characters'))),
     'signs in to the console (or `sha256:<hex>` of it); only its sessions redrive and send test events',

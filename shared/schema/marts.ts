@@ -9,15 +9,24 @@ import type { Catalog, EventType } from '../mod.ts';
 import type { Column, TableSpec, ViewSpec } from './cluster.ts';
 import { ident } from './names.ts';
 
-interface Mart {
-  table: TableSpec;
-  view: ViewSpec;
+/** A mart's view. Its SELECT also takes a filter of the source's rows, so some days of the mart can be computed
+ *  again from the source (an erasure recomputes the days a person's rows touched). */
+export interface MartView extends ViewSpec {
+  select: (from: string, where?: string) => string;
 }
 
-const mart = (table: TableSpec, view: Omit<ViewSpec, 'name' | 'target'>): Mart => ({
+interface Mart {
+  table: TableSpec;
+  view: MartView;
+}
+
+const mart = (table: TableSpec, view: Omit<MartView, 'name' | 'target'>): Mart => ({
   table,
   view: { ...view, name: `${table.name}_mv`, target: table.name },
 });
+
+/** ` WHERE <filter>`, or nothing without one. */
+const filtered = (where?: string) => (where ? ` WHERE ${where}` : '');
 
 /** The table names of the marts a report reads. */
 export const martNames = {
@@ -53,9 +62,9 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
         { name: martNames.daily(type.table), columns, engine: 'AggregatingMergeTree()', ...byDay },
         {
           source: type.table,
-          select: (from) =>
+          select: (from, where) =>
             `SELECT ${day}, uniqState(event_id) AS events${users ? ', uniqState(toString(user_id)) AS users' : ''} ` +
-            `FROM ${from} GROUP BY day`,
+            `FROM ${from}${filtered(where)} GROUP BY day`,
         },
       ),
       ...audienceOf(type),
@@ -69,7 +78,10 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
           engine: 'SummingMergeTree()',
           ...byDay,
         },
-        { source: type.table, select: (from) => `SELECT ${day}, count() AS rows FROM ${from} GROUP BY day` },
+        {
+          source: type.table,
+          select: (from, where) => `SELECT ${day}, count() AS rows FROM ${from}${filtered(where)} GROUP BY day`,
+        },
       ),
     ];
   });
@@ -89,9 +101,10 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
         },
         {
           source: events.table,
-          select: (from) =>
+          select: (from, where) =>
             `SELECT toString(user_id) AS user_id, ` +
-            `groupBitmapState(toUInt32(toDate(${ident(events.timeField)}))) AS days FROM ${from} GROUP BY user_id`,
+            `groupBitmapState(toUInt32(toDate(${ident(events.timeField)}))) AS days ` +
+            `FROM ${from}${filtered(where)} GROUP BY user_id`,
         },
       ),
     );
@@ -135,9 +148,9 @@ function audienceOf(type: EventType): Mart[] {
       },
       {
         source: type.table,
-        select: (from) =>
+        select: (from, where) =>
           `SELECT toDate(${ident(type.timeField)}) AS day, ${cuts.join(', ')}, uniqState(event_id) AS events` +
-          `${users ? ', uniqState(toString(user_id)) AS users' : ''} FROM ${from} GROUP BY ${keys}`,
+          `${users ? ', uniqState(toString(user_id)) AS users' : ''} FROM ${from}${filtered(where)} GROUP BY ${keys}`,
       },
     ),
   ];

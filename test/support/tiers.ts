@@ -17,8 +17,9 @@ export const UNIT_IN_TEST = [
   'test/layout.test.ts',
   'test/tiers.test.ts',
 ];
-/** Suites that load the machine themselves: run alone, so neither they nor their neighbours starve. */
-const HEAVY = /(fault-suite|cluster|cluster-faults|console)\.test\.ts$/;
+/** Suites that load the machine themselves (faults, clusters, the browser; erase starts a cluster): run alone, so
+ *  neither they nor their neighbours starve. */
+const HEAVY = /(fault-suite|cluster|cluster-faults|console|erase)\.test\.ts$/;
 
 /** `file` relative to the repository root. */
 export function tierOf(file: string): Tier {

@@ -6,7 +6,7 @@ export const geo: Step = {
   name: 'geo',
   wanted: (type) => type.enrich.geo,
   apply(row, ctx) {
-    const place = ctx.ip === undefined ? undefined : ctx.enrichers.geo?.(ctx.ip);
+    const place = ctx.ip === undefined ? undefined : ctx.lookups.geo?.(ctx.ip);
     row.country = place?.country ?? '';
     row.region = place?.region ?? '';
     row.city = place?.city ?? '';

@@ -20,7 +20,7 @@ export const ip: Step = {
         lastDay = formatUtc(ctx.now).slice(0, 10);
         lastNow = ctx.now;
       }
-      row.ip = hashIp(address, ctx.enrichers.ipKey, lastDay);
+      row.ip = hashIp(address, ctx.lookups.ipKey, lastDay);
     }
     return undefined;
   },

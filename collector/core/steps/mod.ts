@@ -8,13 +8,25 @@ import { eventId } from './event-id.ts';
 import { geo } from './geo.ts';
 import { ip } from './ip.ts';
 import { receivedAt } from './received-at.ts';
+import { suppression } from './suppression.ts';
 import type { Step } from './step.ts';
 import { userAgent } from './user-agent.ts';
 
-export type { DropReason, Enrichers, Step, StepContext, StepDrop, StepRefusal } from './step.ts';
+export type { DropReason, Lookups, Step, StepContext, StepDrop, StepRefusal } from './step.ts';
 
-/** Every step, in order: an event to drop (no consent, a bot) is known before any work is spent on it. */
-export const STEPS: readonly Step[] = [eventId, consent, bots, userAgent, geo, ip, receivedAt, catalogVersion];
+/** Every step, in order: an event to drop (a suppressed person's, no consent, a bot) is known before any work is
+ *  spent on it. */
+export const STEPS: readonly Step[] = [
+  eventId,
+  suppression,
+  consent,
+  bots,
+  userAgent,
+  geo,
+  ip,
+  receivedAt,
+  catalogVersion,
+];
 
 if (new Set(STEPS.map((s) => s.name)).size !== STEPS.length) throw new Error('two ingest steps share a name');
 

@@ -9,8 +9,10 @@ import type { Refusal } from '../types.ts';
 /** The row as it will be stored: the validated event, changed in place by each step in turn. */
 type Row = Record<string, unknown>;
 
-/** What the enrichment steps look things up with, given by the adapter once. */
-export interface Enrichers {
+/** What the steps look things up with, given by the adapter once. */
+export interface Lookups {
+  /** Whether a person's new events are refused (an erasure request with `suppress`: streams' privacy register). */
+  readonly suppressed?: (userId: string) => boolean;
   /** Country (region, city) of a public address; absent: no geo database, the columns stay empty. */
   readonly geo?: GeoLookup;
   /** The key of the daily hash of addresses (`ip: hash`). */
@@ -32,7 +34,7 @@ export interface StepContext {
   /** The consent the event carries (Segment's context.consent.categoryPreferences, or its `consent` object);
    *  undefined when it says nothing. */
   readonly consent: Granted | undefined;
-  readonly enrichers: Enrichers;
+  readonly lookups: Lookups;
 }
 
 /** Why a step refuses an event: its outcome, as any other refusal's. */
@@ -42,7 +44,7 @@ export interface StepRefusal {
 }
 
 /** Why a step drops an event: not stored, answered 2xx (a client must not retry it), counted. */
-export type DropReason = 'bot' | 'consent';
+export type DropReason = 'bot' | 'consent' | 'suppressed';
 export interface StepDrop {
   dropped: DropReason;
 }

@@ -20,7 +20,7 @@ import {
 export const EXTERNAL_SECRETS = {
   'clickhouse-credentials': ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_READER_PASSWORD'],
   'collector-sources': ['sources.json'],
-  'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN'],
+  'reader-keys': ['READ_KEYS', 'CONSOLE_TOKEN', 'ADMIN_KEYS'],
   'archive-credentials': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
   'nats-users': [...NATS_ROLES],
   'nats-tls': ['tls.crt', 'tls.key', 'ca.crt'],

@@ -101,7 +101,7 @@ export function containerEnv(
     }
     if (!external[name]?.includes(key))
       throw new Error(`Secret ${name} (key ${key}) is neither in the build nor a documented external Secret`);
-    return `<${name}>`;
+    return `<${name}:${key}>`;
   };
   for (const from of c.envFrom ?? []) {
     if (from.prefix) throw new Error(`container ${c.name}: envFrom prefixes are not used here`);
