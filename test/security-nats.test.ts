@@ -187,7 +187,7 @@ test('each role works as its own user: an event lands, archived, relayed; the re
   // The console's overview: every stream and durable consumer.
   const streams = [];
   for await (const s of jsm.streams.list()) streams.push(s.config.name);
-  assert.equal(streams.sort(), [DLQ_STREAM, EVENTS_STREAM, 'KV_catalog', RELAYED_STREAM]);
+  assert.equal(streams.sort(), [DLQ_STREAM, EVENTS_STREAM, 'KV_catalog', 'KV_privacy', RELAYED_STREAM]);
   const consumers = [];
   for await (const c of jsm.consumers.list(EVENTS_STREAM)) if (c.config.durable_name) consumers.push(c.name);
   assert.equal(consumers.sort(), [ARCHIVER_CONSUMER, 'relay_crm', SINK_CONSUMER]);
@@ -237,6 +237,10 @@ test('the collector reads the catalog; it may not delete a stream, consume, writ
     await refused('an ordered consumer on EVENTS', () => jetstream(nc).consumers.get(EVENTS_STREAM));
     await refused('write the catalog', () => kv.put('current', '{"version":99,"types":[]}'));
     await refused('create a bucket', () => new Kvm(nc).create('catalog2'));
+    // It reads the privacy register (whose events to refuse) and may not write it: a forged request would erase.
+    const privacy = await new Kvm(nc).open('privacy');
+    await privacy.keys();
+    await refused('ask for an erasure', () => privacy.put('erasure.forged', '{}'));
     await refused('forge a dead letter', () => jetstream(nc).publish('dlq.events', '{}'));
     await refused('publish to a relay', () => jetstream(nc).publish('relay.crm.events.events', '{}'));
     for (const subject of ['events.>', '_INBOX.>', '_INBOX_sink.>', '_INBOX_reader.>', '$KV.catalog.>'])
