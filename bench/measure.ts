@@ -10,32 +10,34 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Requests answered, and sent (those in flight when the load stopped are sent, not answered). */
   total: number;
+  sent: number;
 }
 
-/** autocannon -c <connections> -d <seconds> POSTing `body`, as a separate process. */
+/**
+ * autocannon -c <connections> -d <seconds> POSTing `body`, as a separate process. With `headers`, the requests go
+ * out with each set of headers in turn (bench/load-requests.ts, autocannon's API in its own process).
+ */
 export async function autocannon(
   url: string,
   body: string,
-  opts: { connections?: number; seconds?: number } = {},
+  opts: { connections?: number; seconds?: number; headers?: Record<string, string>[] } = {},
 ): Promise<LoadResult> {
-  const args = [
-    'node_modules/autocannon/autocannon.js',
-    '-c',
-    String(opts.connections ?? 100),
-    '-d',
-    String(opts.seconds ?? 8),
-    '-m',
-    'POST',
-    '-H',
-    'content-type=application/json',
-    '-b',
-    body,
-    '-j',
-    url,
-  ];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
-  const r = JSON.parse(stdout);
+  const connections = opts.connections ?? 100;
+  const seconds = opts.seconds ?? 8;
+  const run = promisify(execFile);
+  const options = { maxBuffer: 64 * 1024 * 1024 };
+  let output: Promise<{ stdout: string }>;
+  if (opts.headers) {
+    const driver = run(process.execPath, ['--import', 'tsx', 'bench/load-requests.ts'], options);
+    driver.child.stdin!.end(JSON.stringify({ url, body, headers: opts.headers, connections, seconds }));
+    output = driver;
+  } else {
+    const args = ['-c', `${connections}`, '-d', `${seconds}`, '-m', 'POST', '-H', 'content-type=application/json'];
+    output = run(process.execPath, ['node_modules/autocannon/autocannon.js', ...args, '-b', body, '-j', url], options);
+  }
+  const r = JSON.parse((await output).stdout);
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -43,6 +45,7 @@ export async function autocannon(
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     total: r.requests.total,
+    sent: r.requests.sent,
   };
 }
 
@@ -80,4 +83,88 @@ export async function measured<T>(
   const cpu = (cpuNow() - cpu0) / seconds;
   const machine = machineCpu();
   return { ...r, cpu, rssMiB: Math.max(...all.map(peakRssMiB)), steal: (machine.steal - machine0.steal) / seconds };
+}
+
+export type Alternated = LoadResult & {
+  cpuSeconds: number;
+  cpuPerEvent: number;
+  /** Each round's CPU seconds per event, in round order (the loads' rounds pair up: their differences). */
+  rounds: number[];
+  steal: number;
+  rssMiB: number;
+};
+type Sums = Alternated & { wall: number; stolen: number; segments: number };
+const ZERO: Sums = {
+  rps: 0,
+  p50: 0,
+  p99: 0,
+  non2xx: 0,
+  errors: 0,
+  total: 0,
+  sent: 0,
+  cpuSeconds: 0,
+  cpuPerEvent: 0,
+  rounds: [],
+  steal: 0,
+  rssMiB: 0,
+  wall: 0,
+  stolen: 0,
+  segments: 0,
+};
+
+/**
+ * Runs the loads in turn on one process, `rounds` times, the order reversed every other round (A B, B A, …) so that
+ * a drift of the machine weighs on each alike; per load, the process's CPU seconds over its segments, and that ÷ the
+ * events of the requests sent (each read `settleMs` after the load stops, once the requests in flight are done): the
+ * CPU per event. Latencies are the worst segment's, req/s the segments' mean. `between` runs after each segment.
+ */
+export async function alternating<K extends string>(
+  pid: number,
+  loads: Record<K, () => Promise<LoadResult>>,
+  opts: { rounds: number; eventsPerRequest: number; between?: () => Promise<unknown>; settleMs?: number },
+): Promise<Record<K, Alternated>> {
+  const names = Object.keys(loads) as K[];
+  const sums = new Map<K, Sums>();
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      const cpu0 = cpuSeconds(pid);
+      const machine0 = machineCpu();
+      const t0 = Date.now();
+      const r = await loads[name]();
+      await new Promise((resolve) => setTimeout(resolve, opts.settleMs ?? 500));
+      const cpu = cpuSeconds(pid) - cpu0;
+      const wall = (Date.now() - t0) / 1000;
+      const stolen = machineCpu().steal - machine0.steal;
+      const s = sums.get(name) ?? ZERO;
+      sums.set(name, {
+        rps: s.rps + r.rps,
+        p50: Math.max(s.p50, r.p50),
+        p99: Math.max(s.p99, r.p99),
+        non2xx: s.non2xx + r.non2xx,
+        errors: s.errors + r.errors,
+        total: s.total + r.total,
+        sent: s.sent + r.sent,
+        cpuSeconds: s.cpuSeconds + cpu,
+        cpuPerEvent: 0,
+        rounds: [...s.rounds, cpu / (r.sent * opts.eventsPerRequest)],
+        steal: 0,
+        rssMiB: 0,
+        wall: s.wall + wall,
+        stolen: s.stolen + stolen,
+        segments: s.segments + 1,
+      });
+      await opts.between?.();
+    }
+  }
+  const out = {} as Record<K, Alternated>;
+  for (const [name, { wall, stolen, segments, ...s }] of sums) {
+    out[name] = {
+      ...s,
+      rps: s.rps / segments,
+      cpuPerEvent: s.cpuSeconds / (s.sent * opts.eventsPerRequest),
+      steal: stolen / wall,
+      rssMiB: peakRssMiB(pid),
+    };
+  }
+  return out;
 }
