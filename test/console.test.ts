@@ -18,6 +18,7 @@ import { buildBundles } from '../tools/build.ts';
 import { countReaches, pipelineSuite, postJson, waitUntilAcked } from './support/mod.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ADMIN_KEY = 'console-test-admin-key';
 const SCREENSHOTS = process.argv.includes('--screenshots');
 
 interface Ctx {
@@ -46,6 +47,7 @@ test.before(async (ctx) => {
     CONSOLE_COLLECTORS: ctx.p.url,
     CONSOLE_SINKS: `http://127.0.0.1:${ctx.p.sink.healthPort}`,
     CONSOLE_ARCHIVERS: `http://127.0.0.1:${ctx.archiver.port}`,
+    ADMIN_KEYS: ADMIN_KEY,
   });
   ctx.reader = await startReader(cfg, { clickhouse: ctx.p.sink.clickhouse, catalog: ctx.p.sink.catalog });
   ctx.url = `http://127.0.0.1:${ctx.reader.port}`;
@@ -276,6 +278,36 @@ test('access: off loopback a token is needed; a read key reads, cannot redrive; 
   } finally {
     await reader.stop();
   }
+});
+
+test('the privacy page asks for an erasure with an admin key and follows it until done', async (ctx) => {
+  const { page, errors } = await open(ctx, '/console/#/privacy');
+  await page.waitForSelector('form#erasure');
+  const fill = async (key: string) => {
+    await page.$eval('input[name=admin-key]', (el) => ((el as HTMLInputElement).value = ''));
+    await page.type('input[name=admin-key]', key);
+  };
+  await page.type('input[name=user-id]', 'nobody-in-the-demo');
+  await fill('not-the-admin-key');
+  await page.click('form#erasure button[type=submit]');
+  await page.waitForSelector('p.error');
+  assert.match(await textOf(page, 'p.error'), /admin key/);
+  await fill(ADMIN_KEY);
+  await page.click('#suppress, input[name=suppress]');
+  await page.click('form#erasure button[type=submit]');
+  await page.waitForSelector('#erasure-status');
+  await page.waitForFunction(() => document.querySelector('#erasure-status strong')?.textContent === 'done', {
+    timeout: 45_000,
+  });
+  const status = await textOf(page, '#erasure-status');
+  assert.match(status, /user nobody-in-the-demo, suppressed/);
+  for (const place of ['clickhouse', 'dead_letters', 'archive']) assert.match(status, new RegExp(`${place}:`));
+  // A console error is the 403 of the wrong key, which the page showed.
+  assert.equal(
+    errors.filter((e) => !/403/.test(e)),
+    [],
+  );
+  await page.close();
 });
 
 test.run();

@@ -1,5 +1,5 @@
 // The page's calls to its own server: JSON in and out, the session cookie sent by the browser (the page never sees
-// a secret). A non-2xx answer becomes an ApiError carrying the status and the body, which the pages show.
+// a secret it did not type itself: the privacy page sends the admin key its user typed, as a header). A non-2xx answer becomes an ApiError carrying the status and the body, which the pages show.
 
 class ApiError extends Error {
   constructor(
@@ -10,18 +10,18 @@ class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin' });
+export async function getJson<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', headers });
   const body = await res.json().catch(() => undefined);
   if (!res.ok) throw new ApiError(res.status, body);
   return body as T;
 }
 
-export async function postJson<T>(path: string, data: unknown): Promise<T> {
+export async function postJson<T>(path: string, data: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(data),
   });
   const body = await res.json().catch(() => undefined);

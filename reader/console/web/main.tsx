@@ -1,5 +1,6 @@
 // The console page: a sign-in when the server asks for one, then a bar of pages switched by the URL's hash
-// (#/overview, #/tail, #/events, #/dead-letters, #/reports, #/catalog), a link to the API docs, and sign-out.
+// (#/overview, #/tail, #/events, #/dead-letters, #/reports, #/catalog, #/privacy), a link to the API docs, and
+// sign-out.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import 'uplot/dist/uPlot.min.css';
@@ -9,6 +10,7 @@ import { DeadLettersPage } from './dead-letters.tsx';
 import { EventsPage } from './events.tsx';
 import { getJson, postJson } from './http.ts';
 import { OverviewPage } from './overview.tsx';
+import { PrivacyPage } from './privacy.tsx';
 import { ReportsPage } from './reports.tsx';
 import { TailPage } from './tail.tsx';
 
@@ -27,6 +29,7 @@ const PAGES = [
   ['dead-letters', 'Dead letters'],
   ['reports', 'Reports'],
   ['catalog', 'Catalog'],
+  ['privacy', 'Privacy'],
 ] as const;
 type Page = (typeof PAGES)[number][0];
 
@@ -82,6 +85,7 @@ function App() {
         {page === 'dead-letters' && <DeadLettersPage canWrite={session.can_write} />}
         {page === 'reports' && <ReportsPage catalog={catalog} />}
         {page === 'catalog' && <CatalogPage catalog={catalog} canWrite={session.can_write} />}
+        {page === 'privacy' && <PrivacyPage />}
       </main>
     </>
   );
