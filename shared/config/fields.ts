@@ -52,3 +52,11 @@ export const trustedProxies = v.optional(
     }),
   ),
 );
+
+/** Keys, comma-separated, each at least `min` characters (a key may also be given as `sha256:<hex>` of itself). */
+export const keyList = (min: number, what: string) =>
+  v.pipe(
+    v.string(),
+    v.transform(list),
+    v.check((keys) => keys.every((k) => k.length >= min), `${what} keys must be at least ${min} characters`),
+  );

@@ -1,7 +1,7 @@
 // Every setting a process reads, declared once: its environment variable, the schema its text is parsed with (and
 // its default), and what it does — the README's table of settings is generated from this list.
 import * as v from 'valibot';
-import { decimal, flag, int, sqlName, trustedProxies } from './fields.ts';
+import { decimal, flag, int, keyList, sqlName, trustedProxies } from './fields.ts';
 import { archiveUrl, httpUrl, httpUrls, listenHost, localPath, localPaths, natsUrls } from './places.ts';
 import { RelaySchema, SourcesSchema } from './sources.ts';
 
@@ -188,35 +188,13 @@ export const SETTINGS = {
   READER_HOST: s(v.optional(listenHost, '127.0.0.1'), "the reading API's address (loopback unless set)"),
   READER_PORT: s(int(8082), "the reading API's port"),
   READ_KEYS: s(
-    v.optional(
-      v.pipe(
-        v.string(),
-        v.transform((text) =>
-          text
-            .split(',')
-            .map((k) => k.trim())
-            .filter(Boolean),
-        ),
-        v.check((keys) => keys.every((k) => k.length >= 8), 'read keys must be at least 8 characters'),
-      ),
-    ),
+    v.optional(keyList(8, 'read')),
     'keys that may read (comma-separated, Bearer or `X-Read-Key`; each may be given as `sha256:<hex>` of the key); ' +
       'write keys never can',
     'none (open to local requests on loopback only)',
   ),
   ADMIN_KEYS: s(
-    v.optional(
-      v.pipe(
-        v.string(),
-        v.transform((text) =>
-          text
-            .split(',')
-            .map((k) => k.trim())
-            .filter(Boolean),
-        ),
-        v.check((keys) => keys.every((k) => k.length >= 16), 'admin keys must be at least 16 characters'),
-      ),
-    ),
+    v.optional(keyList(16, 'admin')),
     'keys that may ask for and follow erasure requests (`/v1/privacy/deletions`; Bearer or `X-Admin-Key`; each ' +
       'may be given as `sha256:<hex>`); read keys and the console cannot',
     'none (the privacy routes are shut)',
