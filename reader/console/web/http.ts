@@ -1,5 +1,6 @@
 // The page's calls to its own server: JSON in and out, the session cookie sent by the browser (the page never sees
-// a secret it did not type itself: the privacy page sends the admin key its user typed, as a header). A non-2xx answer becomes an ApiError carrying the status and the body, which the pages show.
+// a secret it did not type itself: the privacy page sends the admin key its user typed, as a header). A non-2xx answer
+// becomes an ApiError carrying the status and the body, which the pages show.
 
 class ApiError extends Error {
   constructor(
