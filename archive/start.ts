@@ -13,11 +13,9 @@ import {
   catalogRegistry,
   connectNats,
   createDeadLetterer,
-  followPrivacy,
   ForgetList,
   natsAccessOf,
-  openPrivacyRegister,
-  type Erasure,
+  serveErasures,
   startConsumer,
 } from '../streams/mod.ts';
 import { createArchiver, type ArchiverStats } from './archiver.ts';
@@ -62,26 +60,22 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
     span: { name: 'archive file', kind: SpanKind.CONSUMER },
     destination: archiver.destination,
   });
-  /** The archive's part of an erasure: the files rewritten, once more after the files being written meanwhile. */
-  let chain: Promise<void> = Promise.resolve();
-  const answerArchive = (e: Erasure) => {
-    if (e.places.archive) return;
-    chain = chain.then(async () => {
-      try {
-        const first = await eraseFromArchive(store, catalog.current(), e.user_id);
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const second = await eraseFromArchive(store, catalog.current(), e.user_id);
-        const register = await openPrivacyRegister(link.nc, { create: false }, log);
-        const counts = { files: first.files + second.files, events: first.events + second.events };
-        await register.answer(e.id, 'archive', counts);
-        log.info({ erasure: e.id, ...counts }, 'erased from the archive');
-      } catch (err) {
-        log.error({ erasure: e.id, err: (err as Error).message }, 'erasing from the archive failed; trying again');
-        setTimeout(() => answerArchive(e), 5000).unref?.();
-      }
-    });
-  };
-  const erasing = await followPrivacy(link.nc, forget, log, (e) => void answerArchive(e));
+  // The archive's part of an erasure: the files that hold the person rewritten, again after a file being written
+  // meanwhile is stored.
+  const erasing = await serveErasures(
+    link.nc,
+    forget,
+    {
+      archive: {
+        erase: async (e) => {
+          const { files, events } = await eraseFromArchive(store, catalog.current(), e.user_id);
+          return { files, events };
+        },
+        againAfterMs: 2000,
+      },
+    },
+    log,
+  );
   const metrics = archiverMetrics(archiver);
   consumerMetrics(
     metrics,
@@ -104,7 +98,7 @@ export async function startArchiver(cfg: ConfigOf<'archiver'>, log: Logger = cre
       await stopInOrder(
         [
           ['consumer', consumer.stop],
-          ['erasures', async () => (erasing.stop(), await chain)],
+          ['erasures', erasing.stop],
           ['catalog', () => catalog.stop()],
           ['nats', () => link.nc.drain().catch(() => {})],
           ['status port', status.close],

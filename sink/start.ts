@@ -109,7 +109,7 @@ export async function startSink(
   // Erasure requests (streams' privacy register, made here): whose events are left out from now on, and the hot
   // tables, marts and dead letters erased for each request.
   const forget = new ForgetList();
-  const register = await openPrivacyRegister(nats.nc, { create: true, replicas: cfg.stream.replicas }, log);
+  await openPrivacyRegister(nats.nc, { create: true, replicas: cfg.stream.replicas }, log);
   const consumer = startConsumer({
     link: nats,
     consumer: SINK_CONSUMER,
@@ -130,11 +130,18 @@ export async function startSink(
     }),
   });
   const erasing = await serveErasures(
-    register,
+    nats.nc,
     forget,
     {
-      clickhouse: (e) => eraseTwice(ch, catalog.current(), e.user_id, cfg.sink.batchWaitMs),
-      dead_letters: async (e) => ({ events: await eraseLetters(nats.nc, e.user_id) }),
+      clickhouse: {
+        erase: async (e) => {
+          const erased = await eraseUser(ch, catalog.current(), e.user_id);
+          return { ...erased.rows, mart_days: Object.values(erased.days).reduce((a, b) => a + b, 0) };
+        },
+        // The batch in hand when the request was seen lands within the batch wait and its insert.
+        againAfterMs: cfg.sink.batchWaitMs + 5000,
+      },
+      dead_letters: { erase: async (e) => ({ events: await eraseLetters(nats.nc, e.user_id) }), againAfterMs: 0 },
     },
     log,
   );
@@ -162,18 +169,4 @@ export async function startSink(
       log.info({ ...stats }, 'sink stopped');
     },
   };
-}
-
-/**
- * Erases a person from the hot tables and marts, and once more after the batch that may have been on its way to
- * ClickHouse when the request was seen (it passed the filter before the person was forgotten) has landed. Counts:
- * the rows deleted per table, and the mart days computed again.
- */
-async function eraseTwice(ch: ClickHouse, catalog: Catalog, userId: string, batchWaitMs: number) {
-  const first = await eraseUser(ch, catalog, userId);
-  await new Promise((resolve) => setTimeout(resolve, batchWaitMs + 5000));
-  const second = await eraseUser(ch, catalog, userId);
-  const rows: Record<string, number> = { ...first.rows };
-  for (const [table, n] of Object.entries(second.rows)) rows[table] = (rows[table] ?? 0) + n;
-  return { ...rows, mart_days: Object.values(first.days).reduce((a, b) => a + b, 0) };
 }

@@ -188,39 +188,49 @@ export async function followPrivacy(
   };
 }
 
+/** How a place erases one person: `erase` must be safe to repeat; it runs again `againAfterMs` later, for what was on
+ *  its way to the place when the request was seen (it passed the forget list before the person was on it). */
+export interface ErasingPlace {
+  erase(e: Erasure): Promise<Record<string, number>>;
+  againAfterMs: number;
+}
+
 /**
  * Answers erasure requests for the places this process holds: each request one of them has not answered yet is
- * erased there (`erase`, which must be safe to repeat) and answered, one request at a time; a failure is logged and
- * tried again a little later. Follows the register into `list` meanwhile.
+ * erased there (twice, see ErasingPlace) and answered with the counts of both passes, one request at a time; a
+ * failure is logged and tried again a little later. Follows the register into `list` meanwhile (followPrivacy).
  */
 export async function serveErasures(
-  register: PrivacyRegister,
+  nc: NatsConnection,
   list: ForgetList,
-  places: Partial<Record<ErasurePlace, (e: Erasure) => Promise<Record<string, number>>>>,
+  places: Partial<Record<ErasurePlace, ErasingPlace>>,
   log: Logger,
 ): Promise<{ stop(): Promise<void> }> {
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
+  let register: Promise<PrivacyRegister> | undefined;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const take = (e: Erasure) => {
-    for (const [place, erase] of Object.entries(places) as [
-      ErasurePlace,
-      (e: Erasure) => Promise<Record<string, number>>,
-    ][]) {
+    for (const [place, how] of Object.entries(places) as [ErasurePlace, ErasingPlace][]) {
       if (e.places[place]) continue;
       chain = chain.then(async () => {
         if (stopped) return;
         try {
-          const counts = await erase(e);
-          await register.answer(e.id, place, counts);
+          const counts = await how.erase(e);
+          await pause(how.againAfterMs);
+          for (const [k, n] of Object.entries(await how.erase(e))) counts[k] = (counts[k] ?? 0) + n;
+          register ??= openPrivacyRegister(nc, { create: false }, log);
+          await (await register).answer(e.id, place, counts);
           log.info({ erasure: e.id, place, ...counts }, 'erased');
         } catch (err) {
+          register = undefined;
           log.error({ erasure: e.id, place, err: (err as Error).message }, 'erasing failed; trying again');
           setTimeout(() => !stopped && take(e), 5000).unref?.();
         }
       });
     }
   };
-  const following = await register.follow(list, take);
+  const following = await followPrivacy(nc, list, log, take);
   return {
     async stop() {
       stopped = true;
