@@ -183,6 +183,12 @@ test('each role works as its own user: an event lands, archived, relayed; the re
   assert.is(await requestRedrive(ctx.look, { seqs: [letters[0]!.seq] }), 1);
   assert.is(await landed(ctx, 'dead'), 1, 'the redriven letter landed');
   assert.is((await jsm.streams.info(DLQ_STREAM)).state.messages, 0, 'and left the DLQ');
+  // Settled before the next test takes its snapshot: every durable has acked both events, the relay republished both.
+  await waitFor('every consumer to ack the redriven event', async () => {
+    for await (const c of jsm.consumers.list(EVENTS_STREAM))
+      if (c.config.durable_name && c.num_ack_pending + c.num_pending > 0) return undefined;
+    return (await jsm.streams.info(RELAYED_STREAM)).state.messages >= 2 ? true : undefined;
+  });
 
   // The console's overview: every stream and durable consumer.
   const streams = [];
