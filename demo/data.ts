@@ -20,9 +20,11 @@ interface DemoOptions {
   seed?: number;
 }
 
-/** Events of one type, for one request to /v1/events/{type}. */
+/** Events of one type sent from one kind of device, for one request to /v1/events/{type}. */
 interface DemoBatch {
   type: string;
+  /** The User-Agent the request carries (the catalog's `enrich: user_agent` reads device, browser and OS from it). */
+  agent: string;
   events: Record<string, unknown>[];
 }
 
@@ -36,9 +38,23 @@ function random(seed: number) {
 }
 
 const PRODUCTS = [1, 2, 3, 4];
+
+/** Each user's device, by user number: six in ten on a desktop browser, three on an iPhone, one on Android. */
+const AGENTS = [
+  ...Array<string>(4).fill(
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  ),
+  ...Array<string>(2).fill('Mozilla/5.0 (Macintosh; Intel Mac OS X 14.6; rv:133.0) Gecko/20100101 Firefox/133.0'),
+  ...Array<string>(3).fill(
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+      'Version/18.1 Mobile/15E148 Safari/604.1',
+  ),
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile ' +
+    'Safari/537.36',
+];
 const SCREENS = ['main', 'course', 'task', 'payment'];
 
-/** The demo, one day at a time (a day's events grouped by type), oldest first. */
+/** The demo, one day at a time (a day's events grouped by type and device), oldest first. */
 function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
   const rnd = random(opts.seed ?? 42);
   const end = Date.parse(`${opts.end ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
@@ -46,13 +62,18 @@ function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
     const day = end - d * 86_400_000;
     const weekday = new Date(day).getUTCDay();
     const active = Math.max(1, Math.round(opts.users * (weekday === 0 || weekday === 6 ? 0.5 : 0.8 + rnd(20) / 100)));
-    const byType = new Map<string, Record<string, unknown>[]>();
-    const add = (type: string, event: Record<string, unknown>) =>
-      byType.set(type, [...(byType.get(type) ?? []), event]);
+    const batches = new Map<string, DemoBatch>();
+    let agent = '';
+    const add = (type: string, event: Record<string, unknown>) => {
+      const key = `${type} ${agent}`;
+      if (!batches.has(key)) batches.set(key, { type, agent, events: [] });
+      batches.get(key)!.events.push(event);
+    };
     let k = 0;
     const id = () => `demo-${new Date(day).toISOString().slice(0, 10)}-${k++}`;
     for (let i = 0; i < active; i++) {
       const user = rnd(opts.users * 2);
+      agent = AGENTS[user % AGENTS.length]!;
       let t = day + (7 * 3600 + rnd(14 * 3600)) * 1000;
       const at = () => new Date((t += (30 + rnd(600)) * 1000)).toISOString();
       // The learning app: screens, tasks, sometimes a payment.
@@ -98,7 +119,7 @@ function* demoDays(opts: DemoOptions): Generator<DemoBatch[]> {
         add('searching', { event_id: id(), timestamp: at(), user_id: user, query: `product ${PRODUCTS[rnd(4)]}` });
       if (rnd(6) === 0) add('logging_in', { event_id: id(), timestamp: at(), user_id: user, login_type: rnd(3) });
     }
-    yield [...byType].map(([type, events]) => ({ type, events }));
+    yield [...batches.values()];
   }
 }
 
@@ -109,7 +130,8 @@ export function demoSize(opts: DemoOptions): number {
   return n;
 }
 
-/** Sends the demo through the collector, a type's events of a day per request; calls `progress` after each day. */
+/** Sends the demo through the collector, a type's events of a day from one kind of device per request; calls
+ *  `progress` after each day. */
 export async function sendDemo(
   url: string,
   opts: DemoOptions,
@@ -130,7 +152,7 @@ export async function sendDemo(
           async () => {
             const r = await fetch(`${url}${typedEventsRoute(batch.type)}`, {
               method: 'POST',
-              headers,
+              headers: { ...headers, 'user-agent': batch.agent },
               body: JSON.stringify(events),
             });
             if (r.status === 503) throw new Unavailable(r);

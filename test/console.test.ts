@@ -180,7 +180,7 @@ test('a dead letter is redriven from the page, then lands', async (ctx) => {
   await page.close();
 });
 
-test('a report chart draws one point per day of the range', async (ctx) => {
+test('a report chart draws one point per day of the range; activity by a cut beside it', async (ctx) => {
   const { page, errors } = await open(ctx, '/console/#/reports?from=2024-06-01&to=2024-06-30');
   const chart = '.chart[data-title="DAU / WAU / MAU"]';
   await page.waitForSelector(`${chart} canvas`);
@@ -194,6 +194,15 @@ test('a report chart draws one point per day of the range', async (ctx) => {
     api.rows.some((r) => r.dau > 0),
     'the demo data gives the chart users to draw',
   );
+  // By device type: activity drawn overall and by the cut (the demo's users have desktops, iPhones and an Android).
+  await page.select('select[name=by]', 'device_type');
+  const byDevice = '.chart[data-title="MAU by device type, bots left out"]';
+  await page.waitForSelector(`${byDevice} canvas`);
+  assert.is(await page.$eval(byDevice, (el) => el.getAttribute('data-points')), '30');
+  const legend = await page.$eval(byDevice, (el) => el.textContent ?? '');
+  assert.match(legend, /desktop/);
+  assert.match(legend, /mobile/);
+  assert.ok(await page.$(`${chart} canvas`), 'and overall');
   assert.equal(errors, []);
   await page.close();
 });

@@ -339,7 +339,7 @@ test('the network only, and a client cannot set what the server sets', async ({ 
   ]);
 });
 
-test('reports: daily leaves bots out unless asked; audience cuts by country and device type', async (ctx) => {
+test('reports leave bots out unless asked; audience and activity cut by country and device type', async (ctx) => {
   const { p } = ctx;
   const reader = await startReader(
     ctx.services.config({ READ_KEYS: 'read-key-123456', EVENT_CATALOG: `catalog,${extra}` }),
@@ -371,6 +371,42 @@ test('reports: daily leaves bots out unless asked; audience cuts by country and 
       devices.json.rows.map((r: { value: string; events: number }) => `${r.value} ${r.events}`),
       ['bot 1', 'desktop 1', 'mobile 1', 'unknown 1'],
     );
+    // Activity over the fallback type: bots left out, overall and per cut; the next day keeps them in WAU and MAU.
+    const two = 'from=2024-06-01&to=2024-06-02';
+    const active = await get(`/v1/reports/activity?${two}`);
+    assert.equal(active.json.rows, [
+      { date: '2024-06-01', dau: 3, wau: 3, mau: 3 },
+      { date: '2024-06-02', dau: 0, wau: 3, mau: 3 },
+    ]);
+    const withBots = await get(`/v1/reports/activity?${range}&bots=include`);
+    assert.equal(withBots.json.rows, [{ date: '2024-06-01', dau: 4, wau: 4, mau: 4 }]);
+    const activeBy = async (by: string, bots = 'exclude') =>
+      (await get(`/v1/reports/activity?${two}&by=${by}&bots=${bots}`)).json.rows.map(
+        (r: { date: string; value: string; dau: number; mau: number }) => `${r.date} ${r.value} ${r.dau} ${r.mau}`,
+      );
+    assert.equal(await activeBy('country'), [
+      '2024-06-01  1 1',
+      '2024-06-01 DE 1 1',
+      '2024-06-01 US 1 1',
+      '2024-06-02  0 1',
+      '2024-06-02 DE 0 1',
+      '2024-06-02 US 0 1',
+    ]);
+    assert.equal(await activeBy('country', 'include'), [
+      '2024-06-01  1 1',
+      '2024-06-01 DE 2 2',
+      '2024-06-01 US 1 1',
+      '2024-06-02  0 1',
+      '2024-06-02 DE 0 2',
+      '2024-06-02 US 0 1',
+    ]);
+    assert.equal((await activeBy('device_type')).slice(0, 3), [
+      '2024-06-01 desktop 1 1',
+      '2024-06-01 mobile 1 1',
+      '2024-06-01 unknown 1 1',
+    ]);
+    const badCut = await get(`/v1/reports/activity?${range}&by=browser`);
+    assert.is(badCut.status, 400, JSON.stringify(badCut.json));
     const none = await get(`/v1/reports/audience?type=checkout&${range}&by=device_type`);
     assert.is(none.status, 400);
     assert.match(JSON.stringify(none.json), /Checkout has no device_type: its catalog enrich: has no user_agent/);

@@ -80,7 +80,7 @@ const movieViews: Row[] = [UUID_A, UUID_B, UUID_C].flatMap((user, u) =>
     })),
   ),
 );
-/** Each table: its rows, its time field, the marts built from it (besides `<table>_user_days`). */
+/** Each table: its rows, its time field, the marts built from it (besides `<table>_active_days`). */
 const TABLES = [
   { table: 'events', rows: events, time: 'dt', marts: ['events_daily', 'events_audience', 'events_day_rows'] },
   {
@@ -105,7 +105,7 @@ function expectedOf(id: string, latestRows: number, userDaysRows: number) {
     for (const mart of t.marts) days[mart] = new Set(mine.map((r) => day(r, t.time))).size;
   }
   if (latestRows) rows.latest_view = latestRows;
-  if (userDaysRows) rows.events_user_days = userDaysRows;
+  if (userDaysRows) rows.events_active_days = userDaysRows;
   return { rows, days };
 }
 const nonZero = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([, n]) => n));
@@ -152,10 +152,11 @@ async function snapshot(ch: ClickHouse): Promise<Record<string, unknown>> {
       `FROM ${at('latest_view')} FINAL ORDER BY user_id, movie_id`,
   );
   if (ch.dialect.bitmaps)
-    out.events_user_days = await select(
+    out.events_active_days = await select(
       ch,
-      `SELECT user_id, bitmapToArray(groupBitmapMergeState(days)) AS active FROM ${at('events_user_days')} ` +
-        `GROUP BY user_id ORDER BY user_id`,
+      `SELECT user_id, is_bot, country, device_type, arraySort(bitmapToArray(groupBitmapMergeState(days))) AS active ` +
+        `FROM ${at('events_active_days')} GROUP BY user_id, is_bot, country, device_type ` +
+        `ORDER BY user_id, is_bot, country, device_type`,
     );
   return out;
 }
@@ -224,7 +225,7 @@ async function scenario(ch: ClickHouse, o: { nodes?: string[]; withReports?: boo
   for (const id of ERASED) {
     const person = `WHERE toString(user_id) = ${sqlString(id)}`;
     const latest = await count(ch, 'latest_view', person);
-    const userDays = ch.dialect.bitmaps ? await count(ch, 'events_user_days', `WHERE user_id = ${sqlString(id)}`) : 0;
+    const userDays = ch.dialect.bitmaps ? await count(ch, 'events_active_days', `WHERE user_id = ${sqlString(id)}`) : 0;
     const started = Date.now();
     const erased = await eraseUser(ch, catalog, id);
     console.log(

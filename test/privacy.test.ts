@@ -118,7 +118,7 @@ test('an erasure request reaches every place; suppression holds; nobody else is 
     60_000,
   );
   assert.is(done.places.clickhouse.events, 5, JSON.stringify(done));
-  assert.is(done.places.clickhouse.events_user_days, 1, 'their bitmap of active days');
+  assert.is(done.places.clickhouse.events_active_days, 1, 'their bitmap of active days');
   assert.is(done.places.archive.events, 5);
   assert.is(done.places.dead_letters.events, 1);
 

@@ -146,12 +146,32 @@ test('activity: DAU/WAU/MAU per day match an independent count, zeros on empty d
   assert.equal(report.json.rows, expected());
   assert.ok(expected().some((r) => r.dau === 0) && expected().some((r) => r.mau === 0), 'the range has empty days');
 
-  // The mart dropped and migrated again: backfilled from the stored rows. Then a late event for a past day: the dates
-  // whose 30 days include it are computed again (from the backfilled mart), the others come from the day cache.
+  // The mart dropped and migrated again: backfilled from the stored rows; the mart an earlier version kept instead
+  // (one bitmap per user, no cuts) is dropped with its view. Then a late event for a past day: the dates whose 30 days
+  // include it are computed again (from the backfilled mart), the others come from the day cache.
   const ch = ctx.p.sink.clickhouse;
-  await ch.client.command({ query: 'DROP TABLE edge_events.events_user_days_mv' });
-  await ch.client.command({ query: 'DROP TABLE edge_events.events_user_days' });
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_active_days_mv' });
+  await ch.client.command({ query: 'DROP TABLE edge_events.events_active_days' });
+  await ch.client.command({
+    query:
+      'CREATE TABLE edge_events.events_user_days (user_id String, days AggregateFunction(groupBitmap, UInt32)) ' +
+      'ENGINE = AggregatingMergeTree() ORDER BY user_id',
+  });
+  await ch.client.command({
+    query:
+      'CREATE MATERIALIZED VIEW edge_events.events_user_days_mv TO edge_events.events_user_days AS SELECT ' +
+      'toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(dt))) AS days ' +
+      'FROM edge_events.events GROUP BY user_id',
+  });
   await migrate(ch, ctx.p.sink.catalog());
+  const left = await rows<{ name: string }>(
+    ctx.p.sink,
+    "SELECT name FROM system.tables WHERE database = 'edge_events' AND name LIKE 'events\\_%days%' ORDER BY name",
+  );
+  assert.equal(
+    left.map((t) => t.name),
+    ['events_active_days', 'events_active_days_mv'],
+  );
   const late = { event_id: 'act-late', dt: '2023-01-20T23:59:59Z', event: 'act', user_id: 'late-user' };
   assert.is((await postJson(`${ctx.p.url}/v1/events`, late)).status, 202);
   sent.push({ day: '2023-01-20', user: 'late-user' });

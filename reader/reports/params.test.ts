@@ -28,7 +28,7 @@ test('every report takes a range: from and to, both required', () => {
 });
 
 test('the range: dates such as 2024-06-01 that exist', () => {
-  assert.equal(parse('activity', JUNE), JUNE);
+  assert.equal(parse('activity', JUNE), { ...JUNE, bots: 'exclude' });
   assert.equal(parse('lag', { from: '2024-02-29', to: '2024-02-29' }), { from: '2024-02-29', to: '2024-02-29' });
   // A bad date is named; the range's own checks still run on what was given, and may name `to` too.
   const named = (query: Record<string, string>, issue: string) => {

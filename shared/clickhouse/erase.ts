@@ -7,7 +7,7 @@
 //   SELECT, restricted to those days and leaving the person out. This happens before the source rows go: a call that
 //   fails part-way leaves the person's rows in place, and the next call finds them and does it all again.
 // - `<table>_day_rows` is a version that readers cache by (reader/day-cache.ts): it is raised by the rows removed,
-//   never lowered, so no cached report of those days stays fresh. `<table>_user_days` loses the person's row.
+//   never lowered, so no cached report of those days stays fresh. `<table>_active_days` loses the person's rows.
 // - Deletions are mutations (ALTER TABLE … DELETE), waited for: where the server has mutations_sync, by the
 //   statement; on 18.16, by polling system.mutations; on a cluster (local tables, ON CLUSTER), until every live
 //   replica of every shard has finished them (its mutation_pointer in ZooKeeper).
@@ -31,7 +31,7 @@ import type { ClickHouse } from './connect.ts';
 
 /** What an erasure removed. */
 export interface Erased {
-  /** Per table: the person's rows deleted (event tables, latest-row tables, the `<table>_user_days` mart). */
+  /** Per table: the person's rows deleted (event tables, latest-row tables, the `<table>_active_days` mart). */
   rows: Record<string, number>;
   /** Per mart: the days computed again (for `<table>_day_rows`, the days whose version was raised). */
   days: Record<string, number>;
@@ -95,7 +95,7 @@ export async function eraseUser(ch: ClickHouse, catalog: Catalog, userId: string
     const inDays = (expression: string) => `${expression} IN (${dates.map(sqlString).join(', ')})`;
     for (const mart of marts.filter((m) => m.view.source === type.table)) {
       const name = mart.table.name;
-      if (name === martNames.userDays(type.table)) continue;
+      if (name === martNames.activeDays(type.table)) continue;
       erased.days[name] = dates.length;
       if (dates.length === 0) continue;
       if (name === martNames.dayRows(type.table)) {
@@ -115,7 +115,7 @@ export async function eraseUser(ch: ClickHouse, catalog: Catalog, userId: string
       });
     }
   }
-  for (const mart of marts.filter((m) => m.table.name === martNames.userDays(m.view.source))) {
+  for (const mart of marts.filter((m) => m.table.name === martNames.activeDays(m.view.source))) {
     const byUser = `${ident('user_id')} = ${sqlString(userId)}`;
     const n = (erased.rows[mart.table.name] = await count(mart.table.name, byUser));
     if (n > 0) await mutate(mart.table, byUser);

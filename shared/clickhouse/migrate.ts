@@ -1,8 +1,9 @@
 // Makes a ClickHouse database hold what a catalog needs, without losing anything: tables and views that are missing
-// are created, columns that are missing are added, and nothing else is touched — a column whose type differs from
-// the catalog's is refused, and then nothing at all is applied. Safe at every start, and by several sinks at once
-// (every statement is idempotent). On a cluster the statements run ON CLUSTER (shared/schema/cluster.ts); one that
-// a node that is down has not run within DDL_TIMEOUT_SECONDS is left queued for it, and named in `pending`.
+// are created, columns that are missing are added, marts an earlier version kept and this one retired are dropped
+// (derived rows), and nothing else is touched — a column whose type differs from the catalog's is refused, and then
+// nothing at all is applied. Safe at every start, and by several sinks at once (every statement is idempotent). On a
+// cluster the statements run ON CLUSTER (shared/schema/cluster.ts); one that a node that is down has not run within
+// DDL_TIMEOUT_SECONDS is left queued for it, and named in `pending`.
 // Wire: DDL over the ClickHouse client; the existing schema read from system.tables and system.columns.
 import { Refused, type Catalog, type EventType } from '../mod.ts';
 import {
@@ -12,11 +13,13 @@ import {
   createDatabase,
   createTable,
   createView,
+  dropTable,
   eventTable,
   ident,
   latestOf,
   martsOf,
   plainName,
+  retiredMarts,
   replaceDistributed,
   storedIn,
   ttlClause,
@@ -227,6 +230,12 @@ async function planMigration(ch: ClickHouse, catalog: Catalog): Promise<Migratio
     ...view(mart.view, createView(db, mart.view, dialect)),
     ...(!tables.has(mart.table.name) && tables.has(mart.view.source) ? [backfill(db, mart.view)] : []),
   ]);
+  // A mart this version no longer keeps (one whose shape changed is made again under a new name): its view stops
+  // writing, and its rows go; they are derived, so nothing is lost.
+  const present = new Set(tables.keys());
+  for (const type of catalog.types)
+    for (const name of retiredMarts(type.table))
+      marts.push([...dropTable(db, `${name}_mv`, dialect, present), ...dropTable(db, name, dialect, present)]);
   const phases = [[first], chains, marts].map((phase) => phase.filter((c) => c.length));
   return { statements: phases.flat(2), phases, refused, pending: [], unsupported };
 }

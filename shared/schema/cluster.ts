@@ -106,6 +106,13 @@ export function createTable(db: string, t: TableSpec, dialect: Placement, only?:
   return only === 'local' ? statements.slice(0, 1) : only === 'distributed' ? statements.slice(1) : statements;
 }
 
+/** What drops a table or view that exists: `name` (on a cluster: every node's, and its `<name>_local` if it has
+ *  one). */
+export function dropTable(db: string, name: string, dialect: Placement, stored: Set<string>): string[] {
+  const names = dialect.cluster ? [name, storedIn(name, dialect)] : [name];
+  return names.filter((n) => stored.has(n)).map((n) => `DROP TABLE IF EXISTS ${qualified(db, n)}${onCluster(dialect)}`);
+}
+
 /** What adds `missing` columns to the table (on a cluster: to the local tables; see replaceDistributed). */
 export function addColumns(db: string, t: TableSpec, missing: Column[], dialect: Placement): string[] {
   const ifNotExists = dialect.addColumnIfNotExists ? 'IF NOT EXISTS ' : '';

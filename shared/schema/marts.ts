@@ -36,15 +36,19 @@ export const martNames = {
   dayRows: (table: string) => `${table}_day_rows`,
   /** Per enriched type: distinct events and users per day, bot or not, country, device type, browser and OS. */
   audience: (table: string) => `${table}_audience`,
-  /** The fallback type: per user, a bitmap of the days they were active (day numbers since 1970). */
-  userDays: (table: string) => `${table}_user_days`,
+  /** The fallback type: per user and cut (bot or not, country, device type), a bitmap of the days they were active
+   *  (day numbers since 1970). */
+  activeDays: (table: string) => `${table}_active_days`,
 };
+
+/** Marts an earlier version made and this one does not: their views and tables are dropped by the migration. */
+export const retiredMarts = (table: string): string[] => [`${table}_user_days`];
 
 /**
  * Per type, `<table>_daily`: the events and users of each day (seed 003's views over the per-type tables) as
  * distinct-count states of event_id and user_id, and `<table>_day_rows`: how many rows each day got. For the
- * fallback type, `<table>_user_days`: each user's active days as a bitmap, what DAU, WAU and MAU are counted from
- * (seed 000) — where the server has bitmaps (19.x and later).
+ * fallback type, `<table>_active_days`: each user's active days as a bitmap per cut (bot or not, country, device
+ * type), what DAU, WAU and MAU are counted from (seed 000) — where the server has bitmaps (19.x and later).
  */
 /** `dialect.bitmaps`: the server has groupBitmap. */
 export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[] {
@@ -87,24 +91,27 @@ export function martsOf(catalog: Catalog, dialect: { bitmaps: boolean }): Mart[]
   });
   const events = catalog.fallback;
   if (events && 'user_id' in events.fields && dialect.bitmaps) {
+    const cuts = CUTS.filter(([c]) => ACTIVE_CUTS.includes(c));
+    const keys = ['user_id', ...cuts.map(([c]) => ident(c))].join(', ');
     marts.push(
       mart(
         {
-          name: martNames.userDays(events.table),
+          name: martNames.activeDays(events.table),
           columns: [
             ['user_id', 'String'],
+            ...cuts.map(([c, t]): Column => [c, t]),
             ['days', 'AggregateFunction(groupBitmap, UInt32)'],
           ],
           engine: 'AggregatingMergeTree()',
-          clauses: ['ORDER BY user_id'],
+          clauses: [`ORDER BY (${keys})`],
           shardBy: 'cityHash64(user_id)',
         },
         {
           source: events.table,
           select: (from, where) =>
-            `SELECT toString(user_id) AS user_id, ` +
+            `SELECT toString(user_id) AS user_id, ${cutsOf(events, cuts).join(', ')}, ` +
             `groupBitmapState(toUInt32(toDate(${ident(events.timeField)}))) AS days ` +
-            `FROM ${from}${filtered(where)} GROUP BY user_id`,
+            `FROM ${from}${filtered(where)} GROUP BY ${keys}`,
         },
       ),
     );
@@ -120,6 +127,12 @@ const CUTS: [string, string, string][] = [
   ['browser', 'String', "''"],
   ['os', 'String', "''"],
 ];
+/** The cuts of `<table>_active_days`: few values each, so a user has a few rows, not one per browser version. */
+const ACTIVE_CUTS = ['is_bot', 'country', 'device_type'];
+
+/** The cuts' expressions in a mart's SELECT: the type's column, or the constant where the type lacks it. */
+const cutsOf = (type: EventType, cuts: [string, string, string][]) =>
+  cuts.map(([c, , none]) => (c in type.serverFields ? ident(c) : `${none} AS ${ident(c)}`));
 
 /**
  * `<table>_audience`, for a type whose enrich: adds device, bot or country columns: the events and users of each day
@@ -135,7 +148,7 @@ function audienceOf(type: EventType): Mart[] {
     ['events', 'AggregateFunction(uniq, String)'],
   ];
   if (users) columns.push(['users', 'AggregateFunction(uniq, String)']);
-  const cuts = CUTS.map(([c, , none]) => (c in type.serverFields ? ident(c) : `${none} AS ${ident(c)}`));
+  const cuts = cutsOf(type, CUTS);
   const keys = ['day', ...CUTS.map(([c]) => ident(c))].join(', ');
   return [
     mart(

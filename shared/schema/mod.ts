@@ -20,10 +20,11 @@ export {
   createDatabase,
   createTable,
   createView,
+  dropTable,
   replaceDistributed,
   storedIn,
   type TableSpec,
 } from './cluster.ts';
 export { diffCatalogs, describeCatalogChange } from './diff.ts';
-export { martNames, martsOf } from './marts.ts';
+export { martNames, martsOf, retiredMarts } from './marts.ts';
 export { ident, plainName, qualified } from './names.ts';

@@ -25,7 +25,10 @@ interface View {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-type Activity = { date: string; dau: number; wau: number; mau: number };
+type Activity = { date: string; value?: string; dau: number; wau: number; mau: number };
+
+/** Line colours for series drawn by value. */
+const PALETTE = ['#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#c62828'];
 type SolveRatio = { date: string; solve_ratio: number };
 type Daily = { date: string; events: number; users: number | null };
 type Audience = { date: string; value: string; events: number };
@@ -35,17 +38,38 @@ type Funnel = { month: string; total_users: number; not_solved: number; tried: n
 
 export const VIEWS: Record<string, View> = {
   activity: {
-    draw: (rows: Activity[], { x, byDate }) => (
-      <Chart
-        title="DAU / WAU / MAU"
-        x={x}
-        series={[
-          { label: 'DAU', color: '#1565c0', values: byDate(rows, (r) => r.dau) },
-          { label: 'WAU', color: '#2e7d32', values: byDate(rows, (r) => r.wau) },
-          { label: 'MAU', color: '#6a1b9a', values: byDate(rows, (r) => r.mau) },
-        ]}
-      />
-    ),
+    draw(rows: Activity[], { x, byDate, by }) {
+      if (!rows.some((r) => r.value !== undefined))
+        return (
+          <Chart
+            title="DAU / WAU / MAU"
+            x={x}
+            series={[
+              { label: 'DAU', color: '#1565c0', values: byDate(rows, (r) => r.dau) },
+              { label: 'WAU', color: '#2e7d32', values: byDate(rows, (r) => r.wau) },
+              { label: 'MAU', color: '#6a1b9a', values: byDate(rows, (r) => r.mau) },
+            ]}
+          />
+        );
+      // By a cut: the MAU of the six values with the most, each a line.
+      const totals = new Map<string, number>();
+      for (const r of rows) totals.set(r.value!, (totals.get(r.value!) ?? 0) + r.mau);
+      const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length);
+      return (
+        <Chart
+          title={`MAU by ${by.replace('_', ' ')}, bots left out`}
+          x={x}
+          series={top.map(([value], i) => ({
+            label: value || '(unknown)',
+            color: PALETTE[i]!,
+            values: byDate(
+              rows.filter((r) => r.value === value),
+              (r) => r.mau,
+            ),
+          }))}
+        />
+      );
+    },
   },
   'solve-ratio': {
     draw: (rows: SolveRatio[], { x, byDate }) => (

@@ -16,10 +16,12 @@ interface Listed {
   path: string;
   summary: string;
   parameters: string[];
+  /** The values its `by` takes. */
+  cuts: string[];
 }
 
 interface OpenApi {
-  paths: Record<string, { get?: { summary?: string; parameters?: { name: string }[] } }>;
+  paths: Record<string, { get?: { summary?: string; parameters?: { name: string; schema?: { enum?: string[] } }[] } }>;
 }
 
 const listedIn = (doc: OpenApi): Listed[] =>
@@ -30,7 +32,27 @@ const listedIn = (doc: OpenApi): Listed[] =>
       path,
       summary: item.get!.summary ?? path,
       parameters: item.get!.parameters?.map((p) => p.name) ?? [],
+      cuts: item.get!.parameters?.find((p) => p.name === 'by')?.schema?.enum ?? [],
     }));
+
+type Typed = { server_fields: string[] };
+
+/**
+ * The queries a report is asked, by the key its rows are kept under: a report of one type that takes `by`, for the
+ * chosen cut when the type's enrich: adds it (the API would answer a 400 otherwise); a report of all events that
+ * takes `by` (activity), overall and — when it takes the chosen cut — by it too, under `<name> by`.
+ */
+function asksOf(report: Listed, range: Record<string, string>, type: string, by: string, chosen?: Typed) {
+  const query = (extra: Record<string, string>) =>
+    new URLSearchParams({ ...range, ...(report.parameters.includes('type') ? { type } : {}), ...extra });
+  if (!report.parameters.includes('by')) return [[report.name, query({})] as const];
+  if (report.parameters.includes('type'))
+    return chosen?.server_fields.includes(by) ? [[report.name, query({ by })] as const] : [];
+  return [
+    [report.name, query({})] as const,
+    ...(report.cuts.includes(by) ? [[`${report.name} by`, query({ by })] as const] : []),
+  ];
+}
 
 /** Every date of the range, so a day without rows is a zero (or a gap), not a missing point. */
 function datesOf(from: string, to: string): string[] {
@@ -63,21 +85,14 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
     setErrors([]);
     const chosen = props.catalog?.types.find((t) => t.key === type);
     const cut = new Set(reports.filter((r) => r.parameters.includes('by')).map((r) => r.name));
-    setData((d) => Object.fromEntries(Object.entries(d).filter(([name]) => !cut.has(name))));
+    setData((d) => Object.fromEntries(Object.entries(d).filter(([name]) => !cut.has(name.split(' ')[0]!))));
     for (const report of reports) {
-      const { from, to } = VIEWS[report.name]?.range?.() ?? range;
-      // A cut the chosen type's enrich: does not add is not asked for (the API would say so with a 400).
-      if (report.parameters.includes('by') && !chosen?.server_fields.includes(by)) continue;
-      const query = new URLSearchParams({
-        from,
-        to,
-        ...(report.parameters.includes('type') ? { type } : {}),
-        ...(report.parameters.includes('by') ? { by } : {}),
-      });
-      getJson<{ rows: unknown[] }>(`${report.path}?${query}`).then(
-        (r) => !stale && setData((d) => ({ ...d, [report.name]: r.rows })),
-        (e: Error) => !stale && setErrors((list) => [...list, `${report.name}: ${e.message}`]),
-      );
+      for (const [key, query] of asksOf(report, VIEWS[report.name]?.range?.() ?? range, type, by, chosen)) {
+        getJson<{ rows: unknown[] }>(`${report.path}?${query}`).then(
+          (r) => !stale && setData((d) => ({ ...d, [key]: r.rows })),
+          (e: Error) => !stale && setErrors((list) => [...list, `${report.name}: ${e.message}`]),
+        );
+      }
     }
     return () => {
       stale = true;
@@ -144,11 +159,10 @@ export function ReportsPage(props: { catalog?: CatalogInfo }) {
       ))}
       <div class="grid2">
         {reports
-          .filter((r) => r.name in data || !r.parameters.includes('by'))
-          .map((r) => (
-            <Fragment key={r.name}>
-              {(VIEWS[r.name]?.draw ?? rowsTable)(data[r.name] ?? [], context(r.summary))}
-            </Fragment>
+          .flatMap((r) => [[r, r.name] as const, [r, `${r.name} by`] as const])
+          .filter(([r, key]) => key in data || (key === r.name && !r.parameters.includes('type')))
+          .map(([r, key]) => (
+            <Fragment key={key}>{(VIEWS[r.name]?.draw ?? rowsTable)(data[key] ?? [], context(r.summary))}</Fragment>
           ))}
       </div>
     </section>

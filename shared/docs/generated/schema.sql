@@ -908,11 +908,14 @@ ORDER BY day;
 CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`segment_events_day_rows_mv` TO `edge_events`.`segment_events_day_rows` AS
 SELECT toDate(`timestamp`) AS day, count() AS rows FROM `edge_events`.`segment_events` GROUP BY day;
 
-CREATE TABLE IF NOT EXISTS `edge_events`.`events_user_days` (
+CREATE TABLE IF NOT EXISTS `edge_events`.`events_active_days` (
   `user_id` String,
+  `is_bot` UInt8,
+  `country` String,
+  `device_type` String,
   `days` AggregateFunction(groupBitmap, UInt32)
 ) ENGINE = AggregatingMergeTree()
-ORDER BY user_id;
+ORDER BY (user_id, `is_bot`, `country`, `device_type`);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_user_days_mv` TO `edge_events`.`events_user_days` AS
-SELECT toString(user_id) AS user_id, groupBitmapState(toUInt32(toDate(`dt`))) AS days FROM `edge_events`.`events` GROUP BY user_id;
+CREATE MATERIALIZED VIEW IF NOT EXISTS `edge_events`.`events_active_days_mv` TO `edge_events`.`events_active_days` AS
+SELECT toString(user_id) AS user_id, `is_bot`, `country`, `device_type`, groupBitmapState(toUInt32(toDate(`dt`))) AS days FROM `edge_events`.`events` GROUP BY user_id, `is_bot`, `country`, `device_type`;
