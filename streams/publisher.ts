@@ -131,7 +131,7 @@ export function createPublisher(link: NatsLink, opts: PublisherOptions): Publish
     h.set('Nats-Msg-Id', messageIdOf(m.ids));
     for (const [name, value] of m.headers) h.append(name, value);
     try {
-      link.nc.publish(m.subject, packLines(m.lines), { reply: prefix + key, headers: h });
+      link.nc.publish(m.subject, packLines(m.lines, m.bytes), { reply: prefix + key, headers: h });
     } catch (cause) {
       settle(
         key,
