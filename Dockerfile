@@ -1,5 +1,5 @@
-# Container images of edge-events, one build with four targets: `--target collector`, `--target sink`,
-# `--target reader` and `--target archiver`. The deploy Jobs run the tools' bundles in the sink image
+# Container images of edge-events, one build with five targets: `--target collector`, `--target sink`,
+# `--target reader`, `--target archiver`, and `--target collector-binary` (the single-file collector alone). The deploy Jobs run the tools' bundles in the sink image
 # (`node dist/cli/streams.mjs`, `node dist/cli/catalog.mjs apply`).
 #
 # The bases: Node 24 (LTS) on Debian slim (uWebSockets.js needs glibc). The collector alone stays on Node 20, which
@@ -9,6 +9,10 @@
 # Hub serves now into these lines, and `npx tsx tools/pin-base-image.ts --check` fails while one is not pinned.
 ARG NODE_IMAGE=node:24-bookworm-slim
 ARG COLLECTOR_NODE_IMAGE=node:20-bookworm-slim
+# The single-file collector's base: glibc and CA certificates, no shell, no package manager, no Node, user 65532.
+# Not on Docker Hub, so tools/pin-base-image.ts does not ask for it: pin it by hand for a release,
+# gcr.io/distroless/cc-debian12:nonroot@$(crane digest gcr.io/distroless/cc-debian12:nonroot).
+ARG BINARY_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
 # Production dependencies only: no devDependencies (esbuild, tsx, typescript), no optional chdb (the embedded
 # ClickHouse, ~550 MB), no install scripts (no production package needs one; the manifests test checks the lock).
@@ -98,3 +102,19 @@ CMD ["node", "dist/reader/main.mjs"]
 FROM runtime AS archiver
 EXPOSE 8083
 CMD ["node", "dist/archive/main.mjs"]
+
+# The single-file collector (`npm run build:binary`: Bun, the collector, the shipped catalog and country database in
+# one executable), built beside the bundles for the platform being built (linux/amd64 or linux/arm64).
+FROM build AS binary-build
+COPY tools/build-binary.ts ./tools/
+COPY catalog ./catalog
+ARG TARGETARCH
+RUN arch="$(echo "${TARGETARCH:-amd64}" | sed 's/amd64/x64/')" \
+ && node_modules/.bin/tsx tools/build-binary.ts "linux-$arch" \
+ && mv "dist/bin/edge-collector-linux-$arch" /edge-collector
+
+# The executable alone: settings from flags or the same environment variables as the collector image's.
+FROM ${BINARY_IMAGE} AS collector-binary
+COPY --from=binary-build /edge-collector /edge-collector
+EXPOSE 8080
+ENTRYPOINT ["/edge-collector"]

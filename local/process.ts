@@ -24,13 +24,14 @@ export function spawnOwned(
   command: string,
   args: string[],
   logFile: string,
-  opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { detached?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): OwnedProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, {
     stdio: ['ignore', fd, fd],
     detached: opts.detached ?? false,
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
   closeSync(fd);
   live.add(child);
