@@ -1,10 +1,13 @@
 // Makes a JetStream server match the declared topology: creates what is missing, updates what
 // differs, and reports each stream and consumer as created, updated (which fields) or unchanged.
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Catalog } from '../shared/mod.ts';
 import type { Config } from '../shared/config/mod.ts';
-import { consumerSpecs, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
+import { CATALOG_BUCKET } from './catalog-registry.ts';
+import { consumerSpecs, domainApi, streamSpecs, type ConsumerSpec, type StreamSpec } from './definitions.ts';
+import { PRIVACY_BUCKET } from './privacy-register.ts';
 
 interface Change {
   kind: 'stream' | 'consumer';
@@ -60,13 +63,39 @@ async function applyTopology(
   return changes;
 }
 
-/** The topology this configuration declares (the catalog resolves the types relays name), applied. */
+/** At a point of presence: the hub's catalog and privacy buckets mirrored into this server, so its collectors read
+ *  the catalog in force and whose events to refuse from here, also while the hub is out of reach. */
+async function mirrorHubBuckets(nc: NatsConnection, jsm: JetStreamManager, hubDomain: string): Promise<Change[]> {
+  const changes: Change[] = [];
+  for (const bucket of [CATALOG_BUCKET, PRIVACY_BUCKET]) {
+    const name = `KV_${bucket}`;
+    const exists = await jsm.streams.info(name).then(
+      () => true,
+      (err) => (isNotFound(err) ? false : Promise.reject(err)),
+    );
+    if (!exists)
+      await new Kvm(nc).create(bucket, { history: 64, mirror: { name: bucket, external: domainApi(hubDomain) } });
+    changes.push({ kind: 'stream', name, action: exists ? 'unchanged' : 'created', fields: [] });
+  }
+  return changes;
+}
+
+/** The topology this configuration declares (the catalog resolves the types relays name), applied: at a point of
+ *  presence (EDGE_HUB_DOMAIN), its stream EVENTS and the mirrors of the hub's buckets; elsewhere every stream and
+ *  consumer. */
 export async function applyConfiguredTopology(
   nc: NatsConnection,
-  cfg: Pick<Config, 'stream' | 'sink' | 'relays' | 'archive'>,
+  cfg: Pick<Config, 'stream' | 'edge' | 'sink' | 'relays' | 'archive'>,
   catalog: Catalog,
 ): Promise<Change[]> {
-  return applyTopology(await jetstreamManager(nc), streamSpecs(cfg.stream), consumerSpecs(cfg, catalog));
+  const jsm = await jetstreamManager(nc);
+  const { hubDomain } = cfg.edge;
+  if (hubDomain)
+    return [
+      ...(await applyTopology(jsm, streamSpecs(cfg.stream, cfg.edge), [])),
+      ...(await mirrorHubBuckets(nc, jsm, hubDomain)),
+    ];
+  return applyTopology(jsm, streamSpecs(cfg.stream, cfg.edge), consumerSpecs(cfg, catalog));
 }
 
 export const describeChange = (c: Change) =>

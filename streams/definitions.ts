@@ -38,23 +38,39 @@ export const DLQ_HEADERS = {
 export type StreamSpec = Partial<StreamConfig> & { name: string };
 export type ConsumerSpec = { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } };
 
-export function streamSpecs(cfg: Config['stream']): StreamSpec[] {
+const NOT_AT_THE_EDGE: Config['edge'] = { popDomains: [], hubDomain: undefined };
+
+/** The JetStream API prefix of another domain (a POP's, or the hub's), as a stream source or mirror names it. */
+export const domainApi = (domain: string) => ({ api: `$JS.${domain}.API`, deliver: '' });
+
+/**
+ * The streams of this server. At the hub (the core), EVENTS also sources stream EVENTS of every point of presence
+ * (EDGE_POP_DOMAINS): what a POP stored while cut off arrives when its leaf connection is back, and the leaf
+ * connection itself carries no `events.>` (its remote denies them both ways), so each event arrives once. At a POP
+ * (EDGE_HUB_DOMAIN), EVENTS only: the POP's collectors publish there, and nothing consumes it but the hub's source.
+ */
+export function streamSpecs(cfg: Config['stream'], edge: Config['edge'] = NOT_AT_THE_EDGE): StreamSpec[] {
   const limits = {
     max_bytes: cfg.maxBytes,
     max_age: nanos(cfg.maxAgeSeconds * 1000),
     duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
     num_replicas: cfg.replicas,
   };
+  const events: StreamSpec = {
+    name: EVENTS_STREAM,
+    subjects: [EVENT_SUBJECTS],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    // When full, refuse new events (the collector answers 503) rather than drop unread ones.
+    discard: DiscardPolicy.New,
+    ...limits,
+    ...(edge.popDomains.length
+      ? { sources: edge.popDomains.map((d) => ({ name: EVENTS_STREAM, external: domainApi(d) })) }
+      : {}),
+  };
+  if (edge.hubDomain) return [events];
   return [
-    {
-      name: EVENTS_STREAM,
-      subjects: [EVENT_SUBJECTS],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      // When full, refuse new events (the collector answers 503) rather than drop unread ones.
-      discard: DiscardPolicy.New,
-      ...limits,
-    },
+    events,
     {
       // What NATS relays republish (relay.<name>.events.<type>), kept for downstream durable consumers.
       name: RELAYED_STREAM,

@@ -69,6 +69,8 @@ const NOT_SET: Record<string, string> = {
   NATS_CA_FILE: 'TLS to NATS is an option: the tls kustomization (deploy/k8s/tls) sets it',
   TRUST_PROXY: 'retired (refused when true): TRUSTED_PROXIES replaced it',
   GEOIP_DB: 'the country database shipped in the image by default; mount a GeoLite2 file and set it for cities',
+  EDGE_POP_DOMAINS: 'a hub with points of presence: no overlay for them yet (#24)',
+  EDGE_HUB_DOMAIN: 'a point of presence: no overlay for one yet (#24)',
 };
 const NATS = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'];
 const REQUIRED: Record<Role, string[]> = {

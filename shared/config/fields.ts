@@ -60,3 +60,18 @@ export const keyList = (min: number, what: string) =>
     v.transform(list),
     v.check((keys) => keys.every((k) => k.length >= min), `${what} keys must be at least ${min} characters`),
   );
+
+/** A JetStream domain: it becomes part of API subjects ($JS.<domain>.API), so letters, digits, `-` and `_` only. */
+const DOMAIN = /^[A-Za-z0-9_-]{1,64}$/;
+export const jetStreamDomain = v.pipe(
+  v.string(),
+  v.regex(DOMAIN, 'expected a JetStream domain (letters, digits, - _)'),
+);
+export const jetStreamDomains = v.pipe(
+  v.string(),
+  v.transform(list),
+  v.check(
+    (ds) => ds.every((d) => DOMAIN.test(d)),
+    'expected JetStream domains (letters, digits, - _), comma-separated',
+  ),
+);

@@ -47,6 +47,15 @@ export const GROUPS = {
       },
     }),
   ),
+  // Read by `npm run streams:apply` (every group), which shapes a hub's or a POP's streams by them.
+  edge: group(['EDGE_POP_DOMAINS', 'EDGE_HUB_DOMAIN'], (e) => ({
+    edge: {
+      /** At the hub: the POPs' domains its EVENTS sources from. */
+      popDomains: e.EDGE_POP_DOMAINS ?? [],
+      /** At a POP: the hub's domain (this server holds EVENTS and mirrors of the hub's buckets only). */
+      hubDomain: e.EDGE_HUB_DOMAIN,
+    },
+  })),
   clickhouse: group(
     ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_CLUSTER'],
     (e) => ({

@@ -1,7 +1,7 @@
 // Every setting a process reads, declared once: its environment variable, the schema its text is parsed with (and
 // its default), and what it does — the README's table of settings is generated from this list.
 import * as v from 'valibot';
-import { decimal, flag, int, keyList, sqlName, trustedProxies } from './fields.ts';
+import { decimal, flag, int, jetStreamDomain, jetStreamDomains, keyList, sqlName, trustedProxies } from './fields.ts';
 import { archiveUrl, httpUrl, httpUrls, listenHost, localPath, localPaths, natsUrls } from './places.ts';
 import { RelaySchema, SourcesSchema } from './sources.ts';
 
@@ -11,9 +11,16 @@ interface Setting {
   what: string;
   /** The default as people read it, where the schema's own default does not say it (or there is none). */
   shown?: string;
+  /** The tool that reads it, where no process does (the README's "read by"). */
+  by?: string;
 }
 
-const s = <S extends Setting['schema']>(schema: S, what: string, shown?: string) => ({ schema, what, shown });
+const s = <S extends Setting['schema']>(schema: S, what: string, shown?: string, by?: string) => ({
+  schema,
+  what,
+  shown,
+  by,
+});
 const jsonOf = <T extends v.GenericSchema>(schema: T) =>
   v.pipe(v.string(), v.parseJson(undefined, 'expected JSON'), schema);
 
@@ -66,6 +73,20 @@ export const SETTINGS = {
   ),
   STREAM_DUPLICATE_WINDOW_SECONDS: s(int(120, 1), 'how long JetStream remembers message ids'),
   STREAM_REPLICAS: s(int(1, 1), 'replicas of every stream and of the catalog bucket'),
+  EDGE_POP_DOMAINS: s(
+    v.optional(jetStreamDomains),
+    'at the hub: the JetStream domains of the points of presence (comma-separated) whose stream EVENTS the ' +
+      "hub's EVENTS sources (see *Running at the edge*)",
+    'none',
+    '`npm run streams:apply`',
+  ),
+  EDGE_HUB_DOMAIN: s(
+    v.optional(jetStreamDomain),
+    "at a point of presence: the hub's JetStream domain. `npm run streams:apply` then makes this POP's stream " +
+      "EVENTS and mirrors of the hub's catalog and privacy buckets, and no consumers",
+    'none (not a POP)',
+    '`npm run streams:apply`',
+  ),
   CLICKHOUSE_URL: s(
     v.optional(httpUrl('http://clickhouse:8123', { query: true })),
     'HTTP(S) URL of a ClickHouse server',

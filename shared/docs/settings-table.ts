@@ -19,7 +19,7 @@ function defaultOf(name: SettingName): string {
 function settingsTable(): string {
   const readers = (name: SettingName) => {
     const roles = PROCESSES.filter((r) => settingsOf(r).includes(name));
-    return roles.length ? roles.join(', ') : '`npm start`';
+    return roles.length ? roles.join(', ') : (SETTINGS[name].by ?? '`npm start`');
   };
   const rows = (Object.keys(SETTINGS) as SettingName[]).map(
     (name) => `| \`${name}\` | ${defaultOf(name)} | ${readers(name)} | ${SETTINGS[name].what} |`,

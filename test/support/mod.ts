@@ -24,3 +24,4 @@ export { testFiles, tierOf, UNIT_IN_TEST, type Tier } from './tiers.ts';
 export { natsServerBinary, startNatsCluster, type NatsCluster } from './nats-cluster.ts';
 export { startS3, type S3 } from './s3.ts';
 export { natsSuite, pipelineSuite, servicesSuite, type ServicesContext } from './suites.ts';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
