@@ -11,6 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCollector, type RunningCollector } from '../collector/mod.ts';
+import { startReader, type RunningReader } from '../reader/mod.ts';
 import { loadConfig } from '../shared/config/mod.ts';
 import { startSink, type RunningSink } from '../sink/mod.ts';
 import { applyConfiguredTopology, EVENTS_STREAM } from '../streams/mod.ts';
@@ -24,6 +25,7 @@ import {
   startNatsServer,
   startTcpProxy,
   storedEvents,
+  waitFor,
   type ClickHouseServer,
   type NatsServer,
   type TcpProxy,
@@ -37,6 +39,7 @@ interface Ctx {
   clickhouse: ClickHouseServer;
   sink: RunningSink;
   collector: RunningCollector;
+  reader: RunningReader;
 }
 const test = suite<Ctx>('points of presence');
 
@@ -74,9 +77,14 @@ test.before(async (ctx) => {
   ctx.sink = await startSink(settings(ctx, { NATS_URL: ctx.hub.url }));
   await apply(ctx.pop.url, { EDGE_HUB_DOMAIN: 'hub' });
   ctx.collector = await startCollector(settings(ctx, { NATS_URL: ctx.pop.url }));
+  // The hub's reader: its console's overview shows the POPs.
+  ctx.reader = await startReader(settings(ctx, { NATS_URL: ctx.hub.url, READER_PORT: '0' }), {
+    clickhouse: ctx.sink.clickhouse,
+  });
 });
 
 test.after(async (ctx) => {
+  await ctx.reader?.stop();
   await ctx.collector?.stop();
   await ctx.sink?.stop();
   await ctx.link?.close();
@@ -103,6 +111,12 @@ async function send(ctx: Ctx, from: number, n: number) {
 
 const landed = (ctx: Ctx, n: number, timeoutMs?: number) =>
   countReaches(ctx.sink, "SELECT count() AS n FROM edge_events.events WHERE event = 'edge'", n, timeoutMs);
+
+/** The POPs as the hub's console overview shows them. */
+async function pops(ctx: Ctx): Promise<{ domain: string; lag: number; active_seconds_ago: number | null }[]> {
+  const res = await fetch(`http://127.0.0.1:${ctx.reader.port}/console/api/overview`);
+  return (await res.json()).pops;
+}
 
 /** Each event of the hub's stream once; the POP's stream has the POP's only. */
 async function streamsHoldOnce(ctx: Ctx, expected: number) {
@@ -143,6 +157,8 @@ test('cut off, the POP keeps answering 202; back, every event it took lands once
     await new Promise((r) => setTimeout(r, 2000));
   }
   const sent = (await storedEvents(ctx.pop.url)).length;
+  const [cut] = await pops(ctx);
+  assert.is(cut?.domain, 'pop1');
   await ctx.link.heal();
   const healed = Date.now();
   assert.is(await landed(ctx, sent, 180_000), sent);
@@ -153,6 +169,10 @@ test('cut off, the POP keeps answering 202; back, every event it took lands once
   const source = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).sources?.[0];
   await nc.close();
   assert.is(source?.lag, 0, 'nothing left to source');
+  await waitFor('the console to show pop1 caught up', async () => {
+    const [pop] = await pops(ctx);
+    return pop && pop.lag === 0 && pop.active_seconds_ago !== null ? true : undefined;
+  });
 });
 
 test.run();

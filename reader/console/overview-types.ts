@@ -36,6 +36,10 @@ export interface Overview {
   series: Point[];
   streams: { name: string; messages: number; bytes: number }[];
   consumers: { stream: string; name: string; pending: number; ack_pending: number; redelivered: number }[];
+  /** The points of presence stream EVENTS sources (Running at the edge), as the hub sees them: messages it knows are
+   *  not yet sourced, and seconds since its source last had activity (a message, or a retry while the POP is out of
+   *  reach: nats-server resets it then too, so it does not say how long a POP has been cut off; null: none yet). */
+  pops: { domain: string; lag: number; active_seconds_ago: number | null }[];
   dead_letters: number | null;
   nats: boolean;
 }

@@ -4,10 +4,10 @@
 // consumers' state; rates are the growth of counters between two scrapes. A target whose host name has several
 // addresses (a headless Kubernetes Service: one per pod) is scraped at each. Wire: HTTP GET (Prometheus text), NATS
 // JetStream API.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type StreamSourceInfo } from '@nats-io/jetstream';
 import { lookup } from 'node:dns/promises';
 import type { NatsConnection } from '../../streams/mod.ts';
-import { DLQ_STREAM } from '../../streams/mod.ts';
+import { DLQ_STREAM, EVENTS_STREAM } from '../../streams/mod.ts';
 import type { Health, Overview, Point, Target } from './overview-types.ts';
 import { histogramQuantile, parseMetrics, sumBy, type Sample } from './prometheus.ts';
 
@@ -30,6 +30,7 @@ export class OverviewSampler {
     rates: [],
     streams: [],
     consumers: [],
+    pops: [],
     dead_letters: null,
     nats: false,
   };
@@ -74,7 +75,7 @@ export class OverviewSampler {
     const previous = this.#previous;
     this.#previous = { t, samples };
     const health = scraped.map((s) => s.health);
-    const { streams, consumers, deadLetters } = await jetStreamState(this.nats());
+    const { streams, consumers, pops, deadLetters } = await jetStreamState(this.nats());
     let rates: Overview['rates'] = [];
     if (previous) {
       const seconds = (t - previous.t) / 1000;
@@ -109,7 +110,15 @@ export class OverviewSampler {
       });
       if (this.#series.length > KEEP) this.#series.shift();
     }
-    this.#latest = { health, rates, streams, consumers, dead_letters: deadLetters, nats: Boolean(this.nats()) };
+    this.#latest = {
+      health,
+      rates,
+      streams,
+      consumers,
+      pops,
+      dead_letters: deadLetters,
+      nats: Boolean(this.nats()),
+    };
   }
 }
 
@@ -142,13 +151,22 @@ async function scrape(target: Target): Promise<{ health: Health; samples: Sample
 async function jetStreamState(nc: NatsConnection | undefined) {
   const streams: Overview['streams'] = [];
   const consumers: Overview['consumers'] = [];
+  const pops: Overview['pops'] = [];
   let deadLetters: number | null = null;
-  if (!nc) return { streams, consumers, deadLetters };
+  if (!nc) return { streams, consumers, pops, deadLetters };
   try {
     const jsm = await jetstreamManager(nc, { timeout: 1500 });
     for await (const s of jsm.streams.list()) {
       streams.push({ name: s.config.name, messages: s.state.messages, bytes: s.state.bytes });
       if (s.config.name === DLQ_STREAM) deadLetters = s.state.messages;
+      // A source's `active`: nanoseconds since its last activity (-1: none yet).
+      if (s.config.name === EVENTS_STREAM)
+        for (const source of (s.sources ?? []) as (StreamSourceInfo & { external?: { api: string } })[]) {
+          // The server names each source's domain by its API prefix, $JS.<domain>.API (the client's type omits it).
+          const domain = /^\$JS\.(.+)\.API$/.exec(source.external?.api ?? '')?.[1] ?? source.name;
+          const active = source.active >= 0 ? Math.round(source.active / 1e9) : null;
+          pops.push({ domain, lag: source.lag, active_seconds_ago: active });
+        }
       for await (const c of jsm.consumers.list(s.config.name)) {
         // Ordered consumers (the live tail, dead-letter reads) come and go: only durable ones are the pipeline.
         if (!c.config.durable_name) continue;
@@ -164,5 +182,5 @@ async function jetStreamState(nc: NatsConnection | undefined) {
   } catch {
     // JetStream unreachable for now: the page shows what it has, and the next sample tries again.
   }
-  return { streams, consumers, deadLetters };
+  return { streams, consumers, pops, deadLetters };
 }

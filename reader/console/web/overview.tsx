@@ -123,6 +123,29 @@ export function OverviewPage() {
               ))}
             </tbody>
           </table>
+          {data.pops.length > 0 && (
+            <>
+              <h3>Points of presence</h3>
+              <table id="pops">
+                <thead>
+                  <tr>
+                    <th>domain</th>
+                    <th class="num">not yet sourced</th>
+                    <th class="num">source active</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.pops.map((p) => (
+                    <tr key={p.domain} class={p.lag > 0 ? 'bad' : ''}>
+                      <td>{p.domain}</td>
+                      <td class="num">{p.lag}</td>
+                      <td class="num">{p.active_seconds_ago === null ? 'not yet' : `${p.active_seconds_ago} s ago`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
           <h3>Consumers</h3>
           <div class="scroll">
             <table>
