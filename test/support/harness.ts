@@ -113,10 +113,19 @@ export async function processEnv(
 }
 
 export async function applyStreams(cfg: Config): Promise<void> {
-  const nc = await connect({ servers: cfg.nats.url!.split(',') });
-  // A cluster just formed may time out the first requests (an apply can be repeated).
-  await throughElection(() => applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths)));
-  await nc.close();
+  // A cluster just formed may time out the first requests, and a server just started on a loaded machine has closed
+  // a first connection (start-order): an apply can be repeated, on a new connection.
+  for (let attempt = 1; ; attempt++) {
+    const nc = await connect({ servers: cfg.nats.url!.split(',') });
+    try {
+      await throughElection(() => applyConfiguredTopology(nc, cfg, loadCatalogFiles(cfg.catalog.paths)));
+      return;
+    } catch (err) {
+      if (!nc.isClosed() || attempt >= 3) throw err;
+    } finally {
+      await nc.close();
+    }
+  }
 }
 
 let shipped: Catalog | undefined;
