@@ -1,8 +1,9 @@
 // The collector's command line, for the single-file build (tools/build-binary.ts) and `npm run collector:bun`:
 // `--help`, `--version`, and every setting the collector reads as a flag — `--nats-url=nats://…` or `--nats-url
 // nats://…` is NATS_URL. A flag wins over the environment, which wins over the build's defaults. A flag that is no
-// collector setting is refused, naming it, before anything starts.
-import { SETTINGS, settingsOf, type SettingName } from '../shared/config/mod.ts';
+// collector setting is refused, naming it, before anything starts; so is a secret (a password, a key), which every
+// process on the machine could read from the command line: those come from the environment only.
+import { isSecretSetting, SETTINGS, settingsOf, type SettingName } from '../shared/config/mod.ts';
 
 const NAMES = settingsOf('collector');
 
@@ -22,7 +23,9 @@ function help(version: string, defaults: Record<string, string>): string {
       name in defaults
         ? 'built in'
         : (s.shown ?? (s.schema.default === undefined ? undefined : String(s.schema.default)));
-    const head = `  ${flagOf(name)}=…  (${name}${fallback === undefined ? '' : `, default ${plain(fallback)}`})`;
+    const head = isSecretSetting(name)
+      ? `  ${name}  (environment only: a secret)`
+      : `  ${flagOf(name)}=…  (${name}${fallback === undefined ? '' : `, default ${plain(fallback)}`})`;
     return `${head}\n      ${plain(s.what)}`;
   });
   return [
@@ -52,6 +55,13 @@ export function readCommandLine(
     const name = m ? nameOf(arg.split('=')[0]!) : undefined;
     if (!m || !name || !NAMES.includes(name)) {
       return { print: `edge-collector: unknown argument ${JSON.stringify(arg)}; --help lists the settings\n`, exit: 2 };
+    }
+    if (isSecretSetting(name)) {
+      const why = 'a secret on the command line is visible to every process on the machine';
+      return {
+        print: `edge-collector: give ${name} in the environment, not as ${arg.split('=')[0]}: ${why}\n`,
+        exit: 2,
+      };
     }
     let value = m[2];
     if (value === undefined) {

@@ -77,6 +77,11 @@ test('--version, --help, and an unknown flag refused before anything starts', as
   const wrong = await run(ctx.binary, ['--clickhouse-url=http://x'], { cwd: ctx.cwd }).catch((e) => e);
   assert.is(wrong.code, 2);
   assert.match(wrong.stderr, /unknown argument "--clickhouse-url=http:\/\/x"; --help lists the settings/);
+  const secret = await run(ctx.binary, ['--nats-password=hunter2hunter2'], { cwd: ctx.cwd }).catch((e) => e);
+  assert.is(secret.code, 2);
+  assert.match(secret.stderr, /give NATS_PASSWORD in the environment/);
+  assert.not.match(secret.stderr, /hunter2/);
+  assert.match(help.stdout, /NATS_PASSWORD {2}\(environment only: a secret\)/);
 });
 
 test('events land, enriched from the built-in catalog and country database; spans exported; /metrics', async (ctx) => {

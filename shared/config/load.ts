@@ -16,7 +16,10 @@ export class ConfigError extends Refused {
 export const ENV_VARS: readonly string[] = Object.keys(SETTINGS);
 
 /** Settings whose values are never repeated in an error. */
-const SECRET = /KEY|TOKEN|PASSWORD|SECRET|_URL$/;
+/** Settings that hold a secret: never shown in an error, never taken from a command line (which `ps` shows). */
+export const isSecretSetting = (name: string): boolean => /KEY|TOKEN|PASSWORD|SECRET/.test(name);
+/** Shown redacted: the secrets, and URLs (which may carry credentials). */
+const redacted = (name: string) => isSecretSetting(name) || name.endsWith('_URL');
 
 /**
  * The catalog keys of the types a setting names (`RELAYS`, a source's `types`), or undefined for all types. A name
@@ -95,7 +98,7 @@ export function loadConfig<R extends Role = 'all'>(
 
 /** `NAME="value"` (any URL in it without credentials), or `NAME=<redacted, N characters>` for a secret. */
 function shown(name: string, value = ''): string {
-  return SECRET.test(name)
+  return redacted(name)
     ? `${name}=<redacted, ${value.length} characters>`
     : `${name}=${JSON.stringify(redactUrl(value))}`;
 }
