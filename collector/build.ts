@@ -57,8 +57,8 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
   const forgotten = new ForgetList();
   let privacy: { stop(): void } | undefined;
   await new Promise<void>((settled) => {
-    connectNats(natsAccessOf(cfg, 'collector'), 'edge-events collector', log, { onWaiting: settled }).then(
-      async (connected) => {
+    connectNats(natsAccessOf(cfg, 'collector'), 'edge-events collector', log, { onWaiting: settled })
+      .then(async (connected) => {
         // The newest published catalog is read before any event is accepted (none is, before NATS is reached).
         // NATS dying or electing a leader meanwhile is waited through; other errors stop the process.
         const registry = await catalogRegistry(connected, { create: false, replicas: cfg.stream.replicas });
@@ -71,12 +71,12 @@ export async function buildCollector(cfg: ConfigOf<'collector'>, log: Logger): P
           maxEventsPerMessage: cfg.collector.maxEventsPerMessage,
         });
         settled();
-      },
-      (err: Error) => {
+      })
+      // Refused for good (auth, TLS), or the catalog or the privacy register could not be read after the waits.
+      .catch((err: Error) => {
         log.fatal({ err }, 'cannot use NATS');
         process.exit(1);
-      },
-    );
+      });
   });
   const catalog = () => live?.current() ?? files;
   const documentOf = (c: Catalog) => ({ version: c.version, text: JSON.stringify(openApiDocument(c)) });

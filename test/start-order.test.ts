@@ -15,6 +15,7 @@ import {
   startClickHouseServer,
   startNatsServer,
   waitFor,
+  waitReady,
   type ClickHouseServer,
   type NatsServer,
   type ServiceProcess,
@@ -80,13 +81,8 @@ test('collector and sink started before ClickHouse and NATS: 503 until they are 
 
     nats = await startNatsServer({ dir: join(dir, 'nats'), port: natsPort });
     await applyStreams(loadConfig(env));
-    await waitFor('collector ready', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 20_000);
-    await waitFor(
-      'sink ready',
-      async () =>
-        (await fetch(`http://127.0.0.1:${env.SINK_PORT}/readyz`).catch(() => undefined))?.ok ? true : undefined,
-      20_000,
-    );
+    await waitReady(collector, `${url}/readyz`);
+    await waitReady(sink, `http://127.0.0.1:${env.SINK_PORT}/readyz`);
     for (const id of ['early', 'late']) {
       const res = await postJson(`${url}/v1/events`, {
         event_id: id,

@@ -6,7 +6,7 @@
 export * from './harness.ts';
 export { askNode, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.ts';
 export { startNatsServer, type NatsServer } from '../../local/mod.ts';
-export { spawnService, type Role, type ServiceProcess } from './processes.ts';
+export { spawnService, waitReady, type Role, type ServiceProcess } from './processes.ts';
 export { runLoad, loadEventId, type LoadOptions, type LoadResult } from './load.ts';
 export { checkLanding, type Landing } from './verify.ts';
 export {

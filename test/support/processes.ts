@@ -97,3 +97,24 @@ export async function spawnService(
   spawned.add(service);
   return service;
 }
+
+/** Waits until `service` answers 2xx on `url`; if it exits or the time runs out, fails with its exit and its log's
+ *  last lines (a readiness that never comes says why in the test's own output). */
+export async function waitReady(service: ServiceProcess, url: string, timeoutMs = 20_000): Promise<void> {
+  let exit: number | string | undefined;
+  void service.exited.then((code) => (exit = code));
+  try {
+    await waitFor(
+      `${service.role} ready at ${url}`,
+      async () => {
+        if (exit !== undefined) throw new Error('exited');
+        return (await fetch(url)).ok ? true : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    const tail = service.log().trimEnd().split('\n').slice(-15).join('\n');
+    const state = exit === undefined ? 'still running' : `exited (${exit})`;
+    throw new Error(`${(err as Error).message}; ${service.role} ${state}, its log ends:\n${tail}`);
+  }
+}
